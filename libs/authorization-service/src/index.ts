@@ -1,0 +1,2 @@
+export * from './lib/authorization-service.module';
+

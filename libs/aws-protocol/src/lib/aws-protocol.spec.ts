@@ -1,0 +1,7 @@
+import { awsProtocol } from './aws-protocol';
+
+describe('awsProtocol', () => {
+  it('should work', () => {
+    expect(awsProtocol()).toEqual('aws-protocol');
+  })
+})

@@ -1,0 +1,3 @@
+export function awsProtocol(): string {
+  return 'aws-protocol';
+}

@@ -1,0 +1,2 @@
+export * from './lib/directory-service.module';
+

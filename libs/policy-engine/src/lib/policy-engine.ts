@@ -1,0 +1,3 @@
+export function policyEngine(): string {
+  return 'policy-engine';
+}
