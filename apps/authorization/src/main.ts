@@ -1,19 +1,18 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { AuthorizationEnv, authorizationOptions, AuthorizationServiceModule } from '@iam/authorization-service';
+import { closeOnSignals, createLogger, loadConfig, NatsEnv, natsTransport, runMain, startService } from '@iam/platform';
+import { z } from 'zod';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
-}
-
-bootstrap();
+/** The authorization service as its own process on NATS. */
+runMain('authorization', async () => {
+  const env = loadConfig(z.object({ ...AuthorizationEnv.shape, ...NatsEnv.shape }));
+  const logger = createLogger('authorization', env.LOG_LEVEL);
+  const transport = natsTransport(env);
+  const app = await startService({
+    name: 'authorization',
+    module: AuthorizationServiceModule.register(authorizationOptions(env, transport)),
+    transport,
+    logger,
+  });
+  closeOnSignals(logger, [app]);
+  logger.info('authorization is listening on the bus');
+});

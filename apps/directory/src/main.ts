@@ -1,19 +1,18 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { DirectoryEnv, directoryOptions, DirectoryServiceModule } from '@iam/directory-service';
+import { closeOnSignals, createLogger, loadConfig, NatsEnv, natsTransport, runMain, startService } from '@iam/platform';
+import { z } from 'zod';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
-}
-
-bootstrap();
+/** The directory service as its own process on NATS. */
+runMain('directory', async () => {
+  const env = loadConfig(z.object({ ...DirectoryEnv.shape, ...NatsEnv.shape }));
+  const logger = createLogger('directory', env.LOG_LEVEL);
+  const transport = natsTransport(env);
+  const app = await startService({
+    name: 'directory',
+    module: DirectoryServiceModule.register(directoryOptions(env, transport)),
+    transport,
+    logger,
+  });
+  closeOnSignals(logger, [app]);
+  logger.info('directory is listening on the bus');
+});

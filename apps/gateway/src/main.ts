@@ -1,19 +1,12 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { GatewayEnv, gatewayOptions, startGateway } from '@iam/gateway-http';
+import { closeOnSignals, createLogger, loadConfig, NatsEnv, natsTransport, runMain } from '@iam/platform';
+import { z } from 'zod';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
-}
-
-bootstrap();
+/** The gateway as its own process: HTTP in front, NATS behind. */
+runMain('gateway', async () => {
+  const env = loadConfig(z.object({ ...GatewayEnv.shape, ...NatsEnv.shape }));
+  const logger = createLogger('gateway', env.LOG_LEVEL);
+  const app = await startGateway({ ...gatewayOptions(env, natsTransport(env)), host: env.HOST, port: env.PORT, logger });
+  closeOnSignals(logger, [app]);
+  logger.info({ url: await app.getUrl() }, 'gateway is listening');
+});

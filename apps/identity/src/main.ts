@@ -1,19 +1,19 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { IdentityEnv, identityOptions, IdentityServiceModule } from '@iam/identity-service';
+import { checkRootCredentials, closeOnSignals, createLogger, loadConfig, NatsEnv, natsTransport, runMain, startService } from '@iam/platform';
+import { z } from 'zod';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
-}
-
-bootstrap();
+/** The identity service as its own process on NATS. */
+runMain('identity', async () => {
+  const env = loadConfig(z.object({ ...IdentityEnv.shape, ...NatsEnv.shape }));
+  checkRootCredentials(env);
+  const logger = createLogger('identity', env.LOG_LEVEL);
+  const transport = natsTransport(env);
+  const app = await startService({
+    name: 'identity',
+    module: IdentityServiceModule.register(identityOptions(env, transport)),
+    transport,
+    logger,
+  });
+  closeOnSignals(logger, [app]);
+  logger.info('identity is listening on the bus');
+});

@@ -1,2 +1,2 @@
 export * from './lib/authorization-service.module';
-
+export * from './lib/authorization.options';

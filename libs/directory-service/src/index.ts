@@ -1,2 +1,2 @@
 export * from './lib/directory-service.module';
-
+export * from './lib/directory.options';

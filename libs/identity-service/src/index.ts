@@ -1,2 +1,2 @@
 export * from './lib/identity-service.module';
-
+export * from './lib/identity.options';

@@ -1,2 +1,14 @@
-export * from './lib/platform.module';
-
+export * from './lib/config';
+export * from './lib/request-context';
+export * from './lib/ports';
+export * from './lib/logging/logger';
+export * from './lib/bus/in-flight';
+export * from './lib/bus/in-process';
+export * from './lib/bus/nats';
+export * from './lib/bus/transport';
+export * from './lib/bus/handlers';
+export * from './lib/bus/bus.module';
+export * from './lib/database/database.module';
+export * from './lib/database/migrate';
+export * from './lib/health';
+export * from './lib/bootstrap';

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { body, freePort, RunningProcess, start, startApp, waitForStatus } from './support/processes';
+
+/** Variables the embedded default must not pick up from the machine running the tests. */
+const CLEAN = { DATABASE_URL: '', NATS_URL: '', IAM_ROOT_ACCESS_KEY_ID: '', IAM_ROOT_SECRET_ACCESS_KEY: '', IAM_MASTER_KEY: '', CI: '' };
+
+async function createAndRead(base: string) {
+  const created = await fetch(`${base}/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ UserName: 'newcomer' }),
+  });
+  expect(created.status).toBe(201);
+  const { User } = await body(created);
+  const read = await fetch(`${base}/v1/users/NEWCOMER`);
+  expect(read.status).toBe(200);
+  expect((await body(read)).User).toEqual(User);
+  return User;
+}
+
+// These specs start whole systems as processes.
+jest.setTimeout(180_000);
+
+describe('embedded default: `npm start` as a newcomer runs it', () => {
+  let dataDir: string;
+  let app: RunningProcess | undefined;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'iam-embedded-'));
+  });
+
+  afterEach(async () => {
+    await app?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, serves users, and keeps them across a restart', async () => {
+    const port = await freePort();
+    const env = { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir };
+    const base = `http://127.0.0.1:${port}`;
+
+    app = start('npm start', 'npm', ['start'], env);
+    await waitForStatus(`${base}/health`, 200, 90_000);
+    await app.waitForLine(/IAM is listening on http:\/\//);
+    const banner = await app.waitForLine(/Root access keys generated and stored in/);
+    expect(banner).toContain(join(dataDir, 'root-credentials.json'));
+    const credentials = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'));
+    expect(credentials.accessKeyId).toMatch(/^AKIA[A-Z0-9]{16}$/);
+    expect(credentials.secretAccessKey).toHaveLength(40);
+    expect(statSync(join(dataDir, 'root-credentials.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+
+    const user = await createAndRead(base);
+    await app.stop('SIGTERM');
+
+    app = start('npm start', 'npm', ['start'], env);
+    await waitForStatus(`${base}/health`, 200, 90_000);
+    const again = await fetch(`${base}/v1/users/newcomer`);
+    expect((await body(again)).User).toEqual(user);
+    await app.waitForLine(/Root access keys are in/);
+    expect(JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'))).toEqual(credentials);
+  });
+
+  it('refuses a second process on the same data folder', async () => {
+    const port = await freePort();
+    app = startApp('standalone', { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir });
+    await waitForStatus(`http://127.0.0.1:${port}/health`, 200, 90_000);
+    const second = startApp('standalone', { ...CLEAN, PORT: String(await freePort()), IAM_DATA_DIR: dataDir });
+    const line = await second.waitForLine(/Another process is using the data folder/);
+    expect(line).toContain(dataDir);
+    expect(await second.stop()).toBe(1);
+  });
+
+  const asRoot = process.getuid?.() === 0;
+  (asRoot ? it : it.skip)('runs as an ordinary user (here: nobody) when started by root', async () => {
+    const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString().trim());
+    chownSync(dataDir, nobody, nobody);
+    const port = await freePort();
+    app = startApp('standalone', { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir, HOME: dataDir }, { uid: nobody, gid: nobody });
+    await waitForStatus(`http://127.0.0.1:${port}/health`, 200, 90_000);
+    await createAndRead(`http://127.0.0.1:${port}`);
+    expect(statSync(join(dataDir, 'postgres')).uid).toBe(nobody);
+  });
+});

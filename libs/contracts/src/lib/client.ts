@@ -1,0 +1,67 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { Errors, IamError, isWireError } from './errors';
+import { EventName, ownerOf, Pattern, PayloadOf, ReplyOf, RequestOf } from './messages';
+
+/** Wraps a payload with headers in the record type the transport expects. */
+export type RecordWrapper = (data: unknown, headers: Record<string, string>) => unknown;
+
+export interface BusClientOptions {
+  /** Default time a request may take before the caller gets `ServiceUnavailable`. */
+  timeoutMs: number;
+  /** Headers for every outgoing message (the request id, for one). */
+  headers: () => Record<string, string>;
+  wrap: RecordWrapper;
+}
+
+/**
+ * The typed client every app uses to talk to the services.
+ *
+ * `send` resolves with the reply or rejects with an {@link IamError}: the
+ * service's own coded error, or `ServiceUnavailable` when nobody answers within
+ * the timeout or nobody listens at all. It never hangs.
+ */
+export class BusClient {
+  constructor(
+    private readonly proxy: ClientProxy,
+    private readonly options: BusClientOptions,
+  ) {}
+
+  async send<P extends Pattern>(
+    pattern: P,
+    request: RequestOf<P>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<ReplyOf<P>> {
+    const ms = options.timeoutMs ?? this.options.timeoutMs;
+    const record = this.options.wrap(request, this.options.headers());
+    try {
+      return await firstValueFrom(this.proxy.send<ReplyOf<P>>(pattern, record).pipe(timeout({ first: ms })));
+    } catch (error) {
+      throw toIamError(error, pattern, ms);
+    }
+  }
+
+  /** Publishes an event to every subscribed replica; resolves once handed to the transport. */
+  async emit<E extends EventName>(event: E, payload: PayloadOf<E>): Promise<void> {
+    const record = this.options.wrap(payload, this.options.headers());
+    try {
+      await firstValueFrom(this.proxy.emit(event, record), { defaultValue: undefined });
+    } catch (error) {
+      throw toIamError(error, event, this.options.timeoutMs);
+    }
+  }
+}
+
+function toIamError(error: unknown, subject: string, ms: number): IamError {
+  if (error instanceof IamError) return error;
+  if (isWireError(error)) return IamError.fromWire(error);
+  const service = ownerOf(subject);
+  if (error instanceof TimeoutError) {
+    return Errors.unavailable(service, `no answer within ${ms} ms`);
+  }
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  if (/no subscribers|no responders|no matching message handler/i.test(text)) {
+    return Errors.unavailable(service, 'no replica is listening');
+  }
+  return Errors.unavailable(service, 'the bus failed');
+}

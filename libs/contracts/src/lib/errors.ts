@@ -1,0 +1,93 @@
+/**
+ * The error taxonomy shared by every service and the gateway.
+ *
+ * Services raise {@link IamError} with a stable code; the bus carries it as a
+ * {@link WireError}; only the gateway turns a code into an HTTP status and an
+ * AWS-shaped body.
+ */
+export const ERROR_CODES = [
+  // Entity and request errors (AWS IAM codes).
+  'NoSuchEntity',
+  'EntityAlreadyExists',
+  'DeleteConflict',
+  'LimitExceeded',
+  'ValidationError',
+  'InvalidInput',
+  'MalformedPolicyDocument',
+  'PasswordPolicyViolation',
+  'PolicyNotAttachable',
+  'UnmodifiableEntity',
+  'EntityTemporarilyUnmodifiable',
+  'ConcurrentModification',
+  'InvalidAction',
+  // Authentication and authorization.
+  'AccessDenied',
+  'MissingAuthenticationToken',
+  'IncompleteSignature',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'RequestExpired',
+  'InvalidAuthenticationCode',
+  'PasswordResetRequired',
+  // Availability.
+  'ServiceUnavailable',
+  'ServiceFailure',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && KNOWN_CODES.has(value);
+}
+
+/** The shape of an error on the bus: no stack, no cause, nothing internal. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+export function isWireError(value: unknown): value is WireError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    isErrorCode((value as WireError).code) &&
+    typeof (value as WireError).message === 'string'
+  );
+}
+
+/** A domain error with a stable code. Safe to show to the client. */
+export class IamError extends Error {
+  override readonly name = 'IamError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+
+  static fromWire(wire: WireError): IamError {
+    return new IamError(wire.code, wire.message);
+  }
+}
+
+/** Convenience constructors with AWS's wording. */
+export const Errors = {
+  noSuchUser: (name: string) =>
+    new IamError('NoSuchEntity', `The user with name ${name} cannot be found.`),
+  noSuchGroup: (name: string) =>
+    new IamError('NoSuchEntity', `The group with name ${name} cannot be found.`),
+  userExists: (name: string) =>
+    new IamError('EntityAlreadyExists', `User with name ${name} already exists.`),
+  groupExists: (name: string) =>
+    new IamError('EntityAlreadyExists', `Group with name ${name} already exists.`),
+  unavailable: (service: string, why: string) =>
+    new IamError('ServiceUnavailable', `The ${service} service is unavailable: ${why}.`),
+  internal: () => new IamError('ServiceFailure', 'The request failed because of an internal error.'),
+};

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { IamError } from './errors';
+
+/**
+ * Request validation with AWS's wording.
+ *
+ * AWS reports constraint violations as
+ * `1 validation error detected: Value 'a b' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`.
+ * The helpers below attach that wording to zod schemas so a contract schema
+ * is also the source of the client-facing message.
+ */
+
+/** `UserName` → `userName`: AWS names members in lower camel case in messages. */
+export function memberName(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((part) =>
+      typeof part === 'number' ? `member.${part + 1}` : String(part).charAt(0).toLowerCase() + String(part).slice(1),
+    )
+    .join('.');
+}
+
+function quote(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  return `'${String(value)}'`;
+}
+
+export interface AwsStringRules {
+  min?: number;
+  max?: number;
+  /** The pattern as AWS prints it, without anchors; it must match the whole value. */
+  pattern?: string;
+}
+
+/** A string with AWS length and pattern constraints and AWS-worded failures. */
+export function awsString(rules: AwsStringRules = {}) {
+  const whole = rules.pattern ? new RegExp(`^(?:${rules.pattern})$`, 'u') : undefined;
+  return z.string().superRefine((value, ctx) => {
+    if (rules.min !== undefined && value.length < rules.min) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Member must have length greater than or equal to ${rules.min}`,
+        params: { value },
+      });
+    }
+    if (rules.max !== undefined && value.length > rules.max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Member must have length less than or equal to ${rules.max}`,
+        params: { value },
+      });
+    }
+    if (whole && !whole.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Member must satisfy regular expression pattern: ${rules.pattern}`,
+        params: { value },
+      });
+    }
+  });
+}
+
+/** An integer in a range with AWS-worded failures. */
+export function awsInteger(min?: number, max?: number) {
+  return z.number().int().superRefine((value, ctx) => {
+    if (min !== undefined && value < min) {
+      ctx.addIssue({ code: 'custom', message: `Member must have value greater than or equal to ${min}`, params: { value } });
+    }
+    if (max !== undefined && value > max) {
+      ctx.addIssue({ code: 'custom', message: `Member must have value less than or equal to ${max}`, params: { value } });
+    }
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const at = memberName(issue.path);
+  const value = valueAt(input, issue.path);
+  if (issue.code === 'custom') {
+    const shown = (issue.params as { value?: unknown } | undefined)?.value ?? value;
+    return `Value ${quote(shown)} at '${at}' failed to satisfy constraint: ${issue.message}`;
+  }
+  if (issue.code === 'invalid_type' && (value === undefined || value === null)) {
+    return `Value null at '${at}' failed to satisfy constraint: Member must not be null`;
+  }
+  if (issue.code === 'invalid_type') {
+    return `Value ${quote(typeof value === 'object' ? JSON.stringify(value) : value)} at '${at}' failed to satisfy constraint: Member must be of type ${issue.expected}`;
+  }
+  if (issue.code === 'invalid_value') {
+    const allowed = issue.values.map(String).join(', ');
+    return `Value ${quote(value)} at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed}]`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return `Unrecognized parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}${at ? ` at '${at}'` : ''}`;
+  }
+  return `Value ${quote(value)} at '${at}' failed to satisfy constraint: ${issue.message}`;
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Formats zod issues the way AWS words a ValidationError. */
+export function validationMessage(error: z.ZodError, input: unknown): string {
+  const lines = error.issues.map((issue) => describeIssue(issue, input));
+  const count = lines.length;
+  return `${count} validation error${count === 1 ? '' : 's'} detected: ${lines.join('; ')}`;
+}
+
+/** Parses `input` with `schema` or throws a `ValidationError` worded as AWS does. */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new IamError('ValidationError', validationMessage(result.error, input));
+}

@@ -1,0 +1,95 @@
+import { ArgumentsHost, CallHandler, Catch, ExecutionContext, Injectable, NestInterceptor, PipeTransform, RpcExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { Errors, IamError, isWireError, parseRequest, Pattern, REQUEST_ID_HEADER, REQUEST_SCHEMAS, RequestOf, WireError } from '@iam/contracts';
+import type { Logger } from 'pino';
+import { Observable, throwError } from 'rxjs';
+import { RequestContext } from '../request-context';
+import { InFlightTracker } from './in-flight';
+
+interface HeadersLike {
+  get(name: string): string;
+}
+
+function requestIdOf(context: ExecutionContext): string {
+  const rpc = context.switchToRpc().getContext<{ getHeaders?: () => HeadersLike | undefined }>();
+  const fromHeader = rpc?.getHeaders?.()?.get(REQUEST_ID_HEADER);
+  return fromHeader || RequestContext.newId();
+}
+
+/**
+ * Runs every handler inside the request's scope (so its logs carry the
+ * request id from the bus headers), counts it as in flight for graceful
+ * shutdown, and logs one line per message.
+ */
+@Injectable()
+export class BusHandlerInterceptor implements NestInterceptor {
+  constructor(
+    private readonly logger: Logger,
+    private readonly inFlight: InFlightTracker,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const requestId = requestIdOf(context);
+    const pattern = context.getHandler().name;
+    const subject = context.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.() ?? pattern;
+    return new Observable((subscriber) =>
+      RequestContext.run({ requestId }, () => {
+        const started = performance.now();
+        this.inFlight.start();
+        let outcome = 'ok';
+        const subscription = next.handle().subscribe({
+          next: (value) => subscriber.next(value),
+          error: (error: unknown) => {
+            outcome = error instanceof IamError ? error.code : isWireError(error) ? error.code : 'ServiceFailure';
+            subscriber.error(error);
+          },
+          complete: () => subscriber.complete(),
+        });
+        subscription.add(() => {
+          this.inFlight.end();
+          this.logger.info({ subject, outcome, ms: Math.round((performance.now() - started) * 10) / 10 }, 'handled');
+        });
+        return subscription;
+      }),
+    );
+  }
+}
+
+/**
+ * The one place a service turns an exception into what crosses the bus:
+ * coded errors as they are, anything else as a generic `ServiceFailure`
+ * with the full cause in the log.
+ */
+@Catch()
+export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    return throwError(() => this.toWire(exception, host));
+  }
+
+  private toWire(exception: unknown, host: ArgumentsHost): WireError {
+    if (exception instanceof IamError) return exception.toWire();
+    if (exception instanceof RpcException && isWireError(exception.getError())) {
+      return exception.getError() as WireError;
+    }
+    if (isWireError(exception)) return exception;
+    const subject = host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.();
+    this.logger.error({ err: exception, subject }, 'unexpected error');
+    return Errors.internal().toWire();
+  }
+}
+
+/** Validates a handler's payload against the contract schema of its pattern. */
+export class ContractPipe<P extends Pattern> implements PipeTransform<unknown, RequestOf<P>> {
+  constructor(private readonly pattern: P) {}
+
+  transform(value: unknown): RequestOf<P> {
+    return parseRequest(REQUEST_SCHEMAS[this.pattern], value ?? {}) as RequestOf<P>;
+  }
+}
+
+/** `@Payload(contract(Patterns.X)) request: RequestOf<typeof Patterns.X>` */
+export function contract<P extends Pattern>(pattern: P): ContractPipe<P> {
+  return new ContractPipe(pattern);
+}

@@ -1,0 +1,226 @@
+import { BaseRpcContext, ClientProxy, CustomTransportStrategy, ReadPacket, Server, WritePacket } from '@nestjs/microservices';
+import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
+import { InFlightTracker } from './in-flight';
+
+/**
+ * An in-process stand-in for NATS, for the embedded default.
+ *
+ * It keeps NATS's delivery rules (a request goes to one member of each queue
+ * group, an event to every plain subscriber; an unanswered request gets an
+ * empty "no responders" reply) and its failure modes: every message and reply
+ * is serialized to JSON and delivered asynchronously, so nothing works here
+ * that would break over a real bus.
+ */
+export class InProcessBroker {
+  private readonly subscriptions = new Map<string, Subscription[]>();
+
+  subscribe(subject: string, queue: string | undefined, deliver: (message: BrokerMessage) => void): () => void {
+    const subscription: Subscription = { queue, deliver };
+    const list = this.subscriptions.get(subject) ?? [];
+    list.push(subscription);
+    this.subscriptions.set(subject, list);
+    return () => {
+      const current = this.subscriptions.get(subject) ?? [];
+      this.subscriptions.set(
+        subject,
+        current.filter((s) => s !== subscription),
+      );
+    };
+  }
+
+  /** Delivers `message`; with `reply` and no subscriber, replies with an empty body at once. */
+  publish(subject: string, message: BrokerMessage): void {
+    const targets = this.pick(this.subscriptions.get(subject) ?? []);
+    if (targets.length === 0) {
+      if (message.reply) {
+        const reply = message.reply;
+        setImmediate(() => reply(''));
+      }
+      return;
+    }
+    for (const target of targets) {
+      setImmediate(() => target.deliver(message));
+    }
+  }
+
+  private pick(subscriptions: Subscription[]): Subscription[] {
+    const plain: Subscription[] = [];
+    const groups = new Map<string, Subscription[]>();
+    for (const subscription of subscriptions) {
+      if (subscription.queue === undefined) {
+        plain.push(subscription);
+      } else {
+        const group = groups.get(subscription.queue) ?? [];
+        group.push(subscription);
+        groups.set(subscription.queue, group);
+      }
+    }
+    for (const group of groups.values()) {
+      plain.push(group[Math.floor(Math.random() * group.length)]);
+    }
+    return plain;
+  }
+}
+
+interface Subscription {
+  queue: string | undefined;
+  deliver: (message: BrokerMessage) => void;
+}
+
+export interface BrokerMessage {
+  subject: string;
+  /** The JSON text of the packet. */
+  data: string;
+  headers: Record<string, string>;
+  reply?: (data: string) => void;
+}
+
+/** A payload with headers, as `NatsRecord` is for NATS. */
+export class InProcessRecord {
+  constructor(
+    readonly data: unknown,
+    readonly headers: Record<string, string>,
+  ) {}
+}
+
+/** Read-only headers with the `get` of NATS's `MsgHdrs`. */
+export class InProcessHeaders {
+  constructor(private readonly values: Record<string, string>) {}
+  get(name: string): string {
+    return this.values[name.toLowerCase()] ?? '';
+  }
+}
+
+export class InProcessContext extends BaseRpcContext<[string, InProcessHeaders]> {
+  getSubject(): string {
+    return this.args[0];
+  }
+  getHeaders(): InProcessHeaders {
+    return this.args[1];
+  }
+}
+
+/** The server side: binds a Nest microservice's handlers to the broker. */
+export class InProcessServer extends Server implements CustomTransportStrategy {
+  private unsubscribes: Array<() => void> = [];
+
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly queue: string,
+    private readonly prefix: string,
+    private readonly inFlight: InFlightTracker,
+  ) {
+    super();
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => void): void {
+    for (const [channel, handler] of this.messageHandlers) {
+      this.unsubscribes.push(
+        this.broker.subscribe(this.prefix + channel, handler.isEventHandler ? undefined : this.queue, (message) => {
+          void this.handle(channel, message);
+        }),
+      );
+    }
+    callback();
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribes.forEach((unsubscribe) => unsubscribe());
+    this.unsubscribes = [];
+    await this.inFlight.idle(10_000);
+  }
+
+  on(): void {
+    // The in-process broker has no connection status events.
+  }
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+
+  private async handle(channel: string, message: BrokerMessage): Promise<void> {
+    const packet = JSON.parse(message.data) as ReadPacket & { id?: string };
+    const context = new InProcessContext([message.subject, new InProcessHeaders(message.headers)]);
+    if (packet.id === undefined) {
+      await this.handleEvent(channel, packet, context);
+      return;
+    }
+    const id = packet.id;
+    const publish = (response: WritePacket) => {
+      message.reply?.(JSON.stringify({ ...response, id }));
+    };
+    const handler = this.getHandlerByPattern(channel);
+    if (!handler) {
+      publish({ status: 'error', err: NO_MESSAGE_HANDLER } as WritePacket);
+      return;
+    }
+    this.onProcessingStartHook(this.transportId!, context, async () => {
+      const response$ = this.transformToObservable(await handler(packet.data, context));
+      if (response$) this.send(response$, publish);
+    });
+  }
+}
+
+/** The client side: a Nest `ClientProxy` over the broker. */
+export class InProcessClient extends ClientProxy {
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly prefix: string,
+  ) {
+    super();
+  }
+
+  async connect(): Promise<void> {
+    // Nothing to connect to.
+  }
+
+  async close(): Promise<void> {
+    // Nothing to close.
+  }
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+
+  protected publish(partial: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const packet = this.assignPacketId(partial);
+    const subject = this.prefix + this.normalizePattern(partial.pattern);
+    const { data, headers } = unwrapRecord(packet.data);
+    let active = true;
+    this.broker.publish(subject, {
+      subject,
+      data: JSON.stringify({ pattern: packet.pattern, data, id: packet.id }),
+      headers,
+      reply: (raw) => {
+        if (!active) return;
+        if (raw === '') {
+          callback({ err: new Error(`Empty response. There are no subscribers listening to that message ("${subject}")`), isDisposed: true });
+          return;
+        }
+        const { err, response, isDisposed } = JSON.parse(raw) as WritePacket & { id: string };
+        if (isDisposed || err) {
+          callback({ err, response, isDisposed: true });
+        } else {
+          callback({ err, response });
+        }
+      },
+    });
+    return () => {
+      active = false;
+    };
+  }
+
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    const subject = this.prefix + this.normalizePattern(packet.pattern);
+    const { data, headers } = unwrapRecord(packet.data);
+    this.broker.publish(subject, { subject, data: JSON.stringify({ pattern: packet.pattern, data }), headers });
+    return undefined as T;
+  }
+}
+
+function unwrapRecord(data: unknown): { data: unknown; headers: Record<string, string> } {
+  if (data instanceof InProcessRecord) {
+    return { data: data.data, headers: Object.fromEntries(Object.entries(data.headers).map(([k, v]) => [k.toLowerCase(), v])) };
+  }
+  return { data, headers: {} };
+}

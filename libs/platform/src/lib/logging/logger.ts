@@ -1,0 +1,72 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+import { RequestContext } from '../request-context';
+
+/**
+ * Structured JSON logs. Every line carries the service name and, inside a
+ * request, the request id that travelled with it over the bus.
+ * Never log payloads: they may hold passwords or secrets.
+ */
+export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const requestId = RequestContext.requestId();
+        return requestId ? { requestId } : {};
+      },
+      serializers: { err: safeError, error: safeError },
+      redact: {
+        paths: ['password', '*.password', 'secret', '*.secret', '*.SecretAccessKey', 'SecretAccessKey', '*.Password', 'Password', 'authorization', '*.authorization'],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
+}
+
+/**
+ * Errors are logged with their type, message, code and stack only: database
+ * errors carry the query's parameters, which may hold secrets.
+ */
+export function safeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { type: error.constructor.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
+}
+
+/** Adapts pino to Nest's logger interface so framework messages are JSON too. */
+export class NestPinoLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, stringify(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, stringify(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, stringify(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, stringify(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, stringify(message));
+  }
+  fatal(message: unknown, context?: string) {
+    this.logger.fatal({ context }, stringify(message));
+  }
+}
+
+function stringify(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (message instanceof Error) return message.message;
+  return JSON.stringify(message);
+}
+
+/** The injection token of the process's pino logger. */
+export const LOGGER = Symbol('LOGGER');

@@ -1,0 +1,4 @@
+export * from './lib/services';
+export * from './lib/database';
+export * from './lib/bus';
+export * from './lib/logger';
