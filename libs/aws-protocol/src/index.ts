@@ -1,1 +1,2 @@
-export * from './lib/aws-protocol';
+export * from './lib/errors';
+export * from './lib/sigv4';
