@@ -1,2 +1,3 @@
 export * from './lib/errors';
 export * from './lib/sigv4';
+export * from './lib/query';
