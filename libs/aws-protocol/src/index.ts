@@ -1,1 +1,4 @@
-export * from './lib/aws-protocol';
+export * from './lib/errors';
+export * from './lib/sigv4';
+export * from './lib/query';
+export * from './lib/xml';

@@ -1,7 +1,0 @@
-import { awsProtocol } from './aws-protocol';
-
-describe('awsProtocol', () => {
-  it('should work', () => {
-    expect(awsProtocol()).toEqual('aws-protocol');
-  })
-})

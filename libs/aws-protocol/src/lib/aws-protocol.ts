@@ -1,3 +1,0 @@
-export function awsProtocol(): string {
-  return 'aws-protocol';
-}

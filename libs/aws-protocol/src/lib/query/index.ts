@@ -1,0 +1,4 @@
+export * from './shapes';
+export * from './params';
+export * from './validate';
+export * from './decode';
