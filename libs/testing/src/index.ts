@@ -2,3 +2,4 @@ export * from './lib/services';
 export * from './lib/database';
 export * from './lib/bus';
 export * from './lib/logger';
+export * from './lib/stub';

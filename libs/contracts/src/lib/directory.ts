@@ -22,12 +22,29 @@ export const DirectoryPatterns = {
   BeginUserDelete: 'directory.user.begin-delete',
   /** Service-to-service: undoes `BeginUserDelete` when the delete does not go ahead. */
   CancelUserDelete: 'directory.user.cancel-delete',
+  /** Service-to-service: a group by name (case-insensitive) or id. Unknown → `NoSuchEntity`. */
+  ResolveGroup: 'directory.group.resolve',
+  /** Service-to-service, bulk (the who-can view): the groups of many users, one query. */
+  GroupsOfUsers: 'directory.users.groups',
+  /** Service-to-service, bulk (the who-can view): the member user ids of many groups, one query. */
+  MembersOfGroups: 'directory.groups.members',
 } as const;
 
 export const DirectoryEvents = {} as const;
 
 export const UserIdRequest = z.strictObject({ UserId: z.string().min(1).max(128) });
 export type UserIdRequest = z.infer<typeof UserIdRequest>;
+
+export const ResolveGroupRequest = z.union([
+  z.strictObject({ GroupName: z.string().min(1).max(128) }),
+  z.strictObject({ GroupId: z.string().min(1).max(128) }),
+]);
+export type ResolveGroupRequest = z.infer<typeof ResolveGroupRequest>;
+
+export const UserIdsRequest = z.strictObject({ UserIds: z.array(z.string().min(1).max(128)).max(10_000) });
+export type UserIdsRequest = z.infer<typeof UserIdsRequest>;
+export const GroupIdsRequest = z.strictObject({ GroupIds: z.array(z.string().min(1).max(128)).max(10_000) });
+export type GroupIdsRequest = z.infer<typeof GroupIdsRequest>;
 
 /** A group as the decision path needs it. */
 export interface GroupRef {
@@ -42,6 +59,11 @@ export interface DirectoryMessages {
   [DirectoryPatterns.GroupsOfUser]: { request: UserIdRequest; reply: { Groups: GroupRef[] } };
   [DirectoryPatterns.BeginUserDelete]: { request: UserIdRequest; reply: { MembershipCount: number } };
   [DirectoryPatterns.CancelUserDelete]: { request: UserIdRequest; reply: Record<string, never> };
+  [DirectoryPatterns.ResolveGroup]: { request: ResolveGroupRequest; reply: GroupRef };
+  /** Every requested user id is a key; users without groups map to `[]`. */
+  [DirectoryPatterns.GroupsOfUsers]: { request: UserIdsRequest; reply: { Groups: Record<string, GroupRef[]> } };
+  /** Every requested group id that exists is a key, mapped to its members' user ids. */
+  [DirectoryPatterns.MembersOfGroups]: { request: GroupIdsRequest; reply: { Members: Record<string, string[]> } };
 }
 
 export const DirectoryRequests = {
@@ -49,6 +71,9 @@ export const DirectoryRequests = {
   [DirectoryPatterns.GroupsOfUser]: UserIdRequest,
   [DirectoryPatterns.BeginUserDelete]: UserIdRequest,
   [DirectoryPatterns.CancelUserDelete]: UserIdRequest,
+  [DirectoryPatterns.ResolveGroup]: ResolveGroupRequest,
+  [DirectoryPatterns.GroupsOfUsers]: UserIdsRequest,
+  [DirectoryPatterns.MembersOfGroups]: GroupIdsRequest,
 } satisfies { [P in keyof DirectoryMessages]: z.ZodType<DirectoryMessages[P]['request']> };
 
 /** Events of the directory service. */

@@ -27,6 +27,9 @@ export const ERROR_CODES = [
   'InvalidClientTokenId',
   'SignatureDoesNotMatch',
   'RequestExpired',
+  'ExpiredToken',
+  'InvalidToken',
+  'SignInFailed',
   'InvalidAuthenticationCode',
   'PasswordResetRequired',
   // Availability.

@@ -16,6 +16,11 @@ export const IdentityPatterns = {
    * and authorization (to resolve a `PolicySourceArn`).
    */
   ResolveUser: 'identity.user.resolve',
+  /**
+   * Service-to-service, bulk: resolves many user ids at once (the who-can view).
+   * Unknown ids are left out of the reply; order is not significant.
+   */
+  ResolveUsers: 'identity.users.resolve',
 } as const;
 
 export const IdentityEvents = {
@@ -62,6 +67,9 @@ export const ResolveUserRequest = z.union([
 ]);
 export type ResolveUserRequest = z.infer<typeof ResolveUserRequest>;
 
+export const ResolveUsersRequest = z.strictObject({ UserIds: z.array(z.string().min(1).max(128)).max(10_000) });
+export type ResolveUsersRequest = z.infer<typeof ResolveUsersRequest>;
+
 /** A user as other services need it; `State` is `deleting` while a delete is under way. */
 export interface ResolvedUser {
   UserId: string;
@@ -77,6 +85,7 @@ export interface IdentityMessages {
   [IdentityPatterns.CreateUser]: { request: CreateUserRequest; reply: UserReply };
   [IdentityPatterns.GetUser]: { request: GetUserRequest; reply: UserReply };
   [IdentityPatterns.ResolveUser]: { request: ResolveUserRequest; reply: ResolvedUser };
+  [IdentityPatterns.ResolveUsers]: { request: ResolveUsersRequest; reply: { Users: ResolvedUser[] } };
 }
 
 export const IdentityRequests = {
@@ -84,6 +93,7 @@ export const IdentityRequests = {
   [IdentityPatterns.CreateUser]: CreateUserRequest,
   [IdentityPatterns.GetUser]: GetUserRequest,
   [IdentityPatterns.ResolveUser]: ResolveUserRequest,
+  [IdentityPatterns.ResolveUsers]: ResolveUsersRequest,
 } satisfies { [P in keyof IdentityMessages]: z.ZodType<IdentityMessages[P]['request']> };
 
 export interface IdentityEventMap {
