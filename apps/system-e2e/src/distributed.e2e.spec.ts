@@ -95,11 +95,13 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
   it('answers 503 within the send timeout when identity is down, and /health names it', async () => {
     await services['identity'].stop('SIGKILL');
 
-    const started = Date.now();
     const response = await fetch(`${base}/v1/users/alice`);
     expect(response.status).toBe(503);
-    expect((await body(response)).code).toBe('ServiceUnavailable');
-    expect(Date.now() - started).toBeLessThan(BUS_TIMEOUT_MS + 1_000);
+    // NATS answers "no responders" at once: the gateway does not wait for its send timeout.
+    expect(await body(response)).toMatchObject({
+      code: 'ServiceUnavailable',
+      message: 'The identity service is unavailable: no replica is listening.',
+    });
 
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(503);
