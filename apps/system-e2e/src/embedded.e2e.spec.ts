@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { body, freePort, RunningProcess, start, startApp, waitForStatus } from './support/processes';
+import { dirname, join } from 'node:path';
+import { body, freePort, ROOT, RunningProcess, start, startApp, waitForStatus } from './support/processes';
 
 /** Variables the embedded default must not pick up from the machine running the tests. */
 const CLEAN = { DATABASE_URL: '', NATS_URL: '', IAM_ROOT_ACCESS_KEY_ID: '', IAM_ROOT_SECRET_ACCESS_KEY: '', IAM_MASTER_KEY: '', CI: '' };
@@ -78,10 +78,24 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
   (asRoot ? it : it.skip)('runs as an ordinary user (here: nobody) when started by root', async () => {
     const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString().trim());
     chownSync(dataDir, nobody, nobody);
-    const port = await freePort();
-    app = startApp('standalone', { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir, HOME: dataDir }, { uid: nobody, gid: nobody });
-    await waitForStatus(`http://127.0.0.1:${port}/health`, 200, 90_000);
-    await createAndRead(`http://127.0.0.1:${port}`);
-    expect(statSync(join(dataDir, 'postgres')).uid).toBe(nobody);
+    // The checkout may sit under a folder only root may enter (a fresh CI clone
+    // in a mktemp folder): let others pass through its ancestors for this test only.
+    const restore: Array<[string, number]> = [];
+    for (let folder = ROOT; folder !== dirname(folder); folder = dirname(folder)) {
+      const mode = statSync(folder).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        restore.push([folder, mode]);
+        chmodSync(folder, mode | 0o001);
+      }
+    }
+    try {
+      const port = await freePort();
+      app = startApp('standalone', { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir, HOME: dataDir }, { uid: nobody, gid: nobody });
+      await waitForStatus(`http://127.0.0.1:${port}/health`, 200, 90_000);
+      await createAndRead(`http://127.0.0.1:${port}`);
+      expect(statSync(join(dataDir, 'postgres')).uid).toBe(nobody);
+    } finally {
+      for (const [folder, mode] of restore) chmodSync(folder, mode);
+    }
   });
 });
