@@ -47,7 +47,8 @@ export class RunningProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM', ms = 20_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     try {
-      process.kill(-this.child.pid!, signal);
+      if (this.child.pid === undefined) throw new Error('not started');
+      process.kill(-this.child.pid, signal);
     } catch {
       this.child.kill(signal);
     }

@@ -12,7 +12,7 @@ function conformance(name: string, makeTransport: () => BusTransport) {
   describe(name, () => {
     const closers: Array<{ close(): Promise<void> }> = [];
     afterEach(async () => {
-      while (closers.length) await closers.pop()!.close();
+      for (let closer = closers.pop(); closer; closer = closers.pop()) await closer.close();
     });
 
     const user = (UserName: string) => ({

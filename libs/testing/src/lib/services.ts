@@ -58,7 +58,6 @@ export function describeWithServices(name: string, body: () => void): void {
     });
     return;
   }
-  // eslint-disable-next-line no-console
   console.warn(`Skipping "${name}": ${reason}. Set IAM_TEST_SERVICES=required to make this an error.`);
   describe.skip(name, body);
 }

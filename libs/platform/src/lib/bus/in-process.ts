@@ -102,6 +102,7 @@ export class InProcessContext extends BaseRpcContext<[string, InProcessHeaders]>
 
 /** The server side: binds a Nest microservice's handlers to the broker. */
 export class InProcessServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = Symbol('in-process');
   private unsubscribes: Array<() => void> = [];
 
   constructor(
@@ -154,7 +155,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       publish({ status: 'error', err: NO_MESSAGE_HANDLER } as WritePacket);
       return;
     }
-    this.onProcessingStartHook(this.transportId!, context, async () => {
+    this.onProcessingStartHook(this.transportId, context, async () => {
       const response$ = this.transformToObservable(await handler(packet.data, context));
       if (response$) this.send(response$, publish);
     });

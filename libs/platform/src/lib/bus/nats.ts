@@ -1,4 +1,4 @@
-import { ClientNats, CustomTransportStrategy, NatsContext, NatsOptions, ReadPacket, Server, WritePacket } from '@nestjs/microservices';
+import { ClientNats, CustomTransportStrategy, NatsContext, NatsOptions, ReadPacket, Server, Transport, WritePacket } from '@nestjs/microservices';
 import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
 import { connect, JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
 import { InFlightTracker } from './in-flight';
@@ -22,6 +22,7 @@ export interface IamNatsServerOptions {
  * drains the connection.
  */
 export class IamNatsServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = Transport.NATS;
   private connection: NatsConnection | null = null;
   private subscriptions: Subscription[] = [];
   private readonly codec = JSONCodec<ReadPacket & { id?: string }>();
@@ -101,7 +102,7 @@ export class IamNatsServer extends Server implements CustomTransportStrategy {
       publish({ status: 'error', err: NO_MESSAGE_HANDLER } as WritePacket);
       return;
     }
-    this.onProcessingStartHook(this.transportId!, context, async () => {
+    this.onProcessingStartHook(this.transportId, context, async () => {
       const response$ = this.transformToObservable(await handler(packet.data, context));
       if (response$) this.send(response$, publish);
     });

@@ -53,7 +53,7 @@ export function serviceDatabase(options: ServiceDatabaseOptions): DynamicModule 
       retryDelay: 1_000,
     }),
     dataSourceFactory: async (config) => {
-      const dataSource = await new DataSource(config!).initialize();
+      const dataSource = await new DataSource(config as DataSourceOptions).initialize();
       try {
         await migrate(dataSource, options.schema);
       } catch (error) {
