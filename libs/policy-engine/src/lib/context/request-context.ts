@@ -153,8 +153,8 @@ function addEntry(map: Map<string, ContextValue>, key: string, value: string | r
 
 /**
  * Builds a request context from condition keys and values. A string is a single-valued
- * key, an array a multivalued key (even with one element); an empty array counts as
- * the key being absent. Principal facts used by policy variables come in here too:
+ * key, an array a multivalued key (even with one element); an empty array or `undefined`
+ * counts as the key being absent. Principal facts used by policy variables come in here too:
  * `aws:username`, `aws:userid`, `aws:PrincipalTag/KEY`, ...
  *
  * @throws RequestContextError when a key is given twice in different letter case, or a
@@ -162,7 +162,10 @@ function addEntry(map: Map<string, ContextValue>, key: string, value: string | r
  */
 export function createRequestContext(values: Readonly<Record<string, string | readonly string[]>>): RequestContext {
   const map = new Map<string, ContextValue>();
-  for (const key of Object.keys(values)) addEntry(map, key, values[key]);
+  for (const key of Object.keys(values)) {
+    const value = values[key];
+    if (value !== undefined) addEntry(map, key, value);
+  }
   return new RequestContextImpl(map);
 }
 
