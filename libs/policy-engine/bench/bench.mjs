@@ -26,7 +26,7 @@ const engine = require('../src/index.ts');
 const { runUnsafeSimulation } = require('@cloud-copilot/iam-simulate');
 const cedar = require('@cedar-policy/cedar-wasm/nodejs');
 
-const COMMAND = 'NX_DAEMON=false NX_NO_CLOUD=true npx nx bench policy-engine';
+const COMMAND = 'NX_DAEMON=false NX_NO_CLOUD=true npx --no-install nx bench policy-engine';
 const ROUNDS = 5;
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1000);
 const EXPECTED = { Allowed: 'allowed', ExplicitlyDenied: 'explicitDeny', ImplicitlyDenied: 'implicitDeny' };
