@@ -89,7 +89,7 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
     const bad = startApp('identity', { ...env, IAM_ACCOUNT_ID: '12345' });
     const line = await bad.waitForLine(/IAM_ACCOUNT_ID/);
     expect(line).toBe("identity: configuration error: IAM_ACCOUNT_ID must be exactly 12 digits (got '12345')");
-    expect(await bad.stop()).toBe(1);
+    expect(await bad.waitForExit()).toBe(1);
   });
 
   it('answers 503 within the send timeout when identity is down, and /health names it', async () => {

@@ -43,6 +43,11 @@ export class RunningProcess {
     throw new Error(`${this.name} never printed ${pattern}; its output:\n${this.lines.slice(-40).join('\n')}`);
   }
 
+  /** Resolves with the exit code once the process ends by itself. */
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** Sends `signal` to the process (its whole group when started detached) and waits for it to exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', ms = 20_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
