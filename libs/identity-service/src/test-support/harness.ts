@@ -2,8 +2,8 @@
 // service on real NATS and PostgreSQL and talks to it over the bus.
 import { INestMicroservice } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { BusClient, IamError } from '@iam/contracts';
-import { BusTransport, Clock, startService } from '@iam/platform';
+import { BusClient, IamError, IdentityEvents } from '@iam/contracts';
+import { BusTransport, Clock, createBusServer, InFlightTracker, startService } from '@iam/platform';
 import { createTestDatabase, isolatedNatsTransport, silentLogger, testBusClient, TestDatabase } from '@iam/testing';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
@@ -113,4 +113,26 @@ export function failure(promise: Promise<unknown>): Promise<{ code: string; mess
 /** A fresh 32-byte master key, base64. */
 export function newMasterKey(): string {
   return randomBytes(32).toString('base64');
+}
+
+/** Collects every identity event published on `transport`. */
+export async function listenToIdentityEvents(
+  transport: BusTransport,
+): Promise<{ events: Array<{ event: string; payload: Record<string, unknown> }>; close(): Promise<void> }> {
+  const events: Array<{ event: string; payload: Record<string, unknown> }> = [];
+  const listener = createBusServer(transport, 'spec-listener', new InFlightTracker());
+  for (const event of Object.values(IdentityEvents)) {
+    listener.addHandler(event, async (payload: Record<string, unknown>) => void events.push({ event, payload }), true);
+  }
+  await new Promise<void>((resolve, reject) => listener.listen((error?: unknown) => (error ? reject(error) : resolve())));
+  return { events, close: async () => void (await listener.close()) };
+}
+
+/** Waits (up to about two seconds) until `predicate` holds; returns whether it did. */
+export async function eventually(predicate: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (await predicate()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return predicate();
 }
