@@ -87,6 +87,7 @@ export async function startIdentity(start: StartOptions = {}): Promise<IdentityU
     },
     restart: async (changes = {}) => {
       await service?.close();
+      service = undefined;
       options = { ...options, ...changes.options };
       ports = changes.ports ?? ports;
       service = await launch(options, ports, changes.logger);
