@@ -138,6 +138,16 @@ describeWithServices('SigV4 verification against the official AWS signer', () =>
       expect(await failure(verify(request))).toEqual(unknownKey);
     });
 
+    it('answers ServiceFailure when a stored secret cannot be decrypted (tampered with)', async () => {
+      const { User } = await bus().send(P.CreateUser, { UserName: 'tampered' });
+      const { AccessKey } = await bus().send(P.CreateAccessKey, { UserName: User.UserName });
+      await identity.sql("UPDATE identity.access_keys SET secret_sealed = set_byte(secret_sealed, 15, get_byte(secret_sealed, 15) # 1) WHERE access_key_id = $1", [
+        AccessKey.AccessKeyId,
+      ]);
+      const request = await signWithHeader({ accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey });
+      expect(await failure(verify(request))).toEqual({ code: 'ServiceFailure', message: 'The request failed because of an internal error.' });
+    });
+
     it('refuses an unknown root key when no root credentials are configured', async () => {
       await identity.restart({ options: { root: {} } });
       try {

@@ -245,6 +245,38 @@ describeWithServices('DeleteUser across identity, directory and authorization', 
     expect((await failure(bus().send(P.DeleteUser, { UserName: 'interrupted' }))).code).toBe('NoSuchEntity');
   });
 
+  it('answers ConcurrentModification when a concurrent delete cancelled while this one was asking', async () => {
+    const user = await create('contested');
+    let beginCalls = 0;
+    let secondBeginArrived!: () => void;
+    const secondBegins = new Promise<void>((resolve) => (secondBeginArrived = resolve));
+    let releaseSecond!: () => void;
+    const secondMayAnswer = new Promise<void>((resolve) => (releaseSecond = resolve));
+    // The first delete finds a membership; its cancel waits until the second delete has begun.
+    directoryBegin = async () => {
+      beginCalls++;
+      if (beginCalls === 1) {
+        counts = { memberships: 1, attached: 0, inline: 0 };
+        return;
+      }
+      secondBeginArrived();
+      await secondMayAnswer;
+      counts = { memberships: 0, attached: 0, inline: 0 };
+    };
+    directoryCancel = () => secondBegins;
+
+    const first = failure(bus().send(P.DeleteUser, { UserName: 'contested' }));
+    await eventually(() => beginCalls === 1);
+    const second = failure(bus().send(P.DeleteUser, { UserName: 'contested' }));
+    expect((await first).message).toBe('Cannot delete entity, must remove users from group first.');
+    releaseSecond();
+    expect(await second).toEqual({
+      code: 'ConcurrentModification',
+      message: 'The user with name contested was changed by another request while it was being deleted; try again.',
+    });
+    expect(await state(user.UserId)).toBe('active');
+  });
+
   it('ends in one deleted user when two deletes race', async () => {
     const user = await create('raced');
     directoryBegin = () => new Promise((resolve) => setTimeout(resolve, 50));
