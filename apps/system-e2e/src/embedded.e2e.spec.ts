@@ -71,7 +71,7 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
     const second = startApp('standalone', { ...CLEAN, PORT: String(await freePort()), IAM_DATA_DIR: dataDir });
     const line = await second.waitForLine(/Another process is using the data folder/);
     expect(line).toContain(dataDir);
-    expect(await second.stop()).toBe(1);
+    expect(await second.waitForExit()).toBe(1);
   });
 
   const asRoot = process.getuid?.() === 0;

@@ -66,7 +66,7 @@ describeWithServices('identity process: master key and rotate-master-key', () =>
   const refusesToStart = async (extra: Record<string, string>) => {
     const refused = startApp('identity', { ...env, ...extra });
     const line = await refused.waitForLine(/configuration error/);
-    expect(await refused.stop()).toBe(1);
+    expect(await refused.waitForExit()).toBe(1);
     return line;
   };
 
@@ -148,7 +148,7 @@ describeWithServices('identity process: master key and rotate-master-key', () =>
     expect(await missing.waitForLine(/configuration error/)).toBe(
       'identity rotate-master-key: configuration error: IAM_MASTER_KEY_PREVIOUS is required (the key being retired)',
     );
-    expect(await missing.stop()).toBe(1);
+    expect(await missing.waitForExit()).toBe(1);
 
     const rotation = start('rotate', process.execPath, ['dist/apps/identity/main.js', 'rotate-master-key'], {
       ...env,

@@ -212,7 +212,7 @@ export type GroupIdsRequest = z.infer<typeof GroupIdsRequest>;
  * `CreateDate` and `PasswordLastUsed` are filled in when identity's
  * `ResolveUsers` supplies them.
  */
-export type GroupMember = Omit<User, 'CreateDate' | 'Tags'> & { CreateDate?: string };
+export type GroupMember = Omit<User, 'Tags'>;
 
 export interface GroupReply {
   Group: Group;

@@ -306,6 +306,10 @@ export interface ResolvedUser {
   Arn: string;
   State: 'active' | 'deleting';
   Tags: Tag[];
+  /** ISO 8601. */
+  CreateDate: string;
+  /** ISO 8601; absent when the user never signed in with a password. */
+  PasswordLastUsed?: string;
 }
 
 type Empty = Record<string, never>;

@@ -10,9 +10,7 @@ import { DirectoryServiceOptions } from '../lib/directory.options';
 export const ACCOUNT = '123456789012';
 
 /** A user as the identity stand-in keeps it. */
-export interface FakeUser extends ResolvedUser {
-  CreateDate: string;
-}
+export type FakeUser = ResolvedUser;
 
 /**
  * Stands in for identity on the bus: users kept in memory, resolved by name

@@ -22,6 +22,7 @@ function conformance(name: string, makeTransport: () => BusTransport) {
       Arn: `arn:aws:iam::123456789012:user/${UserName}`,
       State: 'active' as const,
       Tags: [],
+      CreateDate: '2026-01-01T00:00:00Z',
     });
 
     it('carries a request and its reply as JSON', async () => {

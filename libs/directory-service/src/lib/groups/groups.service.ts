@@ -203,8 +203,7 @@ export class GroupsService {
 
 /** A member in AWS's `User` shape (GetGroup lists no tags). */
 function toAwsUser(user: IdentityUser): GroupMember {
-  const shaped: GroupMember = { Path: user.Path, UserName: user.UserName, UserId: user.UserId, Arn: user.Arn };
-  if (user.CreateDate !== undefined) shaped.CreateDate = user.CreateDate;
+  const shaped: GroupMember = { Path: user.Path, UserName: user.UserName, UserId: user.UserId, Arn: user.Arn, CreateDate: user.CreateDate };
   if (user.PasswordLastUsed !== undefined) shaped.PasswordLastUsed = user.PasswordLastUsed;
   return shaped;
 }

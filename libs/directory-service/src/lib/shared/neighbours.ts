@@ -1,11 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuthorizationPatterns, BusClient, Errors, IamError, IdentityPatterns, ResolvedUser, User } from '@iam/contracts';
+import { AuthorizationPatterns, BusClient, Errors, IamError, IdentityPatterns, ResolvedUser } from '@iam/contracts';
 
-/**
- * A user as identity resolves it. `CreateDate` and `PasswordLastUsed` are
- * read when identity supplies them, so members can be shown as AWS `User`s.
- */
-export type IdentityUser = ResolvedUser & Partial<Pick<User, 'CreateDate' | 'PasswordLastUsed'>>;
+/** A user as identity resolves it. */
+export type IdentityUser = ResolvedUser;
 
 /** The directory's view of identity: users by name and in bulk by id. */
 @Injectable()

@@ -279,7 +279,7 @@ describeWithServices('identity users over NATS and PostgreSQL', () => {
   describe('ResolveUser and ResolveUsers', () => {
     it('resolves by name or id with state and tags', async () => {
       const { User } = await bus().send(P.CreateUser, { UserName: 'resolvable', Path: '/r/', Tags: [{ Key: 't', Value: 'v' }] });
-      const expected = { UserId: User.UserId, UserName: 'resolvable', Path: '/r/', Arn: User.Arn, State: 'active', Tags: [{ Key: 't', Value: 'v' }] };
+      const expected = { UserId: User.UserId, UserName: 'resolvable', Path: '/r/', Arn: User.Arn, State: 'active', Tags: [{ Key: 't', Value: 'v' }], CreateDate: User.CreateDate };
       await expect(bus().send(P.ResolveUser, { UserName: 'RESOLVABLE' })).resolves.toEqual(expected);
       await expect(bus().send(P.ResolveUser, { UserId: User.UserId })).resolves.toEqual(expected);
       expect((await failure(bus().send(P.ResolveUser, { UserId: 'AIDANOPE' }))).code).toBe('NoSuchEntity');

@@ -198,6 +198,8 @@ export class UsersService {
       Arn: this.arnOf(entity),
       State: entity.state,
       Tags: entity.tags,
+      CreateDate: entity.createDate.toISOString(),
+      ...(entity.passwordLastUsed ? { PasswordLastUsed: entity.passwordLastUsed.toISOString() } : {}),
     };
   }
 

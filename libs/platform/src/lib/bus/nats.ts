@@ -59,6 +59,14 @@ export class IamNatsServer extends Server implements CustomTransportStrategy {
         }),
       );
     }
+    try {
+      // A round trip to the server: once it returns, every subscription above is
+      // registered, so a request sent right after start-up finds a responder.
+      await this.connection.flush();
+    } catch (error) {
+      callback(error);
+      return;
+    }
     callback();
   }
 
