@@ -2,7 +2,7 @@ import { AuthorizationPatterns as P, IamError } from '@iam/contracts';
 import { describeWithServices, memoryLogger } from '@iam/testing';
 import { Client } from 'pg';
 import { CompiledPolicies } from '../documents/compiled-policies';
-import { ACCOUNT, allow, deny, Harness, policy, policyArn, startAuthorization } from '../../test-support/harness';
+import { ACCOUNT, allow, deny, Harness, policy, startAuthorization } from '../../test-support/harness';
 
 describeWithServices('decisions (Authorize) over NATS and PostgreSQL', () => {
   let h: Harness;
