@@ -124,10 +124,8 @@ export class FakeDirectory {
       [DirectoryPatterns.MembersOfGroups]: (request: { GroupIds: string[] }) => {
         this.check();
         const members: Record<string, string[]> = {};
-        for (const id of request.GroupIds) {
-          if (!this.groups.has(id)) continue;
-          members[id] = [...this.memberships].filter(([, groups]) => groups.includes(id)).map(([userId]) => userId);
-        }
+        for (const id of request.GroupIds) if (this.groups.has(id)) members[id] = [];
+        for (const [userId, groups] of this.memberships) for (const id of groups) members[id]?.push(userId);
         return { Members: members };
       },
     };

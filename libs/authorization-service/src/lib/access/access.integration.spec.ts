@@ -1,6 +1,7 @@
 import { AuthorizationPatterns as P, WhoCanReply } from '@iam/contracts';
 import { describeWithServices } from '@iam/testing';
 import { allow, deny, failure, Harness, policy, policyArn, startAuthorization } from '../../test-support/harness';
+import { AccessService, WHO_CAN_PAGE_BYTES } from './access.service';
 
 describeWithServices('who can, and effective permissions, over NATS and PostgreSQL', () => {
   let h: Harness;
@@ -81,6 +82,28 @@ describeWithServices('who can, and effective permissions, over NATS and PostgreS
     const third = await whoCan({ MaxItems: 2, Marker: second.Marker });
     expect([...verdicts(first), ...verdicts(second), ...verdicts(third)]).toEqual(verdicts(await whoCan({})));
     expect([first.IsTruncated, second.IsTruncated, third.IsTruncated]).toEqual([true, true, false]);
+  });
+
+  it('ends a page early, with a marker, when the reply would outgrow a bus message', async () => {
+    const access = h.replicas[0].get(AccessService);
+    access.pageBytes = 700;
+    try {
+      const first = await whoCan({ MaxItems: 100 });
+      expect(first.Principals.length).toBeGreaterThan(0);
+      expect(first.Principals.length).toBeLessThan(5);
+      expect(first.IsTruncated).toBe(true);
+      const all = [...verdicts(first)];
+      let marker = first.Marker;
+      while (marker) {
+        const next = await whoCan({ MaxItems: 100, Marker: marker });
+        all.push(...verdicts(next));
+        marker = next.IsTruncated ? next.Marker : undefined;
+      }
+      access.pageBytes = WHO_CAN_PAGE_BYTES;
+      expect(all).toEqual(verdicts(await whoCan({})));
+    } finally {
+      access.pageBytes = WHO_CAN_PAGE_BYTES;
+    }
   });
 
   it('follows revocations at once', async () => {
