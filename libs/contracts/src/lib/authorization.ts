@@ -715,5 +715,25 @@ export const AuthorizationRequests = {
   [AuthorizationPatterns.UserPermissions]: UserPermissionsRequest,
 } satisfies { [K in keyof AuthorizationMessages]: z.ZodType<AuthorizationMessages[K]['request']> };
 
-/** Events of the authorization service: none; nothing elsewhere keeps derived state of policies. */
-export type AuthorizationEventMap = Record<never, never>;
+/**
+ * Events of the authorization service, published after commit to every
+ * replica that subscribes.
+ */
+export const AuthorizationEvents = {
+  /**
+   * A policy document was written: a managed policy version (created with
+   * the policy or after) or an inline policy (put). Replicas compile it ahead
+   * of the first decision that needs it. Only a speed-up: a replica that
+   * misses it compiles the document when a decision first needs it, and no
+   * grant ever depends on it.
+   */
+  PolicyDocumentWritten: 'authorization.policy-document.written',
+} as const;
+
+export type PolicyDocumentWritten =
+  | { Kind: 'managed'; PolicyId: string; VersionId: string }
+  | { Kind: 'inline'; PrincipalId: string; PolicyName: string };
+
+export interface AuthorizationEventMap {
+  [AuthorizationEvents.PolicyDocumentWritten]: PolicyDocumentWritten;
+}

@@ -23,6 +23,7 @@ import { MANAGED_POLICY_MAX_SIZE, PolicySource } from '@iam/policy-engine';
 import { DataSource } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { CompiledPolicies } from '../documents/compiled-policies';
+import { DocumentEvents } from '../documents/document-events';
 import { compileDocument } from '../documents/policy-documents';
 import { changed, decodeMarker, encodeMarker, page, Queryable, rows } from '../persistence/sql';
 import { AWS_ACCOUNT } from './aws-managed-policies';
@@ -99,6 +100,7 @@ export class PoliciesService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly compiled: CompiledPolicies,
+    private readonly events: DocumentEvents,
   ) {}
 
   toPolicy(row: PolicyRow, detail: boolean): Policy {
@@ -162,6 +164,7 @@ export class PoliciesService {
       throw error;
     }
     this.compiled.put(CompiledPolicies.managedKey(policyId, 'v1'), document);
+    await this.events.written({ Kind: 'managed', PolicyId: policyId, VersionId: 'v1' });
     return this.toPolicy(await this.read(arn), true);
   }
 
@@ -281,6 +284,7 @@ export class PoliciesService {
       return { policy, versionId };
     });
     this.compiled.put(CompiledPolicies.managedKey(policy.policy_id, versionId), compileDocument(request.PolicyDocument, managedSource(policy, versionId)));
+    await this.events.written({ Kind: 'managed', PolicyId: policy.policy_id, VersionId: versionId });
     return {
       Document: request.PolicyDocument,
       VersionId: versionId,
