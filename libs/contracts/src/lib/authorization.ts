@@ -171,8 +171,10 @@ export const AuthorizationPatterns = {
    * policies are its inline and attached managed policies and those of each
    * of its groups (one hop, read from directory per decision), evaluated
    * with the policy engine. The root principal is allowed everything in its
-   * account. Never fails: any error on the way (a neighbour down, a bad
-   * context value) is an `implicitDeny` with `Error` set (fail closed).
+   * account. A request that is the contract never fails: any error on the
+   * way (directory down, a bad context value, a stored document that no
+   * longer compiles) is an `implicitDeny` with `Error` set (fail closed); one
+   * that is not the contract answers `ValidationError`, which is a deny too.
    * Consistency: reads committed attachments, versions, inline policies and
    * memberships on every call; no grant is cached.
    */
