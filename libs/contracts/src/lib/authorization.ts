@@ -30,7 +30,8 @@ import { awsString } from './validation';
  *   "Deny", found "Permit"`), and nothing is stored.
  * - Pagination follows AWS: pass the reply's `Marker` back as `Marker` while
  *   `IsTruncated` is true; `MaxItems` is 1–1000, 100 by default. Markers are
- *   opaque; one that cannot be read answers `InvalidInput`.
+ *   opaque; one that cannot be read answers `InvalidInput`. "By name" orders
+ *   compare lower-cased names byte by byte, whatever the database's locale.
  * - Consistency: every reply is given after commit, and every read starts
  *   from committed state, so a change is seen by every call (decisions
  *   included) that starts after the changing call returned, on any replica.

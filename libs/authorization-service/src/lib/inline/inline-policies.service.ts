@@ -98,7 +98,7 @@ export class InlinePoliciesService {
     const principal = await resolvePrincipal(this.principals, type, name);
     const found = await rows<{ name: string; name_lower: string }>(
       this.db,
-      'SELECT name, name_lower FROM "authorization".inline_policies WHERE principal_id = $1 ORDER BY name_lower',
+      'SELECT name, name_lower FROM "authorization".inline_policies WHERE principal_id = $1 ORDER BY name_lower COLLATE "C"',
       [principal.id],
     );
     const { items, ...rest } = page(found, (row) => [row.name_lower], request);

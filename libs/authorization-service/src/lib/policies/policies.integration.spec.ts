@@ -201,6 +201,21 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
       await expect(failure(list.bus.send(P.ListPolicies, { Marker: 'not-a-marker' }))).resolves.toMatchObject({ code: 'InvalidInput' });
     });
 
+    it('orders names byte by byte after lower-casing, whatever the database locale, and pages the same way', async () => {
+      for (const name of ['x_1', 'X0', 'x1', 'x-1']) {
+        await list.bus.send(P.CreatePolicy, { PolicyName: name, PolicyDocument: policy(allow('s3:*')), Path: '/sorted/' });
+      }
+      expect(await names({ PathPrefix: '/sorted/' })).toEqual(['x-1', 'X0', 'x1', 'x_1']);
+      const paged: string[] = [];
+      let marker: string | undefined;
+      do {
+        const reply = await list.bus.send(P.ListPolicies, { PathPrefix: '/sorted/', MaxItems: 1, ...(marker ? { Marker: marker } : {}) });
+        paged.push(...reply.Policies.map((p) => p.PolicyName));
+        marker = reply.IsTruncated ? reply.Marker : undefined;
+      } while (marker);
+      expect(paged).toEqual(['x-1', 'X0', 'x1', 'x_1']);
+    });
+
     it('refuses an unknown scope as ValidationError', async () => {
       const error = await failure(list.bus.send(P.ListPolicies, { Scope: 'Mine' } as never));
       expect(error.code).toBe('ValidationError');

@@ -184,8 +184,8 @@ export class PoliciesService {
         WHERE ($1::text IS NULL OR p.account = $1)
           AND left(p.path, length($2)) = $2
           AND (NOT $3 OR EXISTS (SELECT 1 FROM "authorization".attachments a WHERE a.policy_id = p.policy_id))
-          AND ($4::text IS NULL OR (p.name_lower, p.arn) > ($4::text, $5::text))
-        ORDER BY p.name_lower, p.arn
+          AND ($4::text IS NULL OR (p.name_lower COLLATE "C", p.arn COLLATE "C") > ($4::text COLLATE "C", $5::text COLLATE "C"))
+        ORDER BY p.name_lower COLLATE "C", p.arn COLLATE "C"
         LIMIT $6`,
       [account, request.PathPrefix ?? '/', request.OnlyAttached ?? false, after?.[0] ?? null, after?.[1] ?? null, max + 1],
     );
