@@ -116,6 +116,23 @@ describeWithServices('inline policies over NATS and PostgreSQL', () => {
     await expect(failure(h.bus.send(P.GetUserPolicy, { UserName: 'alice', PolicyName: 'Bad' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
   });
 
+  it('answers NoSuchEntity from every group pattern for an unknown group or group policy', async () => {
+    h.directory.create('empty');
+    for (const call of [
+      () => h.bus.send(P.PutGroupPolicy, { GroupName: 'ghosts', PolicyName: 'X', PolicyDocument: policy(allow('s3:*')) }),
+      () => h.bus.send(P.GetGroupPolicy, { GroupName: 'ghosts', PolicyName: 'X' }),
+      () => h.bus.send(P.DeleteGroupPolicy, { GroupName: 'ghosts', PolicyName: 'X' }),
+    ]) {
+      await expect(failure(call())).resolves.toEqual({ code: 'NoSuchEntity', message: 'The group with name ghosts cannot be found.' });
+    }
+    await expect(failure(h.bus.send(P.DeleteGroupPolicy, { GroupName: 'empty', PolicyName: 'X' }))).resolves.toEqual({
+      code: 'NoSuchEntity',
+      message: 'The group policy with name X cannot be found.',
+    });
+    await expect(failure(h.bus.send(P.GetUserPolicy, { UserName: 'nobody', PolicyName: 'X' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+    await expect(failure(h.bus.send(P.DeleteUserPolicy, { UserName: 'nobody', PolicyName: 'X' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+  });
+
   it('answers NoSuchEntity for an unknown user or group', async () => {
     await expect(failure(h.bus.send(P.PutUserPolicy, { UserName: 'nobody', PolicyName: 'X', PolicyDocument: policy(allow('s3:*')) }))).resolves.toEqual({
       code: 'NoSuchEntity',

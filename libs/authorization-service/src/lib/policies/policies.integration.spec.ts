@@ -362,6 +362,33 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
     });
   });
 
+  it('answers NoSuchEntity from every pattern for an unknown policy, and InvalidInput for a string that is not a policy ARN', async () => {
+    const PolicyArn = policyArn('Unknown');
+    const calls: [string, () => Promise<unknown>][] = [
+      ['DeletePolicy', () => h.bus.send(P.DeletePolicy, { PolicyArn })],
+      ['TagPolicy', () => h.bus.send(P.TagPolicy, { PolicyArn, Tags: [{ Key: 'a', Value: 'b' }] })],
+      ['UntagPolicy', () => h.bus.send(P.UntagPolicy, { PolicyArn, TagKeys: ['a'] })],
+      ['ListPolicyTags', () => h.bus.send(P.ListPolicyTags, { PolicyArn })],
+      ['CreatePolicyVersion', () => h.bus.send(P.CreatePolicyVersion, { PolicyArn, PolicyDocument: policy(allow('s3:*')) })],
+      ['GetPolicyVersion', () => h.bus.send(P.GetPolicyVersion, { PolicyArn, VersionId: 'v1' })],
+      ['ListPolicyVersions', () => h.bus.send(P.ListPolicyVersions, { PolicyArn })],
+      ['SetDefaultPolicyVersion', () => h.bus.send(P.SetDefaultPolicyVersion, { PolicyArn, VersionId: 'v1' })],
+      ['DeletePolicyVersion', () => h.bus.send(P.DeletePolicyVersion, { PolicyArn, VersionId: 'v2' })],
+      ['ListEntitiesForPolicy', () => h.bus.send(P.ListEntitiesForPolicy, { PolicyArn })],
+    ];
+    for (const [name, call] of calls) {
+      await expect(failure(call()).then((error) => ({ name, ...error }))).resolves.toEqual({
+        name,
+        code: 'NoSuchEntity',
+        message: `Policy ${PolicyArn} was not found.`,
+      });
+    }
+    await expect(failure(h.bus.send(P.ListPolicyVersions, { PolicyArn: 'arn:aws:iam::123456789012:policy' }))).resolves.toEqual({
+      code: 'InvalidInput',
+      message: 'ARN arn:aws:iam::123456789012:policy is not valid.',
+    });
+  });
+
   it('answers its health check with its database', async () => {
     await expect(h.bus.send(P.Health, {})).resolves.toEqual({ service: 'authorization', database: 'up' });
   });
