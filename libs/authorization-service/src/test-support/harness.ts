@@ -22,6 +22,7 @@ export class FakeIdentity {
       Arn: Arns.user(ACCOUNT, path, name),
       State: 'active',
       Tags: [],
+      CreateDate: new Date(Date.UTC(2026, 0, 1, 0, 0, this.next)).toISOString(),
     };
     this.users.set(user.UserId, user);
     return user;
