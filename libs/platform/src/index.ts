@@ -12,3 +12,4 @@ export * from './lib/database/database.module';
 export * from './lib/database/migrate';
 export * from './lib/health';
 export * from './lib/bootstrap';
+export * from './lib/bus/bus-server';

@@ -1,5 +1,5 @@
-import { BaseRpcContext, ClientProxy, CustomTransportStrategy, ReadPacket, Server, WritePacket } from '@nestjs/microservices';
-import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
+import { BaseRpcContext, ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { BusServer, IncomingPacket } from './bus-server';
 import { InFlightTracker } from './in-flight';
 
 /**
@@ -101,7 +101,7 @@ export class InProcessContext extends BaseRpcContext<[string, InProcessHeaders]>
 }
 
 /** The server side: binds a Nest microservice's handlers to the broker. */
-export class InProcessServer extends Server implements CustomTransportStrategy {
+export class InProcessServer extends BusServer {
   override readonly transportId = Symbol('in-process');
   private unsubscribes: Array<() => void> = [];
 
@@ -140,25 +140,9 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   private async handle(channel: string, message: BrokerMessage): Promise<void> {
-    const packet = JSON.parse(message.data) as ReadPacket & { id?: string };
+    const packet = JSON.parse(message.data) as IncomingPacket;
     const context = new InProcessContext([message.subject, new InProcessHeaders(message.headers)]);
-    if (packet.id === undefined) {
-      await this.handleEvent(channel, packet, context);
-      return;
-    }
-    const id = packet.id;
-    const publish = (response: WritePacket) => {
-      message.reply?.(JSON.stringify({ ...response, id }));
-    };
-    const handler = this.getHandlerByPattern(channel);
-    if (!handler) {
-      publish({ status: 'error', err: NO_MESSAGE_HANDLER } as WritePacket);
-      return;
-    }
-    this.onProcessingStartHook(this.transportId, context, async () => {
-      const response$ = this.transformToObservable(await handler(packet.data, context));
-      if (response$) this.send(response$, publish);
-    });
+    await this.dispatch(channel, packet, context, (response) => message.reply?.(JSON.stringify(response)));
   }
 }
 

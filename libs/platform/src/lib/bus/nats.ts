@@ -1,5 +1,5 @@
-import { ClientNats, CustomTransportStrategy, NatsContext, NatsOptions, ReadPacket, Server, Transport, WritePacket } from '@nestjs/microservices';
-import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
+import { ClientNats, NatsContext, NatsOptions, Transport } from '@nestjs/microservices';
+import { BusServer, IncomingPacket } from './bus-server';
 import { connect, JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
 import { InFlightTracker } from './in-flight';
 
@@ -21,11 +21,12 @@ export interface IamNatsServerOptions {
  * On close it stops taking messages, lets in-flight handlers finish, then
  * drains the connection.
  */
-export class IamNatsServer extends Server implements CustomTransportStrategy {
+export class IamNatsServer extends BusServer {
   override readonly transportId = Transport.NATS;
   private connection: NatsConnection | null = null;
   private subscriptions: Subscription[] = [];
-  private readonly codec = JSONCodec<ReadPacket & { id?: string }>();
+  private readonly codec = JSONCodec<IncomingPacket>();
+  private readonly replyCodec = JSONCodec();
 
   constructor(
     private readonly options: IamNatsServerOptions,
@@ -89,7 +90,7 @@ export class IamNatsServer extends Server implements CustomTransportStrategy {
   }
 
   private async handle(channel: string, message: Msg): Promise<void> {
-    let packet: ReadPacket & { id?: string };
+    let packet: IncomingPacket;
     try {
       packet = this.codec.decode(message.data);
     } catch {
@@ -97,22 +98,8 @@ export class IamNatsServer extends Server implements CustomTransportStrategy {
       return;
     }
     const context = new NatsContext([message.subject, message.headers]);
-    if (packet.id === undefined) {
-      await this.handleEvent(channel, packet, context);
-      return;
-    }
-    const id = packet.id;
-    const publish = (response: WritePacket) => {
-      if (message.reply) message.respond(JSONCodec().encode({ ...response, id }));
-    };
-    const handler = this.getHandlerByPattern(channel);
-    if (!handler) {
-      publish({ status: 'error', err: NO_MESSAGE_HANDLER } as WritePacket);
-      return;
-    }
-    this.onProcessingStartHook(this.transportId, context, async () => {
-      const response$ = this.transformToObservable(await handler(packet.data, context));
-      if (response$) this.send(response$, publish);
+    await this.dispatch(channel, packet, context, (response) => {
+      if (message.reply) message.respond(this.replyCodec.encode(response));
     });
   }
 }
