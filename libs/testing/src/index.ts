@@ -3,3 +3,4 @@ export * from './lib/database';
 export * from './lib/bus';
 export * from './lib/logger';
 export * from './lib/stub';
+export * from './lib/fake-identity';

@@ -1,61 +1,14 @@
 import { INestMicroservice } from '@nestjs/common';
-import { Arns, BusClient, DirectoryPatterns, Errors, GroupRef, IamError, IdentityPatterns, ResolvedUser } from '@iam/contracts';
+import { Arns, BusClient, DirectoryPatterns, Errors, GroupRef, IamError } from '@iam/contracts';
 import { BusTransport, startService } from '@iam/platform';
-import { createTestDatabase, isolatedNatsTransport, silentLogger, startStubService, testBusClient, TestDatabase } from '@iam/testing';
+import { createTestDatabase, FakeIdentity, isolatedNatsTransport, silentLogger, startStubService, testBusClient, TestDatabase } from '@iam/testing';
 import type { Logger } from 'pino';
 import { AuthorizationEnv, authorizationOptions } from '../lib/authorization.options';
 import { AuthorizationServiceModule } from '../lib/authorization-service.module';
 
 export const ACCOUNT = '123456789012';
 
-/** Users kept in memory, answering identity's resolve patterns as identity's contract says. */
-export class FakeIdentity {
-  readonly users = new Map<string, ResolvedUser>();
-  private next = 0;
-
-  create(name: string, path = '/'): ResolvedUser {
-    this.next += 1;
-    const user: ResolvedUser = {
-      UserId: `AIDA${String(this.next).padStart(17, '0')}`,
-      UserName: name,
-      Path: path,
-      Arn: Arns.user(ACCOUNT, path, name),
-      State: 'active',
-      Tags: [],
-      CreateDate: new Date(Date.UTC(2026, 0, 1, 0, 0, this.next)).toISOString(),
-    };
-    this.users.set(user.UserId, user);
-    return user;
-  }
-
-  remove(userId: string): void {
-    this.users.delete(userId);
-  }
-
-  byName(name: string): ResolvedUser {
-    for (const user of this.users.values()) if (user.UserName.toLowerCase() === name.toLowerCase()) return user;
-    throw Errors.noSuchUser(name);
-  }
-
-  handlers() {
-    return {
-      [IdentityPatterns.ResolveUser]: (request: { UserName: string } | { UserId: string }) => {
-        if ('UserId' in request) {
-          const user = this.users.get(request.UserId);
-          if (!user) throw Errors.noSuchUser(request.UserId);
-          return user;
-        }
-        return this.byName(request.UserName);
-      },
-      [IdentityPatterns.ResolveUsers]: (request: { UserIds: string[] }) => ({
-        Users: request.UserIds.flatMap((id) => {
-          const user = this.users.get(id);
-          return user ? [user] : [];
-        }),
-      }),
-    };
-  }
-}
+export { FakeIdentity };
 
 /**
  * Groups and memberships kept in memory, answering directory's service

@@ -1,7 +1,7 @@
 import { INestMicroservice } from '@nestjs/common';
-import { Arns, BusClient, Errors, IamError, IdentityPatterns, ResolvedUser, AuthorizationPatterns, EventName, PayloadOf } from '@iam/contracts';
+import { BusClient, IamError, ResolvedUser, AuthorizationPatterns, EventName, PayloadOf } from '@iam/contracts';
 import { BusTransport, createBusServer, InFlightTracker, startService } from '@iam/platform';
-import { createTestDatabase, isolatedNatsTransport, silentLogger, startStubService, testBusClient, TestDatabase } from '@iam/testing';
+import { createTestDatabase, FakeIdentity, isolatedNatsTransport, silentLogger, startStubService, testBusClient, TestDatabase } from '@iam/testing';
 import { MessageHandler } from '@nestjs/microservices';
 import { Client } from 'pg';
 import { DirectoryServiceModule } from '../lib/directory-service.module';
@@ -12,62 +12,7 @@ export const ACCOUNT = '123456789012';
 /** A user as the identity stand-in keeps it. */
 export type FakeUser = ResolvedUser;
 
-/**
- * Stands in for identity on the bus: users kept in memory, resolved by name
- * (case-insensitive) or id, one by one or in bulk, as identity's contract says.
- */
-export class FakeIdentity {
-  readonly users = new Map<string, FakeUser>();
-  /** Every `ResolveUsers` request, to check one call per page. */
-  readonly bulkCalls: string[][] = [];
-  /** Runs before `ResolveUser` answers (for interleavings). */
-  beforeResolve?: (user: FakeUser) => Promise<void>;
-  private next = 0;
-
-  create(name: string, path = '/'): FakeUser {
-    this.next += 1;
-    const user: FakeUser = {
-      UserId: `AIDA${String(this.next).padStart(17, '0')}`,
-      UserName: name,
-      Path: path,
-      Arn: Arns.user(ACCOUNT, path, name),
-      State: 'active',
-      Tags: [],
-      CreateDate: new Date(Date.UTC(2025, 0, 1, 0, 0, this.next)).toISOString(),
-    };
-    this.users.set(user.UserId, user);
-    return user;
-  }
-
-  rename(user: FakeUser, name: string): void {
-    user.UserName = name;
-    user.Arn = Arns.user(ACCOUNT, user.Path, name);
-  }
-
-  private byName(name: string): FakeUser | undefined {
-    return [...this.users.values()].find((user) => user.UserName.toLowerCase() === name.toLowerCase());
-  }
-
-  handlers() {
-    return {
-      [IdentityPatterns.ResolveUser]: async (request: { UserName: string } | { UserId: string }) => {
-        const user = 'UserId' in request ? this.users.get(request.UserId) : this.byName(request.UserName);
-        if (!user) throw Errors.noSuchUser('UserId' in request ? request.UserId : request.UserName);
-        if (this.beforeResolve) await this.beforeResolve(user);
-        return { ...user };
-      },
-      [IdentityPatterns.ResolveUsers]: (request: { UserIds: string[] }) => {
-        this.bulkCalls.push(request.UserIds);
-        return {
-          Users: request.UserIds.flatMap((id) => {
-            const user = this.users.get(id);
-            return user ? [{ ...user }] : [];
-          }),
-        };
-      },
-    };
-  }
-}
+export { FakeIdentity };
 
 /** Stands in for authorization's side of deleting a group. */
 export class FakeAuthorization {
