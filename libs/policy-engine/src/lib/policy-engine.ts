@@ -1,3 +1,0 @@
-export function policyEngine(): string {
-  return 'policy-engine';
-}
