@@ -2,13 +2,26 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DirectoryPatterns } from '@iam/contracts';
 import { BusModule, Clock, healthController, IdGenerator, RandomIdGenerator, serviceDatabase, SystemClock } from '@iam/platform';
-import { DIRECTORY_OPTIONS, DirectoryServiceOptions } from './directory.options';
+import { DIRECTORY_OPTIONS, DIRECTORY_SETTINGS, DirectoryServiceOptions, directorySettings } from './directory.options';
+import { GroupEntity } from './groups/group.entity';
+import { GroupLookupsController } from './groups/group-lookups.controller';
+import { GroupLookupsService } from './groups/group-lookups.service';
+import { GroupsController } from './groups/groups.controller';
+import { GroupsService } from './groups/groups.service';
+import { MembershipEntity } from './memberships/membership.entity';
+import { MembershipsController } from './memberships/memberships.controller';
+import { MembershipsService } from './memberships/memberships.service';
 import { directoryMigrations } from './migrations';
+import { DirectoryEventPublisher } from './shared/event-publisher';
+import { AuthorizationPrincipals, IdentityUsers } from './shared/neighbours';
+import { UserTombstoneEntity } from './users/user-tombstone.entity';
+import { UserDeletesController } from './users/user-deletes.controller';
+import { UserDeletesService } from './users/user-deletes.service';
 
 export const DIRECTORY_SCHEMA = 'directory';
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const directoryEntities: Function[] = [];
+export const directoryEntities = [GroupEntity, MembershipEntity, UserTombstoneEntity];
 
+/** The directory service: groups and memberships. */
 @Module({})
 export class DirectoryServiceModule {
   static register(options: DirectoryServiceOptions): DynamicModule {
@@ -25,11 +38,25 @@ export class DirectoryServiceModule {
         }),
         TypeOrmModule.forFeature(directoryEntities),
       ],
-      controllers: [healthController('directory', DirectoryPatterns.Health)],
+      controllers: [
+        GroupsController,
+        MembershipsController,
+        GroupLookupsController,
+        UserDeletesController,
+        healthController('directory', DirectoryPatterns.Health),
+      ],
       providers: [
         { provide: DIRECTORY_OPTIONS, useValue: options },
+        { provide: DIRECTORY_SETTINGS, useValue: directorySettings(options) },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
+        DirectoryEventPublisher,
+        IdentityUsers,
+        AuthorizationPrincipals,
+        GroupsService,
+        MembershipsService,
+        GroupLookupsService,
+        UserDeletesService,
       ],
     };
   }

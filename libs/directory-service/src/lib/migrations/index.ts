@@ -1,3 +1,4 @@
+import { CreateDirectory1764300000000 } from './1764300000000-create-directory';
+
 /** Every migration of the directory schema, oldest first. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const directoryMigrations: Function[] = [];
+export const directoryMigrations = [CreateDirectory1764300000000];

@@ -71,10 +71,8 @@ function resourceCoverage(st: StatementModel, query: ReturnType<typeof charToken
     if (p.vars.length > 0) {
       if (ctx) {
         const resolved = resolveVariables(p.vars, ctx, false);
-        if (resolved === null) {
-          if (st.notResource) return { coverage: NONE, unsettled: false };
-          continue;
-        }
+        // An entry whose variable has no value matches nothing.
+        if (resolved === null) continue;
         values = [...resolved];
       } else {
         unsettled = true;

@@ -212,10 +212,11 @@ describe('Resource and NotResource (https://docs.aws.amazon.com/IAM/latest/UserG
     expect(evaluate([all, deny], req('ec2:RunInstances', '*')).decision).toBe('allowed');
   });
 
-  it('NotResource with a variable that has no value makes the statement not apply', () => {
-    const p = policy('p', { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::${aws:PrincipalTag/x}/*' });
-    expect(evaluate([p], req('s3:GetObject', 'arn:aws:s3:::b/k')).decision).toBe('implicitDeny');
-    expect(evaluate([p], req('s3:GetObject', 'arn:aws:s3:::b/k', ctx({ 'aws:PrincipalTag/x': 'c' }))).decision).toBe('allowed');
+  it('... under NotResource too: the entry excludes nothing, the other entries still do', () => {
+    const p = policy('p', { Effect: 'Allow', Action: '*', NotResource: ['arn:aws:s3:::${aws:PrincipalTag/x}/*', 'arn:aws:s3:::private/*'] });
+    expect(evaluate([p], req('s3:GetObject', 'arn:aws:s3:::b/k')).decision).toBe('allowed');
+    expect(evaluate([p], req('s3:GetObject', 'arn:aws:s3:::private/k')).decision).toBe('implicitDeny');
+    expect(evaluate([p], req('s3:GetObject', 'arn:aws:s3:::b/k', ctx({ 'aws:PrincipalTag/x': 'b' }))).decision).toBe('implicitDeny');
   });
 });
 

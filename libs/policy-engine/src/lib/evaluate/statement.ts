@@ -18,10 +18,11 @@ export function actionApplies(st: StatementModel, lowerAction: string): boolean 
 }
 
 /**
- * Resource/NotResource (case-sensitive). A Resource entry whose policy variable has no
- * value "will not match any resource" (IAM User Guide, "Policy variables with no value");
- * other entries still can. Under NotResource such an entry makes the statement not apply,
- * the conservative reading of "this might cause the entire statement to be invalid".
+ * Resource/NotResource (case-sensitive). "If a variable that has no value in the
+ * authorization context is used as part of the Resource or NotResource element of a
+ * policy, the resource that includes a policy variable with no value will not match any
+ * resource" (IAM User Guide, "Policy variables with no value"): such an entry matches
+ * nothing, under Resource and NotResource alike; the other entries still decide.
  */
 export function resourceApplies(st: StatementModel, resource: string, ctx: RequestContextImpl): boolean {
   const patterns = st.resources;
@@ -31,11 +32,7 @@ export function resourceApplies(st: StatementModel, resource: string, ctx: Reque
     if (p.vars.length === 0) matched = matchPattern(p, resource);
     else {
       const values = resolveVariables(p.vars, ctx, false);
-      if (values === null) {
-        if (st.notResource) return false;
-        continue;
-      }
-      matched = matchPattern(p, resource, values);
+      matched = values !== null && matchPattern(p, resource, values);
     }
     if (matched) return !st.notResource;
   }

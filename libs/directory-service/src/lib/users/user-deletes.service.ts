@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DirectoryEvents } from '@iam/contracts';
+import { DataSource } from 'typeorm';
+import { MembershipEntity } from '../memberships/membership.entity';
+import { DirectoryEventPublisher } from '../shared/event-publisher';
+import { lockUser } from '../shared/locks';
+
+/**
+ * The directory's side of identity's `DeleteUser`: tombstones that refuse
+ * adds of a user being deleted, and the drop of a deleted user's memberships.
+ * Each step is one short transaction under the user's advisory lock, the
+ * lock `AddUserToGroup` takes, so every add is either counted or refused.
+ */
+@Injectable()
+export class UserDeletesService {
+  private readonly logger = new Logger(UserDeletesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: DirectoryEventPublisher,
+  ) {}
+
+  /** Records (or renews) the tombstone and counts the memberships that remain. */
+  async begin(userId: string): Promise<{ MembershipCount: number }> {
+    return this.db.transaction(async (manager) => {
+      await lockUser(manager, userId);
+      await manager.query(
+        `INSERT INTO directory.user_tombstones (user_id, marked_at) VALUES ($1, clock_timestamp())
+         ON CONFLICT (user_id) DO UPDATE SET marked_at = EXCLUDED.marked_at`,
+        [userId],
+      );
+      return { MembershipCount: await manager.countBy(MembershipEntity, { userId }) };
+    });
+  }
+
+  /** Removes the tombstone: the delete does not go ahead. */
+  async cancel(userId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await lockUser(manager, userId);
+      await manager.query('DELETE FROM directory.user_tombstones WHERE user_id = $1', [userId]);
+    });
+  }
+
+  /**
+   * The user is gone in identity: keep its tombstone for good and drop any
+   * membership it still has (none, when the delete protocol was followed).
+   * Idempotent; every replica receives the event and only the one whose
+   * delete removed rows publishes their removal.
+   */
+  async dropDeletedUser(userId: string): Promise<void> {
+    const dropped = await this.db.transaction(async (manager) => {
+      await lockUser(manager, userId);
+      await manager.query(
+        `INSERT INTO directory.user_tombstones (user_id, marked_at) VALUES ($1, clock_timestamp())
+         ON CONFLICT (user_id) DO NOTHING`,
+        [userId],
+      );
+      const [rows]: [Array<{ group_id: string }>, number] = await manager.query(
+        'DELETE FROM directory.memberships WHERE user_id = $1 RETURNING group_id',
+        [userId],
+      );
+      return rows.map((row) => row.group_id);
+    });
+    if (dropped.length > 0) this.logger.warn(`Dropped ${dropped.length} membership(s) of deleted user ${userId}`);
+    for (const groupId of dropped) {
+      await this.events.publish(DirectoryEvents.MembershipRemoved, { UserId: userId, GroupId: groupId });
+    }
+  }
+}
