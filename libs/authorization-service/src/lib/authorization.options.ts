@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv } from '@iam/platform';
 
+const quota = (fallback: number, max: number) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback),
+  );
+
 /** The environment the authorization service reads. */
-export const AuthorizationEnv = z.object({ ...CommonEnv.shape, ...DatabaseEnv.shape });
+export const AuthorizationEnv = z.object({
+  ...CommonEnv.shape,
+  ...DatabaseEnv.shape,
+  /** Managed policies attached to one user (AWS: 10, may be raised to 20). */
+  IAM_MAX_POLICIES_PER_USER: quota(10, 20),
+  /** Managed policies attached to one group (AWS: 10, may be raised to 20). */
+  IAM_MAX_POLICIES_PER_GROUP: quota(10, 20),
+});
 export type AuthorizationEnv = z.infer<typeof AuthorizationEnv>;
 
 export interface AuthorizationServiceOptions {
   accountId: string;
   database: { url: string; poolSize: number };
   bus: BusModuleOptions;
+  /** Quotas of managed policies attached to one principal; 10 each when absent. */
+  quotas?: { policiesPerUser: number; policiesPerGroup: number };
 }
 
 export const AUTHORIZATION_OPTIONS = Symbol('AUTHORIZATION_OPTIONS');
@@ -18,5 +33,6 @@ export function authorizationOptions(env: AuthorizationEnv, transport: BusTransp
     accountId: env.IAM_ACCOUNT_ID,
     database: { url: env.DATABASE_URL, poolSize: env.IAM_DB_POOL_SIZE },
     bus: { transport, name: 'authorization', timeoutMs: env.IAM_BUS_TIMEOUT_MS },
+    quotas: { policiesPerUser: env.IAM_MAX_POLICIES_PER_USER, policiesPerGroup: env.IAM_MAX_POLICIES_PER_GROUP },
   };
 }

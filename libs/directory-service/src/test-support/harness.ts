@@ -162,7 +162,7 @@ export async function startDirectory(
     module: DirectoryServiceModule.register({
       accountId: ACCOUNT,
       database: { url: database.url, poolSize: 4 },
-      bus: { transport, name: 'directory', timeoutMs: 5_000 },
+      bus: { transport, name: 'directory', timeoutMs: 3_000 },
       ...overrides,
     }),
     transport,

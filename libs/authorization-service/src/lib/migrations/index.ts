@@ -1,3 +1,5 @@
+import { CreateAuthorization1764310000000 } from './1764310000000-create-authorization';
+import { AwsManagedPolicies1764310000001 } from './1764310000001-aws-managed-policies';
+
 /** Every migration of the authorization schema, oldest first. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const authorizationMigrations: Function[] = [];
+export const authorizationMigrations = [CreateAuthorization1764310000000, AwsManagedPolicies1764310000001];

@@ -1,0 +1,235 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PolicyAttachmentRef, PolicySourceType } from '@iam/contracts';
+import { CompiledPolicy, PolicySource } from '@iam/policy-engine';
+import { DataSource } from 'typeorm';
+import { CompiledPolicies } from '../documents/compiled-policies';
+import { CompiledDocument } from '../documents/policy-documents';
+import { inlineSource } from '../inline/inline-policies.service';
+import { rows } from '../persistence/sql';
+import { managedSource } from '../policies/policies.service';
+import { PrincipalType } from '../principals/named-principal';
+
+/** A principal whose policies are loaded: a user, or a group. */
+export interface PolicyHolder {
+  readonly type: PrincipalType;
+  readonly id: string;
+  /** For groups, to explain where a policy comes from. */
+  readonly name?: string;
+}
+
+/** One policy that applies, compiled, with where it comes from. */
+export interface AppliedPolicy {
+  readonly kind: 'managed' | 'inline';
+  readonly type: PolicySourceType;
+  /** The managed policy id, or the inline policy's name. */
+  readonly policyId: string;
+  readonly name: string;
+  readonly arn?: string;
+  readonly versionId?: string;
+  readonly attachedTo: PolicyAttachmentRef[];
+  readonly document: CompiledDocument;
+}
+
+/** The policies of a principal (with its groups) in evaluation order, each once. */
+export interface PolicySet {
+  readonly applied: readonly AppliedPolicy[];
+  readonly compiled: readonly CompiledPolicy[];
+}
+
+/** The policies one holder has itself, in evaluation order. */
+export interface HolderPolicies {
+  readonly holder: PolicyHolder;
+  readonly policies: readonly AppliedPolicy[];
+}
+
+interface Row {
+  principal_id: string;
+  principal_type: PrincipalType;
+  kind: 'managed' | 'inline';
+  policy_id: string | null;
+  name: string;
+  arn: string | null;
+  account: string | null;
+  version_id: string | null;
+  name_lower: string | null;
+  content_hash: string | null;
+  ord: string;
+}
+
+export const EMPTY_POLICY_SET: PolicySet = { applied: [], compiled: [] };
+
+const SELECT = `
+  SELECT a.principal_id, a.principal_type, 'managed' AS kind, p.policy_id, p.name, p.arn, p.account,
+         p.default_version AS version_id, NULL AS name_lower, NULL AS content_hash, a.seq::text AS ord
+    FROM "authorization".attachments a JOIN "authorization".policies p ON p.policy_id = a.policy_id
+   WHERE $1::text[] IS NULL OR a.principal_id = ANY($1)
+  UNION ALL
+  SELECT i.principal_id, i.principal_type, 'inline', NULL, i.name, NULL, NULL, NULL, i.name_lower, i.content_hash, i.name_lower
+    FROM "authorization".inline_policies i
+   WHERE $1::text[] IS NULL OR i.principal_id = ANY($1)`;
+
+function byOrder(a: Row, b: Row): number {
+  if (a.kind !== b.kind) return a.kind === 'inline' ? -1 : 1;
+  if (a.kind === 'managed') return Number(a.ord) - Number(b.ord);
+  return a.ord < b.ord ? -1 : a.ord > b.ord ? 1 : 0;
+}
+
+/**
+ * Which policies apply to principals, read from committed state on every
+ * call (one indexed query), compiled from the content-keyed cache (a second
+ * query only for documents this replica has not compiled yet).
+ *
+ * Order: for each holder in the order given, its inline policies by name,
+ * then its managed policies in the order attached.
+ */
+@Injectable()
+export class PolicySets {
+  private readonly logger = new Logger(PolicySets.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly compiled: CompiledPolicies,
+  ) {}
+
+  /**
+   * The policies of `holders` (a user and its groups) for one evaluation: a
+   * managed policy that several holders have appears once, where it first
+   * appears, naming every holder in `attachedTo`. Throws when a stored
+   * document cannot be compiled or the state keeps changing under the read;
+   * the decision path turns that into a deny.
+   */
+  async load(holders: readonly PolicyHolder[]): Promise<PolicySet> {
+    if (holders.length === 0) return EMPTY_POLICY_SET;
+    const each = await this.loadEach(holders);
+    const applied: AppliedPolicy[] = [];
+    const managed = new Map<string, AppliedPolicy>();
+    for (const { policies } of each) {
+      for (const policy of policies) {
+        if (policy.kind === 'managed') {
+          const seen = managed.get(policy.policyId);
+          if (seen) {
+            seen.attachedTo.push(...policy.attachedTo);
+            continue;
+          }
+          const copy = { ...policy, attachedTo: [...policy.attachedTo] };
+          managed.set(policy.policyId, copy);
+          applied.push(copy);
+        } else {
+          applied.push(policy);
+        }
+      }
+    }
+    return { applied, compiled: applied.map((policy) => policy.document.policy) };
+  }
+
+  /**
+   * The policies each holder has itself, in the order of `holders`; without
+   * `holders`, of every user and group that has any (groups are then named
+   * by id only).
+   */
+  async loadEach(holders?: readonly PolicyHolder[]): Promise<HolderPolicies[]> {
+    // A document can only be missing when it changed between the two reads
+    // (a version deleted, an inline policy replaced): read again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const found = await rows<Row>(this.db, SELECT, [holders ? holders.map((holder) => holder.id) : null]);
+      await this.compileMissing(found);
+      const result = this.assemble(holders, found);
+      if (result) return result;
+    }
+    throw new Error('the policies kept changing while being read');
+  }
+
+  private assemble(holders: readonly PolicyHolder[] | undefined, found: Row[]): HolderPolicies[] | undefined {
+    const byHolder = new Map<string, Row[]>();
+    for (const row of found) {
+      const list = byHolder.get(row.principal_id) ?? [];
+      list.push(row);
+      byHolder.set(row.principal_id, list);
+    }
+    const wanted: readonly PolicyHolder[] = holders ?? [...byHolder.values()].map((list) => ({ type: list[0].principal_type, id: list[0].principal_id }));
+    const out: HolderPolicies[] = [];
+    for (const holder of wanted) {
+      const ref: PolicyAttachmentRef =
+        holder.type === 'group' && holder.name !== undefined
+          ? { PrincipalType: holder.type, PrincipalId: holder.id, GroupName: holder.name }
+          : { PrincipalType: holder.type, PrincipalId: holder.id };
+      const policies: AppliedPolicy[] = [];
+      for (const row of (byHolder.get(holder.id) ?? []).sort(byOrder)) {
+        const document = this.compiled.get(this.keyOf(row));
+        if (!document) return undefined;
+        policies.push(
+          row.kind === 'inline'
+            ? { kind: 'inline', type: row.principal_type, policyId: row.name, name: row.name, attachedTo: [ref], document }
+            : {
+                kind: 'managed',
+                type: document.policy.source.type as PolicySourceType,
+                policyId: row.policy_id as string,
+                name: row.name,
+                arn: row.arn as string,
+                versionId: row.version_id as string,
+                attachedTo: [ref],
+                document,
+              },
+        );
+      }
+      out.push({ holder, policies });
+    }
+    return out;
+  }
+
+  private keyOf(row: Row): string {
+    return row.kind === 'inline'
+      ? CompiledPolicies.inlineKey(row.principal_id, row.name, row.content_hash as string)
+      : CompiledPolicies.managedKey(row.policy_id as string, row.version_id as string);
+  }
+
+  /** Loads and compiles, once per replica, the documents the cache does not hold yet. */
+  private async compileMissing(found: Row[]): Promise<void> {
+    const missing = found.filter((row) => this.compiled.get(this.keyOf(row)) === undefined);
+    const managed = new Map<string, Row>();
+    for (const row of missing) if (row.kind === 'managed') managed.set(this.keyOf(row), row);
+    const inline = missing.filter((row) => row.kind === 'inline');
+    if (managed.size > 0) {
+      const wanted = [...managed.values()];
+      const documents = await rows<{ policy_id: string; version_id: string; document: string }>(
+        this.db,
+        `SELECT v.policy_id, v.version_id, v.document FROM "authorization".policy_versions v
+           JOIN unnest($1::text[], $2::text[]) AS wanted(policy_id, version_id)
+             ON v.policy_id = wanted.policy_id AND v.version_id = wanted.version_id`,
+        [wanted.map((row) => row.policy_id), wanted.map((row) => row.version_id)],
+      );
+      for (const document of documents) {
+        const key = CompiledPolicies.managedKey(document.policy_id, document.version_id);
+        const row = managed.get(key) as Row;
+        this.compile(key, document.document, managedSource({ policy_id: document.policy_id, name: row.name, account: row.account as string }, document.version_id));
+      }
+    }
+    if (inline.length > 0) {
+      const documents = await rows<{ principal_id: string; principal_type: PrincipalType; name: string; content_hash: string; document: string }>(
+        this.db,
+        `SELECT i.principal_id, i.principal_type, i.name, i.content_hash, i.document FROM "authorization".inline_policies i
+           JOIN unnest($1::text[], $2::text[]) AS wanted(principal_id, name_lower)
+             ON i.principal_id = wanted.principal_id AND i.name_lower = wanted.name_lower`,
+        [inline.map((row) => row.principal_id), inline.map((row) => row.name_lower)],
+      );
+      for (const document of documents) {
+        this.compile(
+          CompiledPolicies.inlineKey(document.principal_id, document.name, document.content_hash),
+          document.document,
+          inlineSource(document.principal_type, document.name),
+        );
+      }
+    }
+  }
+
+  private compile(key: string, text: string, source: PolicySource): void {
+    try {
+      this.compiled.compile(key, text, source);
+    } catch (error) {
+      // Stored documents were valid when written. One that no longer compiles
+      // might hold a Deny: the whole read fails rather than leave a part out.
+      this.logger.error(`Stored policy ${source.id} does not compile: ${(error as Error).message}`);
+      throw new Error(`stored policy ${source.id} does not compile`);
+    }
+  }
+}

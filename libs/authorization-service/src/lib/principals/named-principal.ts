@@ -1,0 +1,31 @@
+import { Errors, IamError } from '@iam/contracts';
+import { Principals } from '../neighbours/principals';
+
+export type PrincipalType = 'user' | 'group';
+
+/** A user or group by its immutable id, with the name and path its owner knows it by. */
+export interface NamedPrincipal {
+  readonly type: PrincipalType;
+  readonly id: string;
+  readonly name: string;
+  readonly path: string;
+}
+
+/** The owner's `NoSuchEntity` for a user or group of that name. */
+export function noSuchPrincipal(type: PrincipalType, name: string): IamError {
+  return type === 'user' ? Errors.noSuchUser(name) : Errors.noSuchGroup(name);
+}
+
+/**
+ * Resolves a user (identity) or a group (directory) by name. A user being
+ * deleted counts as unknown. Never called inside a transaction.
+ */
+export async function resolvePrincipal(principals: Principals, type: PrincipalType, name: string): Promise<NamedPrincipal> {
+  if (type === 'user') {
+    const user = await principals.resolveUser(name);
+    if (user.State !== 'active') throw Errors.noSuchUser(name);
+    return { type, id: user.UserId, name: user.UserName, path: user.Path };
+  }
+  const group = await principals.resolveGroup(name);
+  return { type, id: group.GroupId, name: group.GroupName, path: group.Path };
+}
