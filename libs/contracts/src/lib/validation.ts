@@ -31,31 +31,54 @@ export interface AwsStringRules {
   pattern?: string;
 }
 
+function stringProblems(value: string, rules: AwsStringRules, whole: RegExp | undefined): string[] {
+  const problems: string[] = [];
+  if (rules.min !== undefined && value.length < rules.min) {
+    problems.push(`Member must have length greater than or equal to ${rules.min}`);
+  }
+  if (rules.max !== undefined && value.length > rules.max) {
+    problems.push(`Member must have length less than or equal to ${rules.max}`);
+  }
+  if (whole && !whole.test(value)) {
+    problems.push(`Member must satisfy regular expression pattern: ${rules.pattern}`);
+  }
+  return problems;
+}
+
+function wholePattern(rules: AwsStringRules): RegExp | undefined {
+  return rules.pattern ? new RegExp(`^(?:${rules.pattern})$`, 'u') : undefined;
+}
+
 /** A string with AWS length and pattern constraints and AWS-worded failures. */
 export function awsString(rules: AwsStringRules = {}) {
-  const whole = rules.pattern ? new RegExp(`^(?:${rules.pattern})$`, 'u') : undefined;
+  const whole = wholePattern(rules);
   return z.string().superRefine((value, ctx) => {
-    if (rules.min !== undefined && value.length < rules.min) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Member must have length greater than or equal to ${rules.min}`,
-        params: { value },
-      });
+    for (const message of stringProblems(value, rules, whole)) {
+      ctx.addIssue({ code: 'custom', message, params: { value } });
     }
-    if (rules.max !== undefined && value.length > rules.max) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Member must have length less than or equal to ${rules.max}`,
-        params: { value },
-      });
+  });
+}
+
+/**
+ * A secret string (a password, a session token) with AWS constraints. Failures
+ * never echo the value, as AWS words them for sensitive members:
+ * `Value at 'password' failed to satisfy constraint: ...`.
+ */
+export function awsSensitiveString(rules: AwsStringRules = {}) {
+  const whole = wholePattern(rules);
+  return z.unknown().transform((value, ctx): string => {
+    if (value === undefined || value === null) {
+      ctx.addIssue({ code: 'custom', message: 'Member must not be null', params: { sensitive: true, missing: true } });
+      return z.NEVER;
     }
-    if (whole && !whole.test(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Member must satisfy regular expression pattern: ${rules.pattern}`,
-        params: { value },
-      });
+    if (typeof value !== 'string') {
+      ctx.addIssue({ code: 'custom', message: 'Member must be of type string', params: { sensitive: true } });
+      return z.NEVER;
     }
+    for (const message of stringProblems(value, rules, whole)) {
+      ctx.addIssue({ code: 'custom', message, params: { sensitive: true } });
+    }
+    return value;
   });
 }
 
@@ -75,6 +98,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const at = memberName(issue.path);
   const value = valueAt(input, issue.path);
   if (issue.code === 'custom') {
+    const params = issue.params as { sensitive?: boolean; missing?: boolean } | undefined;
+    if (params?.sensitive) {
+      return `Value${params.missing ? ' null' : ''} at '${at}' failed to satisfy constraint: ${issue.message}`;
+    }
     const shown = (issue.params as { value?: unknown } | undefined)?.value ?? value;
     return `Value ${quote(shown)} at '${at}' failed to satisfy constraint: ${issue.message}`;
   }

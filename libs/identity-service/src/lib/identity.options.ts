@@ -1,20 +1,83 @@
 import { z } from 'zod';
 import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, SecretsEnv } from '@iam/platform';
 
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
 /** The environment the identity service reads. */
-export const IdentityEnv = z.object({ ...CommonEnv.shape, ...DatabaseEnv.shape, ...SecretsEnv.shape });
+export const IdentityEnv = z.object({
+  ...CommonEnv.shape,
+  ...DatabaseEnv.shape,
+  ...SecretsEnv.shape,
+  /**
+   * The master key being rotated away from (32 bytes, base64): secrets under
+   * it stay readable until `rotate-master-key` re-encrypted them.
+   */
+  IAM_MASTER_KEY_PREVIOUS: SecretsEnv.shape.IAM_MASTER_KEY,
+  /** Lifetime of a console session, in seconds (5 minutes to 12 hours; 1 hour by default). */
+  IAM_SESSION_TTL_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'must be an integer' })
+      .int('must be an integer')
+      .min(300, 'must be at least 300')
+      .max(43_200, 'must be at most 43200')
+      .default(3_600),
+  ),
+});
 export type IdentityEnv = z.infer<typeof IdentityEnv>;
+
+/** argon2id parameters; OWASP's minimum for argon2id is m=19456 KiB, t=2, p=1. */
+export interface Argon2Parameters {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** Brute-force protection of console sign-in, in the manner of Keycloak's. */
+export interface SignInProtection {
+  /** Every this many consecutive failures of one user, the user is locked for a while. */
+  userFailures: number;
+  /** Every this many consecutive failures from one source address, the address is locked for a while. */
+  addressFailures: number;
+  /** The n-th lockout of a streak lasts n × this. */
+  waitIncrementSeconds: number;
+  /** No lockout lasts longer; there is no permanent lockout. */
+  maxWaitSeconds: number;
+  /** A streak of failures is forgotten this long after its last failure. */
+  failureResetSeconds: number;
+}
 
 export interface IdentityServiceOptions {
   accountId: string;
   database: { url: string; poolSize: number };
   bus: BusModuleOptions;
   root: { accessKeyId?: string; secretAccessKey?: string; password?: string };
-  /** 32 bytes, base64. */
+  /** 32 bytes, base64: encrypts new secret access keys. */
   masterKey?: string;
+  /** 32 bytes, base64: a key still accepted for reading while it is rotated away. */
+  previousMasterKey?: string;
+  /** Lifetime of a console session; 3600 seconds unless given. */
+  sessionTtlSeconds?: number;
+  signInProtection?: Partial<SignInProtection>;
+  argon2?: Partial<Argon2Parameters>;
+  /** How often recorded access key use is written to the database; 5 seconds unless given. */
+  keyUsageFlushMs?: number;
 }
 
 export const IDENTITY_OPTIONS = Symbol('IDENTITY_OPTIONS');
+
+export const DEFAULT_ARGON2: Argon2Parameters = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+export const DEFAULT_SIGN_IN_PROTECTION: SignInProtection = {
+  userFailures: 5,
+  addressFailures: 20,
+  waitIncrementSeconds: 60,
+  maxWaitSeconds: 900,
+  failureResetSeconds: 12 * 3600,
+};
+
+export const DEFAULT_SESSION_TTL_SECONDS = 3_600;
+export const DEFAULT_KEY_USAGE_FLUSH_MS = 5_000;
 
 export function identityOptions(env: IdentityEnv, transport: BusTransport): IdentityServiceOptions {
   return {
@@ -27,5 +90,7 @@ export function identityOptions(env: IdentityEnv, transport: BusTransport): Iden
       password: env.IAM_ROOT_PASSWORD,
     },
     masterKey: env.IAM_MASTER_KEY,
+    previousMasterKey: env.IAM_MASTER_KEY_PREVIOUS,
+    sessionTtlSeconds: env.IAM_SESSION_TTL_SECONDS,
   };
 }

@@ -8,7 +8,7 @@ export class CreateUsers1764290000000 implements MigrationInterface {
       CREATE TABLE identity.users (
         user_id text PRIMARY KEY,
         name text NOT NULL,
-        name_lower text NOT NULL,
+        name_lower text COLLATE "C" NOT NULL,
         path text NOT NULL,
         create_date timestamptz NOT NULL,
         password_last_used timestamptz NULL,

@@ -1,24 +1,45 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Arns, BusClient, CreateUserRequest, Errors, IdentityEvents, ResolvedUser, ResolveUserRequest, User } from '@iam/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import {
+  Arns,
+  CreateUserRequest,
+  DEFAULT_MAX_ITEMS,
+  GetUserRequest,
+  IdentityEvents,
+  ListUsersReply,
+  ListUsersRequest,
+  ListUserTagsReply,
+  ListUserTagsRequest,
+  ResolvedUser,
+  ResolveUserRequest,
+  TagUserRequest,
+  UntagUserRequest,
+  UpdateUserRequest,
+  User,
+} from '@iam/contracts';
 import { Clock, IdGenerator, isUniqueViolation } from '@iam/platform';
-import { Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { IdentityErrors } from '../shared/errors';
+import { EventPublisher } from '../shared/events';
+import { decodeMarker, encodeMarker, pageOf } from '../shared/marker';
+import { assertUniqueKeys, mergeTags, removeTags, sortedTags, tagSortKey } from './tags';
 import { UserEntity } from './user.entity';
 
 @Injectable()
 export class UsersService {
-  private readonly logger = new Logger(UsersService.name);
-
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly bus: BusClient,
+    private readonly events: EventPublisher,
   ) {}
 
   async create(request: CreateUserRequest): Promise<User> {
+    const tags = request.Tags ?? [];
+    assertUniqueKeys(tags);
     const entity = this.users.create({
       userId: this.ids.next('AIDA'),
       name: request.UserName,
@@ -26,23 +47,81 @@ export class UsersService {
       path: request.Path ?? '/',
       createDate: this.clock.now(),
       passwordLastUsed: null,
-      tags: request.Tags ?? [],
+      tags,
       state: 'active',
     });
     try {
       await this.users.insert(entity);
     } catch (error) {
-      if (isUniqueViolation(error)) throw Errors.userExists(request.UserName);
+      if (isUniqueViolation(error)) throw IdentityErrors.userExists(request.UserName);
       throw error;
     }
-    await this.publish(IdentityEvents.UserCreated, { UserId: entity.userId, UserName: entity.name });
+    await this.events.publish(IdentityEvents.UserCreated, { UserId: entity.userId, UserName: entity.name });
     return this.toUser(entity);
   }
 
-  async getByName(name: string): Promise<User> {
-    const entity = await this.users.findOneBy({ nameLower: name.toLowerCase(), state: 'active' });
-    if (!entity) throw Errors.noSuchUser(name);
-    return this.toUser(entity);
+  async get(request: GetUserRequest): Promise<User> {
+    if (request.UserName !== undefined) return this.toUser(await this.byName(request.UserName));
+    if (request.Caller) return this.toUser(await this.byId(request.Caller.UserId));
+    throw IdentityErrors.missingUserName();
+  }
+
+  async list(request: ListUsersRequest): Promise<ListUsersReply> {
+    const maxItems = request.MaxItems ?? DEFAULT_MAX_ITEMS;
+    const after = request.Marker ? decodeMarker(request.Marker, ['n']).n : undefined;
+    const query = this.users
+      .createQueryBuilder('u')
+      .where('starts_with(u.path, :prefix)', { prefix: request.PathPrefix ?? '/' })
+      .orderBy('u.nameLower')
+      .limit(maxItems + 1);
+    if (after !== undefined) query.andWhere('u.name_lower > :after', { after });
+    const { items, truncated } = pageOf(await query.getMany(), maxItems);
+    const reply: ListUsersReply = {
+      Users: items.map((entity) => this.toUser(entity, { withTags: false })),
+      IsTruncated: truncated,
+    };
+    if (truncated) reply.Marker = encodeMarker({ n: items[items.length - 1].nameLower });
+    return reply;
+  }
+
+  async update(request: UpdateUserRequest): Promise<void> {
+    if (request.NewUserName === undefined && request.NewPath === undefined) {
+      await this.byName(request.UserName);
+      return;
+    }
+    let changed: UserEntity;
+    try {
+      changed = await this.dataSource.transaction(async (manager) => {
+        const user = await this.lockByName(manager, request.UserName);
+        const name = request.NewUserName ?? user.name;
+        const path = request.NewPath ?? user.path;
+        await manager.update(UserEntity, { userId: user.userId }, { name, nameLower: name.toLowerCase(), path });
+        return { ...user, name, nameLower: name.toLowerCase(), path };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw IdentityErrors.userExists(request.NewUserName ?? request.UserName);
+      throw error;
+    }
+    await this.events.publish(IdentityEvents.UserRenamed, { UserId: changed.userId, UserName: changed.name, Path: changed.path });
+  }
+
+  async tag(request: TagUserRequest): Promise<void> {
+    await this.changeTags(request.UserName, (tags) => mergeTags(tags, request.Tags));
+  }
+
+  async untag(request: UntagUserRequest): Promise<void> {
+    await this.changeTags(request.UserName, (tags) => removeTags(tags, request.TagKeys));
+  }
+
+  async listTags(request: ListUserTagsRequest): Promise<ListUserTagsReply> {
+    const user = await this.byName(request.UserName);
+    const maxItems = request.MaxItems ?? DEFAULT_MAX_ITEMS;
+    const after = request.Marker ? decodeMarker(request.Marker, ['k']).k : undefined;
+    const remaining = sortedTags(user.tags).filter((tag) => after === undefined || tagSortKey(tag) > after);
+    const { items, truncated } = pageOf(remaining, maxItems);
+    const reply: ListUserTagsReply = { Tags: items, IsTruncated: truncated };
+    if (truncated) reply.Marker = encodeMarker({ k: tagSortKey(items[items.length - 1]) });
+    return reply;
   }
 
   async resolve(request: ResolveUserRequest): Promise<ResolvedUser> {
@@ -50,36 +129,82 @@ export class UsersService {
       'UserId' in request
         ? await this.users.findOneBy({ userId: request.UserId })
         : await this.users.findOneBy({ nameLower: request.UserName.toLowerCase() });
-    if (!entity) throw Errors.noSuchUser('UserId' in request ? request.UserId : request.UserName);
+    if (!entity) throw 'UserId' in request ? IdentityErrors.noSuchUserId(request.UserId) : IdentityErrors.noSuchUser(request.UserName);
+    return this.toResolved(entity);
+  }
+
+  /** One query for many ids; unknown ids are left out. */
+  async resolveMany(userIds: string[]): Promise<ResolvedUser[]> {
+    if (userIds.length === 0) return [];
+    const entities = await this.users.findBy({ userId: In([...new Set(userIds)]) });
+    return entities.map((entity) => this.toResolved(entity));
+  }
+
+  /** A user by name regardless of case, or `NoSuchEntity`. */
+  async byName(name: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
+    const entity = await manager.findOneBy(UserEntity, { nameLower: name.toLowerCase() });
+    if (!entity) throw IdentityErrors.noSuchUser(name);
+    return entity;
+  }
+
+  /** A user by id, or `NoSuchEntity`. */
+  async byId(userId: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
+    const entity = await manager.findOneBy(UserEntity, { userId });
+    if (!entity) throw IdentityErrors.noSuchUserId(userId);
+    return entity;
+  }
+
+  /**
+   * Locks a user row for the rest of `manager`'s transaction; refuses a user
+   * that is being deleted (`EntityTemporarilyUnmodifiable`) unless `allowDeleting`.
+   */
+  async lockByName(manager: EntityManager, name: string, options: { allowDeleting?: boolean } = {}): Promise<UserEntity> {
+    const entity = await manager.findOne(UserEntity, { where: { nameLower: name.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
+    if (!entity) throw IdentityErrors.noSuchUser(name);
+    if (entity.state === 'deleting' && !options.allowDeleting) throw IdentityErrors.userBeingDeleted(entity.name);
+    return entity;
+  }
+
+  /** As {@link lockByName}, by id. */
+  async lockById(manager: EntityManager, userId: string, options: { allowDeleting?: boolean } = {}): Promise<UserEntity> {
+    const entity = await manager.findOne(UserEntity, { where: { userId }, lock: { mode: 'pessimistic_write' } });
+    if (!entity) throw IdentityErrors.noSuchUserId(userId);
+    if (entity.state === 'deleting' && !options.allowDeleting) throw IdentityErrors.userBeingDeleted(entity.name);
+    return entity;
+  }
+
+  arnOf(entity: Pick<UserEntity, 'path' | 'name'>): string {
+    return Arns.user(this.options.accountId, entity.path, entity.name);
+  }
+
+  toUser(entity: UserEntity, options: { withTags?: boolean } = {}): User {
+    const user: User = {
+      Path: entity.path,
+      UserName: entity.name,
+      UserId: entity.userId,
+      Arn: this.arnOf(entity),
+      CreateDate: entity.createDate.toISOString(),
+    };
+    if (entity.passwordLastUsed) user.PasswordLastUsed = entity.passwordLastUsed.toISOString();
+    if ((options.withTags ?? true) && entity.tags.length > 0) user.Tags = entity.tags;
+    return user;
+  }
+
+  private toResolved(entity: UserEntity): ResolvedUser {
     return {
       UserId: entity.userId,
       UserName: entity.name,
       Path: entity.path,
-      Arn: Arns.user(this.options.accountId, entity.path, entity.name),
+      Arn: this.arnOf(entity),
       State: entity.state,
       Tags: entity.tags,
     };
   }
 
-  toUser(entity: UserEntity): User {
-    const user: User = {
-      Path: entity.path,
-      UserName: entity.name,
-      UserId: entity.userId,
-      Arn: Arns.user(this.options.accountId, entity.path, entity.name),
-      CreateDate: entity.createDate.toISOString(),
-    };
-    if (entity.passwordLastUsed) user.PasswordLastUsed = entity.passwordLastUsed.toISOString();
-    if (entity.tags.length > 0) user.Tags = entity.tags;
-    return user;
-  }
-
-  /** Events feed caches elsewhere; a failed publish is logged, never undoes the committed change. */
-  private async publish(event: typeof IdentityEvents.UserCreated, payload: { UserId: string; UserName: string }) {
-    try {
-      await this.bus.emit(event, payload);
-    } catch (error) {
-      this.logger.warn(`Could not publish ${event}: ${(error as Error).message}`);
-    }
+  private async changeTags(name: string, change: (tags: UserEntity['tags']) => UserEntity['tags']): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const user = await this.lockByName(manager, name);
+      await manager.update(UserEntity, { userId: user.userId }, { tags: change(user.tags) });
+    });
   }
 }

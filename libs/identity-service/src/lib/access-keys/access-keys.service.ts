@@ -1,0 +1,192 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AccessKeyMetadata,
+  Caller,
+  CreateAccessKeyReply,
+  DEFAULT_MAX_ITEMS,
+  GetAccessKeyLastUsedReply,
+  IdentityEvents,
+  ListAccessKeysReply,
+  ListAccessKeysRequest,
+  UpdateAccessKeyRequest,
+} from '@iam/contracts';
+import { Clock, IdGenerator } from '@iam/platform';
+import { Brackets, DataSource } from 'typeorm';
+import { RootAccountService } from '../account/root-account.service';
+import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { IdentityErrors } from '../shared/errors';
+import { EventPublisher } from '../shared/events';
+import { iso } from '../shared/iso';
+import { decodeMarker, encodeMarker, pageOf } from '../shared/marker';
+import { SecretGenerator } from '../shared/secrets';
+import { SigningKeyCache } from '../signatures/signing-key-cache';
+import { UserEntity } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AccessKeyEntity } from './access-key.entity';
+import { SecretCipher } from './secret-cipher';
+
+/** AWS's quota of access keys per user. */
+export const ACCESS_KEYS_PER_USER = 2;
+
+type Owner = { kind: 'root' } | { kind: 'user'; user: UserEntity };
+
+/** Programmatic credentials: at most two keys per user, secrets sealed at rest and shown once. */
+@Injectable()
+export class AccessKeysService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
+    private readonly users: UsersService,
+    private readonly root: RootAccountService,
+    private readonly cipher: SecretCipher,
+    private readonly ids: IdGenerator,
+    private readonly secrets: SecretGenerator,
+    private readonly clock: Clock,
+    private readonly events: EventPublisher,
+    private readonly signingKeys: SigningKeyCache,
+  ) {}
+
+  async create(userName: string | undefined, caller: Caller | undefined): Promise<CreateAccessKeyReply> {
+    const owner = await this.owner(userName, caller);
+    if (owner.kind === 'root') throw IdentityErrors.rootKeysAreConfiguration();
+    if (!this.cipher.currentKeyId) throw IdentityErrors.noMasterKey();
+    const accessKeyId = this.ids.next('AKIA', 16);
+    const secret = this.secrets.secretAccessKey();
+    const { keyId, sealed } = this.cipher.seal(secret, accessKeyId);
+    const now = this.clock.now();
+    const user = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.users.lockById(manager, owner.user.userId);
+      if ((await manager.countBy(AccessKeyEntity, { userId: locked.userId })) >= ACCESS_KEYS_PER_USER) {
+        throw IdentityErrors.accessKeyLimit();
+      }
+      await manager.insert(AccessKeyEntity, {
+        accessKeyId,
+        userId: locked.userId,
+        status: 'Active',
+        createDate: now,
+        secretSealed: sealed,
+        masterKeyId: keyId,
+        lastUsedDate: null,
+        lastUsedService: null,
+        lastUsedRegion: null,
+      });
+      return locked;
+    });
+    return {
+      AccessKey: { UserName: user.name, AccessKeyId: accessKeyId, Status: 'Active', SecretAccessKey: secret, CreateDate: now.toISOString() },
+    };
+  }
+
+  async list(request: ListAccessKeysRequest): Promise<ListAccessKeysReply> {
+    const owner = await this.owner(request.UserName, request.Caller);
+    if (owner.kind === 'root') return this.listRoot();
+    const maxItems = request.MaxItems ?? DEFAULT_MAX_ITEMS;
+    const query = this.dataSource
+      .getRepository(AccessKeyEntity)
+      .createQueryBuilder('k')
+      .where('k.user_id = :userId', { userId: owner.user.userId })
+      .orderBy('k.createDate')
+      .addOrderBy('k.accessKeyId')
+      .limit(maxItems + 1);
+    if (request.Marker) {
+      const after = decodeMarker(request.Marker, ['d', 'i']);
+      const date = new Date(after.d);
+      if (Number.isNaN(date.getTime())) throw IdentityErrors.invalidMarker();
+      query.andWhere(
+        new Brackets((where) =>
+          where.where('k.create_date > :date', { date }).orWhere('k.create_date = :date AND k.access_key_id > :id', { id: after.i }),
+        ),
+      );
+    }
+    const { items, truncated } = pageOf(await query.getMany(), maxItems);
+    const reply: ListAccessKeysReply = {
+      AccessKeyMetadata: items.map((key) => ({
+        UserName: owner.user.name,
+        AccessKeyId: key.accessKeyId,
+        Status: key.status,
+        CreateDate: key.createDate.toISOString(),
+      })),
+      IsTruncated: truncated,
+    };
+    if (truncated) {
+      const last = items[items.length - 1];
+      reply.Marker = encodeMarker({ d: last.createDate.toISOString(), i: last.accessKeyId });
+    }
+    return reply;
+  }
+
+  async updateStatus(request: UpdateAccessKeyRequest): Promise<void> {
+    const owner = await this.owner(request.UserName, request.Caller);
+    if (owner.kind === 'root') throw this.rootKeyError(request.AccessKeyId);
+    const result = await this.dataSource
+      .getRepository(AccessKeyEntity)
+      .update({ accessKeyId: request.AccessKeyId, userId: owner.user.userId }, { status: request.Status });
+    if (!result.affected) throw IdentityErrors.noSuchAccessKey(request.AccessKeyId);
+    if (request.Status === 'Inactive') await this.revoked(owner.user.userId, request.AccessKeyId);
+  }
+
+  async delete(userName: string | undefined, caller: Caller | undefined, accessKeyId: string): Promise<void> {
+    const owner = await this.owner(userName, caller);
+    if (owner.kind === 'root') throw this.rootKeyError(accessKeyId);
+    const result = await this.dataSource.getRepository(AccessKeyEntity).delete({ accessKeyId, userId: owner.user.userId });
+    if (!result.affected) throw IdentityErrors.noSuchAccessKey(accessKeyId);
+    await this.revoked(owner.user.userId, accessKeyId);
+  }
+
+  async lastUsed(accessKeyId: string): Promise<GetAccessKeyLastUsedReply> {
+    if (this.root.isRootKey(accessKeyId)) {
+      const account = await this.root.account();
+      const used = account.rootKeyId === accessKeyId && account.rootKeyLastUsedDate !== null;
+      return {
+        UserName: 'root',
+        AccessKeyLastUsed: lastUsedOf(
+          used ? account.rootKeyLastUsedDate : null,
+          account.rootKeyLastUsedService,
+          account.rootKeyLastUsedRegion,
+        ),
+      };
+    }
+    const rows: Array<{ name: string; last_used_date: Date | null; last_used_service: string | null; last_used_region: string | null }> =
+      await this.dataSource.query(
+        `SELECT u.name, k.last_used_date, k.last_used_service, k.last_used_region
+         FROM identity.access_keys k JOIN identity.users u ON u.user_id = k.user_id
+         WHERE k.access_key_id = $1`,
+        [accessKeyId],
+      );
+    const row = rows[0];
+    if (!row) throw IdentityErrors.noSuchAccessKey(accessKeyId);
+    return { UserName: row.name, AccessKeyLastUsed: lastUsedOf(row.last_used_date, row.last_used_service, row.last_used_region) };
+  }
+
+  /** `UserName` when given, else the caller. */
+  private async owner(userName: string | undefined, caller: Caller | undefined): Promise<Owner> {
+    if (userName !== undefined) return { kind: 'user', user: await this.users.byName(userName) };
+    if (!caller) throw IdentityErrors.missingUserName();
+    if (caller.Type === 'root') return { kind: 'root' };
+    return { kind: 'user', user: await this.users.byId(caller.UserId) };
+  }
+
+  private async listRoot(): Promise<ListAccessKeysReply> {
+    const keys: AccessKeyMetadata[] = [];
+    if (this.options.root.accessKeyId && this.options.root.secretAccessKey) {
+      const account = await this.root.account();
+      keys.push({ AccessKeyId: this.options.root.accessKeyId, Status: 'Active', CreateDate: account.rootCreateDate.toISOString() });
+    }
+    return { AccessKeyMetadata: keys, IsTruncated: false };
+  }
+
+  private rootKeyError(accessKeyId: string) {
+    return this.root.isRootKey(accessKeyId) ? IdentityErrors.rootKeysAreConfiguration() : IdentityErrors.noSuchAccessKey(accessKeyId);
+  }
+
+  private async revoked(userId: string, accessKeyId: string): Promise<void> {
+    this.signingKeys.invalidate(accessKeyId);
+    await this.events.publish(IdentityEvents.CredentialsRevoked, { UserId: userId, Reason: 'access-key', AccessKeyId: accessKeyId });
+  }
+}
+
+function lastUsedOf(date: Date | null, service: string | null, region: string | null): GetAccessKeyLastUsedReply['AccessKeyLastUsed'] {
+  if (!date) return { ServiceName: 'N/A', Region: 'N/A' };
+  return { LastUsedDate: iso(date), ServiceName: service ?? 'N/A', Region: region ?? 'N/A' };
+}

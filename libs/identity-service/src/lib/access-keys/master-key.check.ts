@@ -1,0 +1,41 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ConfigError } from '@iam/platform';
+import { DataSource } from 'typeorm';
+import { SecretCipher } from './secret-cipher';
+
+/**
+ * At start-up: every stored secret must be readable with the configured
+ * master keys, or the service refuses to start with one configuration line
+ * (`IAM_MASTER_KEY is required: ...` / `IAM_MASTER_KEY does not match ...`).
+ * Without any master key and without stored secrets the service starts, and
+ * `CreateAccessKey` answers `ServiceUnavailable` until a key is configured.
+ */
+@Injectable()
+export class MasterKeyCheck implements OnModuleInit {
+  private readonly logger = new Logger(MasterKeyCheck.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: SecretCipher,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const rows: Array<{ master_key_id: string; secrets: number }> = await this.dataSource.query(
+      'SELECT master_key_id, count(*)::int AS secrets FROM identity.access_keys GROUP BY master_key_id ORDER BY master_key_id',
+    );
+    const unreadable = rows.filter((row) => !this.cipher.knows(row.master_key_id));
+    if (unreadable.length > 0) {
+      const count = unreadable.reduce((sum, row) => sum + row.secrets, 0);
+      const ids = unreadable.map((row) => row.master_key_id).join(', ');
+      throw new ConfigError([
+        this.cipher.currentKeyId
+          ? `IAM_MASTER_KEY does not match the master key (id ${ids}) of ${count} stored access key secret(s); set IAM_MASTER_KEY_PREVIOUS to that key and run rotate-master-key`
+          : `IAM_MASTER_KEY is required: the database holds ${count} access key secret(s) encrypted under master key id ${ids}`,
+      ]);
+    }
+    if (!this.cipher.currentKeyId) {
+      this.logger.warn('IAM_MASTER_KEY is not set: access keys cannot be created until it is.');
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { IdentityErrors } from '../shared/errors';
+import { PasswordHasher } from './password-hasher';
+import { PasswordHistoryEntity } from './password-history.entity';
+import { PasswordPolicyService } from './password-policy.service';
+import { MAX_REUSE_PREVENTION, passwordProblems, PasswordRules, reuseProblem } from './password-rules';
+
+/**
+ * Every new console password goes through here: the policy's rules, the
+ * reuse prevention against the user's password history, then argon2id.
+ * Hashing happens before, and outside, the transaction that stores it.
+ */
+@Injectable()
+export class PasswordWriter {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
+    private readonly policy: PasswordPolicyService,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  /** Checks `password` for `user` and returns its hash, or throws `PasswordPolicyViolation`. */
+  async prepare(user: { userId: string; name: string }, password: string, rules?: PasswordRules): Promise<string> {
+    const effective = rules ?? (await this.policy.rules());
+    const problems = passwordProblems(password, effective, { userName: user.name, accountId: this.options.accountId });
+    if (problems.length === 0 && effective.reusePrevention) {
+      if (await this.reused(user.userId, password, effective.reusePrevention)) problems.push(reuseProblem(effective.reusePrevention));
+    }
+    if (problems.length > 0) throw IdentityErrors.passwordPolicyViolation(problems);
+    return this.hasher.hash(password);
+  }
+
+  /** Records a password just set, keeping the last {@link MAX_REUSE_PREVENTION}. */
+  async remember(manager: EntityManager, userId: string, hash: string, at: Date): Promise<void> {
+    await manager.insert(PasswordHistoryEntity, { userId, passwordHash: hash, setAt: at });
+    await manager.query(
+      `DELETE FROM identity.password_history
+       WHERE user_id = $1 AND id NOT IN (
+         SELECT id FROM identity.password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)`,
+      [userId, MAX_REUSE_PREVENTION],
+    );
+  }
+
+  private async reused(userId: string, password: string, count: number): Promise<boolean> {
+    const previous = await this.dataSource.getRepository(PasswordHistoryEntity).find({
+      where: { userId },
+      order: { id: 'DESC' },
+      take: count,
+    });
+    const matches = await Promise.all(previous.map((entry) => this.hasher.verify(entry.passwordHash, password)));
+    return matches.some(Boolean);
+  }
+}

@@ -1,0 +1,239 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { SessionReply, SignInReply, SignInRequest, Tag } from '@iam/contracts';
+import { Clock } from '@iam/platform';
+import { isIP } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AccountEntity } from '../account/account.entity';
+import { rootPrincipal, userPrincipal } from '../account/principals';
+import { DEFAULT_SESSION_TTL_SECONDS, IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { LoginProfileEntity } from '../passwords/login-profile.entity';
+import { PasswordHasher } from '../passwords/password-hasher';
+import { PasswordPolicyService } from '../passwords/password-policy.service';
+import { passwordExpired } from '../passwords/password-rules';
+import { IdentityErrors } from '../shared/errors';
+import { SecretGenerator, tokenHash } from '../shared/secrets';
+import { UserEntity } from '../users/user.entity';
+import { Subjects } from './lockout';
+import { SessionEntity } from './session.entity';
+import { SignInGuard } from './sign-in-guard';
+
+/** How long an expired session still answers `ExpiredToken` before it is forgotten. */
+const EXPIRED_SESSION_GRACE_MS = 24 * 3600 * 1000;
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
+
+interface UserCandidate {
+  kind: 'user';
+  hash: string;
+  user: Pick<UserEntity, 'userId' | 'name' | 'path' | 'tags'>;
+  passwordChangedAt: Date;
+  passwordResetRequired: boolean;
+}
+interface RootCandidate {
+  kind: 'root';
+  hash: string;
+}
+
+/**
+ * Console sign-in and sessions. A session token is 256 random bits shown
+ * once; only its SHA-256 is stored, so a database dump holds no usable token.
+ */
+@Injectable()
+export class SessionsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SessionsService.name);
+  private readonly ttlMs: number;
+  /** Checked against when there is no real hash, so unknown users cost as much as known ones. */
+  private dummyHash!: string;
+  private housekeeping?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
+    private readonly hasher: PasswordHasher,
+    private readonly guard: SignInGuard,
+    private readonly policy: PasswordPolicyService,
+    private readonly clock: Clock,
+    private readonly secrets: SecretGenerator,
+  ) {
+    this.ttlMs = (options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS) * 1000;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await this.hasher.hash(randomBytes(24).toString('base64'));
+    this.housekeeping = setInterval(() => void this.forgetStale(), HOUSEKEEPING_INTERVAL_MS);
+    this.housekeeping.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.housekeeping) clearInterval(this.housekeeping);
+  }
+
+  /**
+   * Every failure (unknown user, no login profile, wrong password, locked
+   * user or address) costs one argon2 verification and answers the same
+   * `SignInFailed`.
+   */
+  async signIn(request: SignInRequest): Promise<SignInReply> {
+    const asRoot = request.Root === true;
+    if (asRoot === (request.UserName !== undefined)) throw IdentityErrors.signInTarget();
+    const ip = normalizeIp(request.SourceIp);
+    const address = Subjects.address(ip);
+    const subject = asRoot ? Subjects.root() : Subjects.user(request.UserName as string);
+    const now = this.clock.now();
+
+    const locked = await this.guard.isLocked([subject, address], now);
+    const candidate = asRoot ? await this.rootCandidate() : await this.userCandidate(request.UserName as string);
+    const matches = await this.hasher.verify(candidate?.hash ?? this.dummyHash, request.Password);
+    if (locked || !candidate || !matches) {
+      if (!locked) {
+        await this.guard.recordFailure(
+          [
+            { subject, kind: 'user' },
+            { subject: address, kind: 'address' },
+          ],
+          now,
+        );
+      }
+      throw IdentityErrors.signInFailed();
+    }
+    await this.guard.clear(subject);
+    const rehash = this.hasher.needsRehash(candidate.hash) ? await this.hasher.hash(request.Password) : undefined;
+    return candidate.kind === 'root'
+      ? this.startRootSession(candidate, rehash, ip, now)
+      : this.startUserSession(candidate, rehash, ip, now);
+  }
+
+  async verify(token: string): Promise<SessionReply> {
+    const rows: Array<{
+      principal_type: 'user' | 'root';
+      expires_at: Date;
+      user_id: string | null;
+      name: string | null;
+      path: string | null;
+      tags: Tag[] | null;
+      password_reset_required: boolean | null;
+      password_changed_at: Date | null;
+      max_password_age: number | null;
+    }> = await this.dataSource.query(
+      `SELECT s.principal_type, s.expires_at, s.user_id, u.name, u.path, u.tags,
+              lp.password_reset_required, lp.password_changed_at, p.max_password_age
+       FROM identity.sessions s
+       LEFT JOIN identity.users u ON u.user_id = s.user_id
+       LEFT JOIN identity.login_profiles lp ON lp.user_id = s.user_id
+       LEFT JOIN identity.password_policy p ON p.id = 1
+       WHERE s.token_hash = $1`,
+      [tokenHash(token)],
+    );
+    const row = rows[0];
+    if (!row) throw IdentityErrors.invalidToken();
+    const now = this.clock.now();
+    if (row.expires_at.getTime() <= now.getTime()) throw IdentityErrors.expiredToken();
+    const Expiration = row.expires_at.toISOString();
+    if (row.principal_type === 'root') {
+      return { Principal: rootPrincipal(this.options.accountId), Expiration, PasswordChangeOnly: false };
+    }
+    if (!row.user_id || row.name === null || row.path === null || row.password_changed_at === null) throw IdentityErrors.invalidToken();
+    const expired = passwordExpired(row.password_changed_at, { maxPasswordAge: row.max_password_age ?? undefined }, now);
+    return {
+      Principal: userPrincipal(this.options.accountId, { userId: row.user_id, name: row.name, path: row.path, tags: row.tags ?? [] }),
+      Expiration,
+      PasswordChangeOnly: Boolean(row.password_reset_required) || expired,
+    };
+  }
+
+  /** Ends a session; unknown tokens are ignored. */
+  async signOut(token: string): Promise<void> {
+    await this.dataSource.getRepository(SessionEntity).delete({ tokenHash: tokenHash(token) });
+  }
+
+  private async userCandidate(name: string): Promise<UserCandidate | null> {
+    const rows: Array<{
+      user_id: string;
+      name: string;
+      path: string;
+      tags: Tag[];
+      password_hash: string;
+      password_changed_at: Date;
+      password_reset_required: boolean;
+    }> = await this.dataSource.query(
+      `SELECT u.user_id, u.name, u.path, u.tags, lp.password_hash, lp.password_changed_at, lp.password_reset_required
+       FROM identity.users u JOIN identity.login_profiles lp ON lp.user_id = u.user_id
+       WHERE u.name_lower = $1 AND u.state = 'active'`,
+      [name.toLowerCase()],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      kind: 'user',
+      hash: row.password_hash,
+      user: { userId: row.user_id, name: row.name, path: row.path, tags: row.tags },
+      passwordChangedAt: row.password_changed_at,
+      passwordResetRequired: row.password_reset_required,
+    };
+  }
+
+  private async rootCandidate(): Promise<RootCandidate | null> {
+    if (!this.options.root.password) return null;
+    const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ id: 1 });
+    return account?.rootPasswordHash ? { kind: 'root', hash: account.rootPasswordHash } : null;
+  }
+
+  private async startUserSession(candidate: UserCandidate, rehash: string | undefined, ip: string, now: Date): Promise<SignInReply> {
+    const rules = await this.policy.rules();
+    const expired = passwordExpired(candidate.passwordChangedAt, rules, now);
+    if (expired && rules.hardExpiry) throw IdentityErrors.passwordExpiredHard();
+    const { userId } = candidate.user;
+    const token = this.secrets.sessionToken();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(SessionEntity, session(token, 'user', userId, now, expiresAt, ip));
+      await manager.update(UserEntity, { userId }, { passwordLastUsed: now });
+      if (rehash) await manager.update(LoginProfileEntity, { userId, passwordHash: candidate.hash }, { passwordHash: rehash });
+      await manager.query('DELETE FROM identity.sessions WHERE user_id = $1 AND expires_at < $2', [userId, now]);
+    });
+    return {
+      SessionToken: token,
+      Expiration: expiresAt.toISOString(),
+      PasswordChangeOnly: candidate.passwordResetRequired || expired,
+      Principal: userPrincipal(this.options.accountId, candidate.user),
+    };
+  }
+
+  private async startRootSession(candidate: RootCandidate, rehash: string | undefined, ip: string, now: Date): Promise<SignInReply> {
+    const token = this.secrets.sessionToken();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(SessionEntity, session(token, 'root', null, now, expiresAt, ip));
+      await manager.update(AccountEntity, { id: 1 }, { rootPasswordLastUsed: now });
+      if (rehash) await manager.update(AccountEntity, { id: 1, rootPasswordHash: candidate.hash }, { rootPasswordHash: rehash });
+    });
+    return {
+      SessionToken: token,
+      Expiration: expiresAt.toISOString(),
+      PasswordChangeOnly: false,
+      Principal: rootPrincipal(this.options.accountId),
+    };
+  }
+
+  private async forgetStale(): Promise<void> {
+    const now = this.clock.now();
+    try {
+      await this.dataSource.query('DELETE FROM identity.sessions WHERE expires_at < $1', [new Date(now.getTime() - EXPIRED_SESSION_GRACE_MS)]);
+      await this.guard.forgetStale(now);
+    } catch (error) {
+      this.logger.warn(`Could not remove expired sessions: ${(error as Error).message}`);
+    }
+  }
+}
+
+function session(token: string, type: 'user' | 'root', userId: string | null, now: Date, expiresAt: Date, ip: string): SessionEntity {
+  return { tokenHash: tokenHash(token), principalType: type, userId, createdAt: now, expiresAt, sourceIp: ip };
+}
+
+/** The address as a canonical string, or a `ValidationError`. */
+function normalizeIp(value: string): string {
+  const version = isIP(value);
+  if (version === 0) throw IdentityErrors.badSourceIp(value);
+  return version === 6 ? value.toLowerCase() : value;
+}

@@ -1,0 +1,56 @@
+import { Errors, IamError } from '@iam/contracts';
+
+/** The identity service's errors, worded as AWS words them where AWS has a wording. */
+export const IdentityErrors = {
+  noSuchUser: Errors.noSuchUser,
+  noSuchUserId: (id: string) => new IamError('NoSuchEntity', `The user with id ${id} cannot be found.`),
+  userExists: Errors.userExists,
+  userBeingDeleted: (name: string) =>
+    new IamError('EntityTemporarilyUnmodifiable', `The user with name ${name} cannot be modified while it is being deleted.`),
+  missingUserName: () =>
+    new IamError('ValidationError', "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null"),
+  deleteConflict: (what: 'login profile' | 'access keys' | 'groups' | 'attached policies' | 'inline policies') =>
+    new IamError(
+      'DeleteConflict',
+      {
+        'login profile': 'Cannot delete entity, must delete login profile first.',
+        'access keys': 'Cannot delete entity, must delete access keys first.',
+        groups: 'Cannot delete entity, must remove users from group first.',
+        'attached policies': 'Cannot delete entity, must detach all policies first.',
+        'inline policies': 'Cannot delete entity, must delete policies first.',
+      }[what],
+    ),
+  concurrentDelete: (name: string) =>
+    new IamError('ConcurrentModification', `The user with name ${name} was changed by another request while it was being deleted; try again.`),
+  duplicateTagKeys: () => new IamError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
+  tagLimit: () => new IamError('LimitExceeded', 'Cannot exceed quota for TagsPerUser: 50'),
+  invalidMarker: () => new IamError('InvalidInput', 'The Marker is not valid; pass back the Marker of the previous page unchanged.'),
+
+  noSuchLoginProfile: (name: string) => new IamError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`),
+  loginProfileExists: (name: string) => new IamError('EntityAlreadyExists', `Login Profile for user ${name} already exists.`),
+  noPasswordPolicy: (accountId: string) =>
+    new IamError('NoSuchEntity', `The Password Policy with domain name ${accountId} cannot be found.`),
+  passwordPolicyViolation: (problems: string[]) => new IamError('PasswordPolicyViolation', problems.join(', ')),
+  wrongOldPassword: () => new IamError('AccessDenied', 'The old password is incorrect.'),
+  tooManyPasswordAttempts: () =>
+    new IamError('LimitExceeded', 'Too many failed attempts to verify the password; try again later.'),
+  passwordExpiredHard: () =>
+    new IamError('PasswordResetRequired', 'The password has expired and must be reset by an administrator.'),
+  rootPasswordIsConfiguration: () =>
+    new IamError('InvalidInput', "The root user's password is set in the service configuration (IAM_ROOT_PASSWORD) and cannot be changed here."),
+
+  signInFailed: () => new IamError('SignInFailed', 'Your authentication information is incorrect. Please try again.'),
+  invalidToken: () => new IamError('InvalidToken', 'The session token is not valid.'),
+  expiredToken: () => new IamError('ExpiredToken', 'The session token has expired.'),
+  badSourceIp: (value: string) =>
+    new IamError('ValidationError', `1 validation error detected: Value '${value}' at 'sourceIp' failed to satisfy constraint: Member must be an IPv4 or IPv6 address`),
+  signInTarget: () =>
+    new IamError('ValidationError', "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must be given unless root is true, and only then"),
+
+  noSuchAccessKey: (id: string) => new IamError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`),
+  accessKeyLimit: () => new IamError('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2'),
+  rootKeysAreConfiguration: () =>
+    new IamError('InvalidInput', "The root user's access key is set in the service configuration (IAM_ROOT_ACCESS_KEY_ID) and cannot be changed here."),
+  noMasterKey: () =>
+    new IamError('ServiceUnavailable', 'The identity service cannot store access keys: IAM_MASTER_KEY is not set.'),
+};

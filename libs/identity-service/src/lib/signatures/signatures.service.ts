@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AwsProtocolError,
+  CredentialScope,
+  deriveSigningKey,
+  invalidClientTokenIdError,
+  signatureDoesNotMatchError,
+  signaturesEqual,
+  signStringToSign,
+} from '@iam/aws-protocol';
+import { Errors, IamError, Principal, Tag, VerifySignatureRequest } from '@iam/contracts';
+import { Clock } from '@iam/platform';
+import { DataSource } from 'typeorm';
+import { KeyUsageRecorder } from '../access-keys/key-usage.recorder';
+import { SecretCipher } from '../access-keys/secret-cipher';
+import { rootPrincipal, userPrincipal } from '../account/principals';
+import { RootAccountService } from '../account/root-account.service';
+import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { SigningKeyCache } from './signing-key-cache';
+
+interface KeyRow {
+  status: string;
+  secret_sealed: Buffer;
+  master_key_id: string;
+  user_id: string;
+  name: string;
+  path: string;
+  tags: Tag[];
+  state: string;
+}
+
+/**
+ * The identity side of SigV4: the key's status is read from the database on
+ * every call (so a deactivated key is refused by every replica at once); the
+ * signing key is derived from the secret (or taken from the cache of derived
+ * keys) and the signatures compared in constant time. Secrets never leave
+ * this class.
+ */
+@Injectable()
+export class SignaturesService {
+  private readonly logger = new Logger(SignaturesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
+    private readonly root: RootAccountService,
+    private readonly cipher: SecretCipher,
+    private readonly signingKeys: SigningKeyCache,
+    private readonly usage: KeyUsageRecorder,
+    private readonly clock: Clock,
+  ) {}
+
+  async verify(request: VerifySignatureRequest): Promise<Principal> {
+    const scope: CredentialScope = { date: request.Scope.Date, region: request.Scope.Region, service: request.Scope.Service };
+    const isRoot = this.root.isRootKey(request.AccessKeyId);
+    let principal: Principal;
+    let secret: () => string;
+    if (isRoot) {
+      principal = rootPrincipal(this.options.accountId);
+      secret = () => this.options.root.secretAccessKey as string;
+    } else {
+      const row = await this.activeKey(request.AccessKeyId);
+      principal = userPrincipal(this.options.accountId, { userId: row.user_id, name: row.name, path: row.path, tags: row.tags });
+      secret = () => this.open(row, request.AccessKeyId);
+    }
+
+    let signingKey = this.signingKeys.get(request.AccessKeyId, scope);
+    if (!signingKey) {
+      signingKey = deriveSigningKey(secret(), scope.date, scope.region, scope.service);
+      this.signingKeys.set(request.AccessKeyId, scope, signingKey);
+    }
+    if (!signaturesEqual(signStringToSign(signingKey, request.StringToSign), request.Signature)) {
+      throw asIamError(signatureDoesNotMatchError());
+    }
+    this.usage.record({ accessKeyId: request.AccessKeyId, root: isRoot, at: this.clock.now(), service: scope.service, region: scope.region });
+    return principal;
+  }
+
+  /** Drops derived keys another replica's change made useless (the database check already refuses them). */
+  forget(accessKeyId: string): void {
+    this.signingKeys.invalidate(accessKeyId);
+  }
+
+  private async activeKey(accessKeyId: string): Promise<KeyRow> {
+    const rows: KeyRow[] = await this.dataSource.query(
+      `SELECT k.status, k.secret_sealed, k.master_key_id, u.user_id, u.name, u.path, u.tags, u.state
+       FROM identity.access_keys k JOIN identity.users u ON u.user_id = k.user_id
+       WHERE k.access_key_id = $1`,
+      [accessKeyId],
+    );
+    const row = rows[0];
+    if (!row || row.status !== 'Active' || row.state !== 'active') {
+      this.signingKeys.invalidate(accessKeyId);
+      throw asIamError(invalidClientTokenIdError());
+    }
+    return row;
+  }
+
+  private open(row: KeyRow, accessKeyId: string): string {
+    try {
+      return this.cipher.open({ keyId: row.master_key_id, sealed: row.secret_sealed }, accessKeyId);
+    } catch (error) {
+      this.logger.error(`The secret of access key ${accessKeyId} cannot be decrypted: ${(error as Error).message}`);
+      throw Errors.internal();
+    }
+  }
+}
+
+function asIamError(error: AwsProtocolError): IamError {
+  return new IamError(error.code as 'InvalidClientTokenId' | 'SignatureDoesNotMatch', error.message);
+}

@@ -1,0 +1,126 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuthorizationPatterns, BusClient, DirectoryPatterns, IamError, IdentityEvents } from '@iam/contracts';
+import { DataSource } from 'typeorm';
+import { AccessKeyEntity } from '../access-keys/access-key.entity';
+import { LoginProfileEntity } from '../passwords/login-profile.entity';
+import { Subjects } from '../sessions/lockout';
+import { IdentityErrors } from '../shared/errors';
+import { EventPublisher } from '../shared/events';
+import { UserEntity } from './user.entity';
+import { UsersService } from './users.service';
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: IamError };
+
+/**
+ * DeleteUser across the three services, never holding a transaction while
+ * it talks on the bus:
+ *
+ * 1. One short transaction: refuse (`DeleteConflict`) while the user has a
+ *    login profile or access keys, else mark it `deleting` (from then on no
+ *    key or login profile can be added to it).
+ * 2. Ask directory and authorization to begin the delete (from then on they
+ *    refuse to add the user to a group or attach policies to it) and read the
+ *    memberships and policies that remain.
+ * 3. If anything remains or a neighbour failed: cancel both, set the user
+ *    back to `active` and answer `DeleteConflict` (or the neighbour's error,
+ *    `ServiceUnavailable` when it did not answer). If a cancel fails, the
+ *    user stays `deleting` until DeleteUser is tried again.
+ * 4. Else delete the user's rows and publish `identity.user.deleted`.
+ *
+ * A user already `deleting` (an interrupted delete) goes through the same
+ * steps again, so retrying is safe; the neighbours' begin/cancel calls are
+ * idempotent.
+ */
+@Injectable()
+export class DeleteUserService {
+  private readonly logger = new Logger(DeleteUserService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly bus: BusClient,
+    private readonly events: EventPublisher,
+  ) {}
+
+  async delete(name: string): Promise<void> {
+    const user = await this.markDeleting(name);
+    const ref = { UserId: user.userId };
+    const principal = { PrincipalType: 'user' as const, PrincipalId: user.userId };
+
+    const [directory, authorization] = await Promise.all([
+      attempt(() => this.bus.send(DirectoryPatterns.BeginUserDelete, ref)),
+      attempt(() => this.bus.send(AuthorizationPatterns.BeginPrincipalDelete, principal)),
+    ]);
+
+    const refusal = refusalOf(directory, authorization);
+    if (refusal) {
+      await this.cancel(user, ref, principal);
+      throw refusal;
+    }
+    await this.remove(user);
+  }
+
+  /** Step 1. */
+  private async markDeleting(name: string): Promise<UserEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.users.lockByName(manager, name, { allowDeleting: true });
+      if (await manager.existsBy(LoginProfileEntity, { userId: user.userId })) throw IdentityErrors.deleteConflict('login profile');
+      if (await manager.existsBy(AccessKeyEntity, { userId: user.userId })) throw IdentityErrors.deleteConflict('access keys');
+      if (user.state !== 'deleting') await manager.update(UserEntity, { userId: user.userId }, { state: 'deleting' });
+      return user;
+    });
+  }
+
+  /** Step 3: undo the begins; the user becomes `active` again only if both neighbours confirmed. */
+  private async cancel(user: UserEntity, ref: { UserId: string }, principal: { PrincipalType: 'user'; PrincipalId: string }): Promise<void> {
+    const results = await Promise.all([
+      attempt(() => this.bus.send(DirectoryPatterns.CancelUserDelete, ref)),
+      attempt(() => this.bus.send(AuthorizationPatterns.CancelPrincipalDelete, principal)),
+    ]);
+    const failed = results.filter((result): result is { ok: false; error: IamError } => !result.ok);
+    if (failed.length > 0) {
+      this.logger.warn(
+        `DeleteUser of ${user.userId} did not go ahead and could not be cancelled everywhere (${failed
+          .map((result) => result.error.code)
+          .join(', ')}); the user stays marked as being deleted until DeleteUser is tried again.`,
+      );
+      return;
+    }
+    await this.dataSource.getRepository(UserEntity).update({ userId: user.userId, state: 'deleting' }, { state: 'active' });
+  }
+
+  /** Step 4. */
+  private async remove(user: UserEntity): Promise<void> {
+    const removed = await this.dataSource.transaction(async (manager) => {
+      const current = await manager.findOne(UserEntity, { where: { userId: user.userId }, lock: { mode: 'pessimistic_write' } });
+      if (!current) return null;
+      if (current.state !== 'deleting') throw IdentityErrors.concurrentDelete(current.name);
+      await manager.delete(UserEntity, { userId: current.userId });
+      await manager.query('DELETE FROM identity.sign_in_failures WHERE subject = $1', [Subjects.user(current.name)]);
+      return current;
+    });
+    if (removed) await this.events.publish(IdentityEvents.UserDeleted, { UserId: removed.userId, UserName: removed.name });
+  }
+}
+
+async function attempt<T>(call: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (error) {
+    return { ok: false, error: error instanceof IamError ? error : new IamError('ServiceFailure', 'The request failed because of an internal error.') };
+  }
+}
+
+/** Why the delete may not go ahead, in AWS's order, or null when it may. */
+function refusalOf(
+  directory: Outcome<{ MembershipCount: number }>,
+  authorization: Outcome<{ AttachedPolicyCount: number; InlinePolicyCount: number }>,
+): IamError | null {
+  if (!directory.ok) return directory.error;
+  if (!authorization.ok) return authorization.error;
+  if (directory.value.MembershipCount > 0) return IdentityErrors.deleteConflict('groups');
+  if (authorization.value.AttachedPolicyCount > 0) return IdentityErrors.deleteConflict('attached policies');
+  if (authorization.value.InlinePolicyCount > 0) return IdentityErrors.deleteConflict('inline policies');
+  return null;
+}
