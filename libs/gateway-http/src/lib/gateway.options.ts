@@ -1,7 +1,10 @@
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BusModuleOptions, BusTransport, Clock, CommonEnv, HttpEnv } from '@iam/platform';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const quota = (fallback: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback));
 
 /** The environment the gateway reads. */
 export const GatewayEnv = z.object({
@@ -9,6 +12,11 @@ export const GatewayEnv = z.object({
   ...HttpEnv.shape,
   /** How far a SigV4 request date may be from the gateway's clock. */
   IAM_MAX_CLOCK_SKEW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(900)),
+  /** The quotas GetAccountSummary reports: set them as for the services that enforce them. */
+  IAM_MAX_GROUPS_PER_USER: quota(10, 1_000),
+  IAM_MAX_GROUPS_PER_ACCOUNT: quota(300, 100_000),
+  IAM_MAX_POLICIES_PER_USER: quota(10, 20),
+  IAM_MAX_POLICIES_PER_GROUP: quota(10, 20),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 
@@ -21,6 +29,18 @@ export interface GatewayOptions {
   maxClockSkewMs: number;
   /** The clock; the system clock unless given (specs). */
   clock?: Clock;
+  /** Where the gateway logs (denials forced by failures, unexpected errors). */
+  logger?: Logger;
+  /** The quotas GetAccountSummary reports (AWS's defaults unless given). */
+  quotas?: Partial<AccountQuotas>;
+}
+
+/** Adjustable quotas, as the services that enforce them are configured. */
+export interface AccountQuotas {
+  groupsPerUser: number;
+  groupsPerAccount: number;
+  policiesPerUser: number;
+  policiesPerGroup: number;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
@@ -31,5 +51,11 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
     bus: { transport, name: 'gateway', timeoutMs: env.IAM_BUS_TIMEOUT_MS },
     healthTimeoutMs: Math.min(env.IAM_BUS_TIMEOUT_MS, 2_000),
     maxClockSkewMs: env.IAM_MAX_CLOCK_SKEW_SECONDS * 1000,
+    quotas: {
+      groupsPerUser: env.IAM_MAX_GROUPS_PER_USER,
+      groupsPerAccount: env.IAM_MAX_GROUPS_PER_ACCOUNT,
+      policiesPerUser: env.IAM_MAX_POLICIES_PER_USER,
+      policiesPerGroup: env.IAM_MAX_POLICIES_PER_GROUP,
+    },
   };
 }

@@ -48,12 +48,12 @@ describe('gateway framework: both fronts over one application layer', () => {
           return { User: user };
         },
         [IdentityPatterns.GetUser]: (r) => {
-          const user = users.get(r.UserName.toLowerCase());
+          const user = users.get((r.UserName ?? '').toLowerCase());
           if (!user) throw new IamError('NoSuchEntity', `The user with name ${r.UserName} cannot be found.`);
           return { User: user };
         },
         [IdentityPatterns.ResolveUser]: (r) => {
-          const user = 'UserName' in r ? users.get(r.UserName.toLowerCase()) : undefined;
+          const user = 'UserName' in r && r.UserName ? users.get(r.UserName.toLowerCase()) : undefined;
           if (!user) throw new IamError('NoSuchEntity', 'not found');
           return { UserId: user.UserId, UserName: user.UserName, Path: user.Path, Arn: user.Arn, State: 'active', Tags: user.Tags ?? [] };
         },
@@ -142,9 +142,14 @@ describe('gateway framework: both fronts over one application layer', () => {
   });
 
   it('refuses unknown parameters instead of ignoring them', async () => {
-    const viaQuery = await query({ Action: 'CreateUser', UserName: 'zed', PermissionsBoundary: 'arn:aws:iam::aws:policy/X' }, 'root');
+    const viaQuery = await query({ Action: 'CreateUser', UserName: 'zed', Nickname: 'z' }, 'root');
     expect(viaQuery.status).toBe(400);
-    expect(xml.parse(await viaQuery.text()).ErrorResponse.Error.Message).toBe("The parameter 'PermissionsBoundary' is not recognized by CreateUser.");
+    expect(xml.parse(await viaQuery.text()).ErrorResponse.Error.Message).toBe("The parameter 'Nickname' is not recognized by CreateUser.");
+    const unsupported = await query({ Action: 'CreateUser', UserName: 'zed', PermissionsBoundary: 'arn:aws:iam::aws:policy/X' }, 'root');
+    expect(xml.parse(await unsupported.text()).ErrorResponse.Error).toMatchObject({
+      Code: 'InvalidInput',
+      Message: "The parameter 'PermissionsBoundary' of CreateUser is not supported by this server.",
+    });
     const viaRest = await rest('POST', '/v1/users', 'root', { UserName: 'zed', Nickname: 'z' });
     expect(await json(viaRest)).toMatchObject({ code: 'ValidationError', message: "The parameter 'Nickname' is not recognized by CreateUser." });
   });

@@ -57,19 +57,25 @@ export class GatewayApplication {
       );
     }
     const context = this.context(caller, request);
-    const checks = await operation.checks(input, context);
-    await this.authorizer.authorize(caller, checks, request, context.now);
+    await context.authorize(await operation.checks(input, context));
     const result = await operation.call(input, context);
     return { operation, result, caller };
   }
 
   private context(caller: Caller | undefined, request: RequestInfo): OperationContext {
+    const now = this.clock.now();
     return {
+      // Operations without authentication (signing in) never read the caller.
       caller: caller as Caller,
       request,
       bus: this.bus,
       accountId: this.options.accountId,
-      now: this.clock.now(),
+      now,
+      options: this.options,
+      authorize: async (checks) => {
+        if (!caller) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token');
+        await this.authorizer.authorize(caller, checks, request, now);
+      },
     };
   }
 }

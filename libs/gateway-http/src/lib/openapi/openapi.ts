@@ -63,10 +63,11 @@ export function buildOpenApiDocument(router: RestRouter, info: { version: string
     const rest_members = withoutMembers(operation.input, inPath);
     if (from === 'query') {
       const listParamOf = Object.fromEntries(Object.entries(rest.listParams ?? {}).map(([q, m]) => [m, q]));
+      const aliasOf = Object.fromEntries(Object.entries(rest.aliases ?? {}).map(([q, m]) => [m, q]));
       for (const [name, member] of Object.entries(rest_members.members)) {
         const list = listParamOf[name];
         parameters.push({
-          name: list ?? QUERY_NAME_OF[name] ?? memberPathName(name),
+          name: list ?? aliasOf[name] ?? QUERY_NAME_OF[name] ?? memberPathName(name),
           in: 'query',
           required: Boolean(member.required),
           schema: list || member.type === 'list' ? { type: 'string', description: 'Comma-separated values.' } : jsonSchemaOf(member),

@@ -2,6 +2,7 @@ import type { Infer, Shape, StructureShape, XmlStructure } from '@iam/aws-protoc
 import type { BusClient } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
+import type { GatewayOptions } from '../gateway.options';
 
 /** A value in the request context of an authorization check. */
 export type ContextValue = string | boolean | number | readonly string[];
@@ -23,6 +24,14 @@ export interface OperationContext {
   readonly bus: BusClient;
   readonly accountId: string;
   readonly now: Date;
+  /** The gateway's options (quotas for GetAccountSummary). */
+  readonly options: GatewayOptions;
+  /**
+   * Checks more permissions while the operation runs, as `checks` does before it: for an
+   * operation whose resource is known only from a read (GetAccessKeyLastUsed) and for views
+   * that combine several reads.
+   */
+  authorize(checks: readonly Check[]): Promise<void>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,8 +48,10 @@ export interface RestBinding {
   status?: number;
   /** Where members not in the path come from: the JSON body or the query string. */
   from?: 'body' | 'query';
-  /** Query parameter names that carry lists, comma-separated (`?keys=a,b`). */
+  /** Query parameter names that carry lists, comma-separated (`?keys=a,b`), and the member each fills. */
   listParams?: Readonly<Record<string, string>>;
+  /** Other query parameter names and the member each fills (`?action=` for `ActionName`). */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 /** Who may call: `none` only for signing in. */
@@ -66,6 +77,8 @@ export interface Operation<S extends StructureShape = StructureShape, R = unknow
   /** List operations: REST adds `nextCursor`. */
   readonly paginated?: boolean;
   readonly authentication?: Authentication;
+  /** Members of the AWS model this server does not support: refused with a clear message. */
+  readonly unsupported?: readonly string[];
   /** May be called by a session whose password must be reset first. */
   readonly allowedWhilePasswordResetRequired?: boolean;
   /**

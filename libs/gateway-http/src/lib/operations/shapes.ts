@@ -48,9 +48,10 @@ export const PageMembers = {
 export const ContextEntryShape = defineShape({
   type: 'structure',
   members: {
-    ContextKeyName: Shapes.contextKeyName,
-    ContextKeyValues: { type: 'list', member: { type: 'string' } },
+    ContextKeyName: { ...Shapes.contextKeyName, required: true },
+    ContextKeyValues: { type: 'list', member: { type: 'string', max: 4096 }, max: 256, required: true },
     ContextKeyType: {
+      required: true,
       type: 'string',
       enum: ['string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList', 'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList'],
     },

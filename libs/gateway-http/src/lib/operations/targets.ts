@@ -50,10 +50,16 @@ export function resourceTagContext(target: Target): Record<string, ContextValue>
   return context;
 }
 
-/** The caller's own user name, for operations whose `UserName` defaults to the caller. */
-export function callerUserName(context: OperationContext, operation: string): string {
-  if (context.caller.type !== 'user') {
-    throw new IamError('ValidationError', `The root user has no IAM user: give UserName to ${operation}.`);
-  }
-  return context.caller.userName;
+/** The caller as identity's contract names it (`Caller`), never taken from the client's input. */
+export function callerRef(context: OperationContext): { Type: 'root' } | { Type: 'user'; UserId: string } {
+  return context.caller.type === 'root' ? { Type: 'root' } : { Type: 'user', UserId: context.caller.userId };
+}
+
+/** The user `name`, or the caller when absent, for operations whose `UserName` defaults to the caller. */
+export async function userOrCaller(context: OperationContext, name: string | undefined): Promise<Target> {
+  if (name !== undefined) return userTarget(context, name);
+  const caller = context.caller;
+  return caller.type === 'root'
+    ? { arn: caller.arn, path: '/', exists: true, tags: [] }
+    : { arn: caller.arn, path: caller.path, exists: true, tags: caller.tags };
 }

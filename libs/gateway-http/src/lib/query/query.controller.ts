@@ -6,6 +6,7 @@ import { GatewayApplication } from '../application/gateway-application';
 import { requestInfoOf } from '../application/request-info';
 import type { AnyOperation } from '../operations/operation';
 import { OPERATION_TABLE, OperationTable } from '../operations/table';
+import { unrecognized } from '../rest/rest-input';
 import { AWS_IAM_ACTIONS } from './aws-actions';
 
 export const IAM_API_VERSION = '2010-05-08';
@@ -65,9 +66,7 @@ export class QueryController {
       request: info,
       decode: () => {
         const { input, unknownParameters } = decodeQueryInput(operation.input, params);
-        if (unknownParameters.length > 0) {
-          throw new IamError('ValidationError', `The parameter '${unknownParameters[0]}' is not recognized by ${operation.name}.`);
-        }
+        if (unknownParameters.length > 0) throw unrecognized(unknownParameters[0], operation);
         return input;
       },
     });

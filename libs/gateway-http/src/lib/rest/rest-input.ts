@@ -6,7 +6,12 @@ import type { RequestInfo } from '../application/request-info';
 /** REST query parameters that stand for AWS pagination members. */
 export const CURSOR_PARAMS: Readonly<Record<string, string>> = { cursor: 'Marker', limit: 'MaxItems' };
 
-function unrecognized(name: string, operation: AnyOperation): IamError {
+/** The error for a parameter the operation does not take, on either front. */
+export function unrecognized(name: string, operation: AnyOperation): IamError {
+  const top = name.split(/[.[]/)[0];
+  if (operation.unsupported?.includes(top)) {
+    return new IamError('InvalidInput', `The parameter '${top}' of ${operation.name} is not supported by this server.`);
+  }
   return new IamError('ValidationError', `The parameter '${name}' is not recognized by ${operation.name}.`);
 }
 
@@ -99,6 +104,7 @@ export function restInput(
   }
   const listParams = operation.rest?.listParams ?? {};
   for (const [param, member] of Object.entries(listParams)) memberByQueryName.set(param, member);
+  for (const [param, member] of Object.entries(operation.rest?.aliases ?? {})) memberByQueryName.set(param, member);
 
   const query = new URLSearchParams(request.rawQuery);
   for (const param of new Set(query.keys())) {
