@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { decodeQueryInput, queryResponse, readQueryParameters, type XmlStructure } from '@iam/aws-protocol';
+import { decodeQueryInput, queryResponse, readQueryParameters, type Shape, type XmlStructure } from '@iam/aws-protocol';
 import { IamError } from '@iam/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayApplication } from '../application/gateway-application';
@@ -21,13 +21,38 @@ function unknownAction(action: string | undefined, version: string): IamError {
   return new IamError('InvalidAction', `Could not find operation ${action} for version ${version}`);
 }
 
+/**
+ * Members the output shape declares as timestamps, as `Date`s, so that the XML writer prints
+ * them as AWS does (`2026-11-28T01:02:03Z`, whole seconds) whatever precision the service kept.
+ */
+export function withTimestamps(shape: Shape | undefined, value: unknown): unknown {
+  if (!shape || value === null || value === undefined) return value;
+  switch (shape.type) {
+    case 'timestamp': {
+      if (typeof value !== 'string') return value;
+      const date = new Date(value);
+      return Number.isNaN(date.getTime()) ? value : date;
+    }
+    case 'list':
+      return Array.isArray(value) ? value.map((item) => withTimestamps(shape.member, item)) : value;
+    case 'structure': {
+      if (typeof value !== 'object' || Array.isArray(value) || value instanceof Map || value instanceof Date) return value;
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[key] = withTimestamps(shape.members[key], item);
+      return out;
+    }
+    default:
+      return value;
+  }
+}
+
 /** The XML result element of an operation's reply. */
 export function xmlResult(operation: AnyOperation, result: unknown): XmlStructure | undefined {
-  if (operation.toXml) return operation.toXml(result);
-  if (result === undefined || result === null) return undefined;
-  const structure = { ...(result as XmlStructure) };
-  delete (structure as Record<string, unknown>)['nextCursor'];
-  return Object.keys(structure).length === 0 ? undefined : structure;
+  const xml = operation.toXml ? operation.toXml(result) : (result as XmlStructure | undefined | null);
+  if (xml === undefined || xml === null) return undefined;
+  const structure = { ...(withTimestamps(operation.output, xml) as Record<string, unknown>) };
+  delete structure['nextCursor'];
+  return Object.keys(structure).length === 0 ? undefined : (structure as XmlStructure);
 }
 
 /**
