@@ -262,7 +262,9 @@ export function cliDriver(base: string): Driver {
  */
 export function restDriver(base: string): Driver {
   return async (credentials, action, params) => {
-    const operation = OPERATIONS.find((o) => o.name === action);
+    // GetUser without a name is the caller: GET /v1/me.
+    const name = action === 'GetUser' && params['UserName'] === undefined ? 'GetCallerUser' : action;
+    const operation = OPERATIONS.find((o) => o.name === name);
     if (!operation?.rest) throw new Error(`${action} has no REST route`);
     const { method, path: template, listParams = {} } = operation.rest;
     const rest: Record<string, unknown> = { ...params };
