@@ -72,7 +72,7 @@ export class AuthorizationServiceModule {
         SimulationService,
         AccessService,
       ],
-      exports: [DecisionsService, PolicySets, CompiledPolicies],
+      exports: [DecisionsService, PolicySets, CompiledPolicies, AccessService],
     };
   }
 }

@@ -30,7 +30,7 @@ import { awsString } from './validation';
  *   "Deny", found "Permit"`), and nothing is stored.
  * - Pagination follows AWS: pass the reply's `Marker` back as `Marker` while
  *   `IsTruncated` is true; `MaxItems` is 1–1000, 100 by default. Markers are
- *   opaque; one this service did not issue answers `InvalidInput`.
+ *   opaque; one that cannot be read answers `InvalidInput`.
  * - Consistency: every reply is given after commit, and every read starts
  *   from committed state, so a change is seen by every call (decisions
  *   included) that starts after the changing call returned, on any replica.
@@ -217,7 +217,9 @@ export const AuthorizationPatterns = {
    * comes through (or direct). With `ContextEntries` conditions are
    * evaluated. Users with no applicable statement are not listed. Ordered by
    * user name regardless of case; `Verdicts` filters; `Counts` covers every
-   * user regardless of the filter and the page.
+   * user regardless of the filter and the page. A page may hold fewer than
+   * `MaxItems` users (still truncated, with a marker) so that the reply fits
+   * in one bus message. Reads committed state on every call, like `Authorize`.
    */
   WhoCan: 'authorization.access.who-can',
   /**

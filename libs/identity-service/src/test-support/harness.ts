@@ -2,8 +2,8 @@
 // service on real NATS and PostgreSQL and talks to it over the bus.
 import { INestMicroservice } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { BusClient, IamError } from '@iam/contracts';
-import { BusTransport, Clock, startService } from '@iam/platform';
+import { BusClient, IamError, IdentityEvents, IdentityPatterns } from '@iam/contracts';
+import { BusTransport, Clock, createBusServer, InFlightTracker, startService } from '@iam/platform';
 import { createTestDatabase, isolatedNatsTransport, silentLogger, testBusClient, TestDatabase } from '@iam/testing';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
@@ -68,6 +68,7 @@ export async function startIdentity(start: StartOptions = {}): Promise<IdentityU
   let ports = start.ports;
   let service: INestMicroservice | undefined = await launch(options, ports, start.logger);
   const bus = await testBusClient(transport);
+  await answering(bus);
   const pg = new Client({ connectionString: database.url });
   await pg.connect();
 
@@ -86,9 +87,11 @@ export async function startIdentity(start: StartOptions = {}): Promise<IdentityU
     },
     restart: async (changes = {}) => {
       await service?.close();
+      service = undefined;
       options = { ...options, ...changes.options };
       ports = changes.ports ?? ports;
       service = await launch(options, ports, changes.logger);
+      await answering(bus);
     },
     close: async () => {
       await bus.close();
@@ -98,6 +101,22 @@ export async function startIdentity(start: StartOptions = {}): Promise<IdentityU
     },
   };
   return handle;
+}
+
+/**
+ * Waits until the service answers: NATS registers a new subscription a moment
+ * after the service started, so a request sent at once may find no responder.
+ */
+async function answering(bus: BusClient): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await bus.send(IdentityPatterns.Health, {}, { timeoutMs: 1_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /** The coded error a call failed with; fails the spec when the call succeeded. */
@@ -113,4 +132,26 @@ export function failure(promise: Promise<unknown>): Promise<{ code: string; mess
 /** A fresh 32-byte master key, base64. */
 export function newMasterKey(): string {
   return randomBytes(32).toString('base64');
+}
+
+/** Collects every identity event published on `transport`. */
+export async function listenToIdentityEvents(
+  transport: BusTransport,
+): Promise<{ events: Array<{ event: string; payload: Record<string, unknown> }>; close(): Promise<void> }> {
+  const events: Array<{ event: string; payload: Record<string, unknown> }> = [];
+  const listener = createBusServer(transport, 'spec-listener', new InFlightTracker());
+  for (const event of Object.values(IdentityEvents)) {
+    listener.addHandler(event, async (payload: Record<string, unknown>) => void events.push({ event, payload }), true);
+  }
+  await new Promise<void>((resolve, reject) => listener.listen((error?: unknown) => (error ? reject(error) : resolve())));
+  return { events, close: async () => void (await listener.close()) };
+}
+
+/** Waits (up to about two seconds) until `predicate` holds; returns whether it did. */
+export async function eventually(predicate: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (await predicate()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return predicate();
 }

@@ -27,7 +27,13 @@ export async function startService(options: ServiceBootstrapOptions): Promise<IN
   });
   app.useGlobalInterceptors(new BusHandlerInterceptor(options.logger, inFlight));
   app.useGlobalFilters(new BusExceptionFilter(options.logger));
-  await app.listen();
+  try {
+    await app.listen();
+  } catch (error) {
+    // A start-up hook refused (a configuration check, say): release the database and the bus.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

@@ -56,6 +56,13 @@ export interface StatementModel {
 /** @internal */
 export interface PolicyModel {
   readonly statements: readonly StatementModel[];
+  /**
+   * The statements that can apply to an action of a service (lower-cased prefix), in
+   * document order: those naming the service in Action, plus `anyService`.
+   */
+  readonly byService: ReadonlyMap<string, readonly StatementModel[]>;
+  /** Statements with Action `*` or with NotAction: they can apply to any service. */
+  readonly anyService: readonly StatementModel[];
 }
 
 /** @internal Where a compiled policy keeps its model. */

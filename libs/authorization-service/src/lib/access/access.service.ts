@@ -14,8 +14,15 @@ import {
 import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, CompiledPolicy, PolicyAccess } from '@iam/policy-engine';
 import { AppliedPolicy, PolicySets } from '../decisions/policy-sets';
 import { Principals } from '../neighbours/principals';
-import { page } from '../persistence/sql';
+import { encodeMarker, page } from '../persistence/sql';
 import { simulationContext } from '../simulation/simulation.service';
+
+/**
+ * Bytes of principals one who-can page carries at most, so that a reply fits
+ * in one bus message (NATS's default limit is 1 MiB): a page ends early,
+ * truncated with a marker, when the next principal would pass it.
+ */
+export const WHO_CAN_PAGE_BYTES = 800 * 1024;
 
 /** How a user has a policy: its own, or through a group. */
 type Via = { readonly via: 'direct' } | { readonly via: 'group'; readonly groupId: string };
@@ -61,6 +68,9 @@ function grant(part: Part, entry: AccessStatement, groupNames: ReadonlyMap<strin
  */
 @Injectable()
 export class AccessService {
+  /** Bytes of principals a who-can page carries at most. */
+  pageBytes = WHO_CAN_PAGE_BYTES;
+
   constructor(
     private readonly principals: Principals,
     private readonly policySets: PolicySets,
@@ -106,7 +116,8 @@ export class AccessService {
       const members = await this.principals.membersOfGroups([...groupParts.keys()]);
       for (const [groupId, found] of groupParts) {
         const via: Via = { via: 'group', groupId };
-        for (const userId of members[groupId] ?? []) add(userId, found.map((entry) => ({ ...entry, via })));
+        const parts = found.map((entry) => ({ ...entry, via }));
+        for (const userId of members[groupId] ?? []) add(userId, parts);
       }
     }
 
@@ -140,31 +151,55 @@ export class AccessService {
       request,
       DEFAULT_MAX_ITEMS,
     );
-    const groupNames = new Map<string, string>();
-    const needNames = shown.items.filter((candidate) => candidate.parts.some((part) => part.via.via === 'group')).map((candidate) => candidate.user.UserId);
-    if (needNames.length > 0) {
-      for (const groups of Object.values(await this.principals.groupsOfUsers(needNames))) {
-        for (const group of groups) groupNames.set(group.GroupId, group.GroupName);
+    const groupNames = await this.groupNames(shown.items);
+    const Principals: AccessPrincipal[] = [];
+    let bytes = 0;
+    let marker = shown.Marker;
+    for (const { user, verdict, parts } of shown.items) {
+      const principal: AccessPrincipal = {
+        UserName: user.UserName,
+        UserId: user.UserId,
+        Path: user.Path,
+        Arn: user.Arn,
+        Verdict: verdict,
+        Grants: parts.flatMap((part) => part.access.allows.map((entry) => grant(part, entry, groupNames))),
+        Denials: parts.flatMap((part) => part.access.denies.map((entry) => grant(part, entry, groupNames))),
+      };
+      bytes += Buffer.byteLength(JSON.stringify(principal));
+      if (bytes > this.pageBytes && Principals.length > 0) {
+        const last = Principals[Principals.length - 1];
+        marker = encodeMarker([last.UserName.toLowerCase(), last.UserId]);
+        break;
       }
+      Principals.push(principal);
     }
-    const Principals: AccessPrincipal[] = shown.items.map(({ user, verdict, parts }) => ({
-      UserName: user.UserName,
-      UserId: user.UserId,
-      Path: user.Path,
-      Arn: user.Arn,
-      Verdict: verdict,
-      Grants: parts.flatMap((part) => part.access.allows.map((entry) => grant(part, entry, groupNames))),
-      Denials: parts.flatMap((part) => part.access.denies.map((entry) => grant(part, entry, groupNames))),
-    }));
     const reply: WhoCanReply = {
       ActionName: request.ActionName,
       ResourceArn: request.ResourceArn,
       Principals,
       Counts: counts,
-      IsTruncated: shown.IsTruncated,
+      IsTruncated: marker !== undefined,
     };
-    if (shown.Marker !== undefined) reply.Marker = shown.Marker;
+    if (marker !== undefined) reply.Marker = marker;
     return reply;
+  }
+
+  /**
+   * The names of the groups the page's grants come through, asked of
+   * directory for as few users as cover every such group.
+   */
+  private async groupNames(candidates: readonly Candidate[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const covering = new Map<string, string>();
+    for (const candidate of candidates) {
+      for (const part of candidate.parts) {
+        if (part.via.via === 'group' && !covering.has(part.via.groupId)) covering.set(part.via.groupId, candidate.user.UserId);
+      }
+    }
+    if (covering.size === 0) return names;
+    const replies = await this.principals.groupsOfUsers([...new Set(covering.values())]);
+    for (const groups of Object.values(replies)) for (const group of groups) names.set(group.GroupId, group.GroupName);
+    return names;
   }
 
   async userPermissions(request: UserPermissionsRequest): Promise<UserPermissionsReply> {

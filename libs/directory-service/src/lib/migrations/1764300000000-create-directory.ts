@@ -4,11 +4,13 @@ export class CreateDirectory1764300000000 implements MigrationInterface {
   name = 'CreateDirectory1764300000000';
 
   async up(runner: QueryRunner): Promise<void> {
+    // Keys that listings order and page by use the "C" collation, so the
+    // order (and so pagination) is the same whatever the database's locale.
     await runner.query(`
       CREATE TABLE directory.groups (
-        group_id text PRIMARY KEY,
+        group_id text COLLATE "C" PRIMARY KEY,
         name text NOT NULL,
-        name_lower text NOT NULL,
+        name_lower text COLLATE "C" NOT NULL,
         path text NOT NULL,
         create_date timestamptz NOT NULL,
         state text NOT NULL DEFAULT 'active',
@@ -22,8 +24,8 @@ export class CreateDirectory1764300000000 implements MigrationInterface {
     // The foreign key keeps a group with members from being deleted.
     await runner.query(`
       CREATE TABLE directory.memberships (
-        group_id text NOT NULL REFERENCES directory.groups (group_id) ON DELETE RESTRICT,
-        user_id text NOT NULL,
+        group_id text COLLATE "C" NOT NULL REFERENCES directory.groups (group_id) ON DELETE RESTRICT,
+        user_id text COLLATE "C" NOT NULL,
         added_date timestamptz NOT NULL,
         PRIMARY KEY (group_id, user_id)
       )`);
@@ -32,7 +34,7 @@ export class CreateDirectory1764300000000 implements MigrationInterface {
     // the user is gone: user ids are never reused). Adds of such a user are refused.
     await runner.query(`
       CREATE TABLE directory.user_tombstones (
-        user_id text PRIMARY KEY,
+        user_id text COLLATE "C" PRIMARY KEY,
         marked_at timestamptz NOT NULL
       )`);
   }

@@ -1,22 +1,17 @@
 import { IdentityEvents, IdentityPatterns as P, PayloadOf } from '@iam/contracts';
 import { describeWithServices } from '@iam/testing';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { createBusServer, InFlightTracker } from '@iam/platform';
-import { ACCOUNT_ID, failure, IdentityUnderTest, startIdentity } from '../../test-support/harness';
+import { ACCOUNT_ID, eventually, failure, IdentityUnderTest, listenToIdentityEvents, startIdentity } from '../../test-support/harness';
 
 describeWithServices('identity users over NATS and PostgreSQL', () => {
   let identity: IdentityUnderTest;
   let events: Array<{ event: string; payload: unknown }>;
-  let listener: Server & CustomTransportStrategy;
+  let listener: { close(): Promise<void> };
 
   beforeAll(async () => {
     identity = await startIdentity();
-    events = [];
-    listener = createBusServer(identity.transport, 'spec-listener', new InFlightTracker());
-    for (const event of Object.values(IdentityEvents)) {
-      listener.addHandler(event, async (payload: unknown) => void events.push({ event, payload }), true);
-    }
-    await new Promise<void>((resolve, reject) => listener.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    const listening = await listenToIdentityEvents(identity.transport);
+    events = listening.events;
+    listener = listening;
   });
 
   afterAll(async () => {
@@ -25,10 +20,6 @@ describeWithServices('identity users over NATS and PostgreSQL', () => {
   });
 
   const bus = () => identity.bus;
-  const eventually = async (predicate: () => boolean) => {
-    for (let i = 0; i < 100 && !predicate(); i++) await new Promise((r) => setTimeout(r, 20));
-    return predicate();
-  };
 
   describe('CreateUser and GetUser', () => {
     it('creates a user with AWS shapes and reads it back by name regardless of case', async () => {

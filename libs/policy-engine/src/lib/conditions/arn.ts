@@ -38,7 +38,7 @@ function arnOperator(name: string): ConditionOperator {
       hasSixComponents(raw) ? compilePattern(raw, { wildcards: true, variables, arn: 'arnLike', ignoreCase: false }) : undefined,
     test(pattern, entry, index, ctx) {
       if (pattern === undefined || !entry.isArn(index)) return TYPE_MISMATCH;
-      const input = entry.values[index];
+      const input = entry.value(index);
       if (pattern.vars.length === 0) return matchPattern(pattern, input) ? MATCH : NO_MATCH;
       const values = resolveVariables(pattern.vars, ctx, false);
       if (values === null) return UNRESOLVED;

@@ -32,7 +32,7 @@ export const Bool = defineOperator<BoolValue>({
     } else {
       expected = policy;
     }
-    const actual = parseBoolean(entry.values[index]);
+    const actual = parseBoolean(entry.value(index));
     if (expected === undefined || actual === undefined) return TYPE_MISMATCH;
     return expected === actual ? MATCH : NO_MATCH;
   },

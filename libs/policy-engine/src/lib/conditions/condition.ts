@@ -116,7 +116,7 @@ export function conditionHolds(c: CompiledCondition, ctx: RequestContextImpl): b
     if (entry.multi) return false;
     return valueHolds(c, entry, 0, ctx);
   }
-  const n = entry.values.length;
+  const n = entry.length;
   if (c.set === SET_ALL) {
     for (let i = 0; i < n; i++) if (!valueHolds(c, entry, i, ctx)) return false;
     return true;

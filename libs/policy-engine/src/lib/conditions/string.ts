@@ -15,7 +15,7 @@ function stringOperator(name: string, wildcards: boolean, ignoreCase: boolean): 
     variables: true,
     compile: (raw, variables) => compilePattern(raw, { wildcards, variables, arn: 'none', ignoreCase }),
     test(pattern, entry, index, ctx) {
-      const input = ignoreCase ? entry.lower(index) : entry.values[index];
+      const input = ignoreCase ? entry.lower(index) : entry.value(index);
       if (pattern.vars.length === 0) return matchPattern(pattern, input) ? MATCH : NO_MATCH;
       const values = resolveVariables(pattern.vars, ctx, ignoreCase);
       if (values === null) return UNRESOLVED;

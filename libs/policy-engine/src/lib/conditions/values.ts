@@ -64,6 +64,31 @@ export interface IpValue {
   readonly bits: number;
 }
 
+/** Dotted-quad IPv4 without leading zeros, parsed without allocation; `undefined` otherwise. */
+function parseIpv4Fast(text: string): number[] | undefined {
+  const bytes = [0, 0, 0, 0];
+  let part = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || part > 3 || value > 255) return undefined;
+      bytes[part++] = value;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return undefined; // leading zero
+      value = value * 10 + (c - 48);
+      digits++;
+      if (digits > 3) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return part === 4 ? bytes : undefined;
+}
+
 function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
   if (text.includes(':') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
@@ -72,6 +97,8 @@ function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
 
 /** A single IPv4 or IPv6 address, e.g. `203.0.113.7`, `2001:db8::1`. */
 export function parseIpAddress(text: string): IpValue | undefined {
+  const v4 = parseIpv4Fast(text);
+  if (v4 !== undefined) return { v6: false, bytes: v4, bits: 32 };
   const addr = parseAddress(text);
   if (!addr) return undefined;
   const v6 = addr.kind() === 'ipv6';

@@ -10,8 +10,9 @@ describe('createRequestContext', () => {
     expect(c.keys).toEqual(['aws:SourceIp', 'aws:TagKeys']);
   });
 
-  it('treats an empty list as no value', () => {
+  it('treats an empty list and undefined as no value', () => {
     expect(createRequestContext({ 'aws:TagKeys': [] }).has('aws:TagKeys')).toBe(false);
+    expect(createRequestContext({ 'aws:TokenIssueTime': undefined as unknown as string }).keys).toEqual([]);
   });
 
   it('refuses a key given twice in different case', () => {

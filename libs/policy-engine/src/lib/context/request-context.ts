@@ -56,48 +56,66 @@ export class ContextValue {
   private ipCache: (IpValue | undefined)[] | undefined;
   private binaryCache: (string | undefined)[] | undefined;
   private arnCache: boolean[] | undefined;
+  /** Number of values (1 for a single-valued key). */
+  readonly length: number;
 
   constructor(
     /** The key as given. */
     readonly name: string,
-    readonly values: readonly string[],
+    /** The value as given: a string (single-valued) or a frozen array (multivalued). */
+    readonly raw: string | readonly string[],
     /** Given as an array (multivalued), whatever its length. */
     readonly multi: boolean,
-    readonly raw: string | readonly string[],
-  ) {}
+  ) {
+    this.length = multi ? raw.length : 1;
+  }
+
+  /** Value `i` (0 for a single-valued key). */
+  value(i: number): string {
+    return this.multi ? (this.raw as readonly string[])[i] : (this.raw as string);
+  }
+
+  private map<T>(parse: (v: string) => T): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < this.length; i++) out.push(parse(this.value(i)));
+    return out;
+  }
 
   lower(i: number): string {
-    if (this.lowerCache === undefined) this.lowerCache = this.values.map((v) => v.toLowerCase());
+    if (this.lowerCache === undefined) this.lowerCache = this.map((v) => v.toLowerCase());
     return this.lowerCache[i];
   }
   number(i: number): number | undefined {
-    if (this.numberCache === undefined) this.numberCache = this.values.map(parseNumber);
+    if (this.numberCache === undefined) this.numberCache = this.map(parseNumber);
     return this.numberCache[i];
   }
   date(i: number): number | undefined {
-    if (this.dateCache === undefined) this.dateCache = this.values.map(parseDate);
+    if (this.dateCache === undefined) this.dateCache = this.map(parseDate);
     return this.dateCache[i];
   }
   ip(i: number): IpValue | undefined {
-    if (this.ipCache === undefined) this.ipCache = this.values.map(parseIpAddress);
+    if (this.ipCache === undefined) this.ipCache = this.map(parseIpAddress);
     return this.ipCache[i];
   }
   binary(i: number): string | undefined {
-    if (this.binaryCache === undefined) this.binaryCache = this.values.map(decodeBase64);
+    if (this.binaryCache === undefined) this.binaryCache = this.map(decodeBase64);
     return this.binaryCache[i];
   }
   isArn(i: number): boolean {
-    if (this.arnCache === undefined) this.arnCache = this.values.map(isArnShaped);
+    if (this.arnCache === undefined) this.arnCache = this.map(isArnShaped);
     return this.arnCache[i];
   }
 }
 
 /** @internal */
 export class RequestContextImpl implements RequestContext {
-  readonly keys: readonly string[];
+  private keyList: readonly string[] | undefined;
 
-  constructor(private readonly entries: ReadonlyMap<string, ContextValue>) {
-    this.keys = Object.freeze([...entries.values()].map((e) => e.name));
+  constructor(private readonly entries: ReadonlyMap<string, ContextValue>) {}
+
+  get keys(): readonly string[] {
+    if (this.keyList === undefined) this.keyList = Object.freeze([...this.entries.values()].map((e) => e.name));
+    return this.keyList;
   }
 
   has(key: string): boolean {
@@ -118,11 +136,11 @@ function addEntry(map: Map<string, ContextValue>, key: string, value: string | r
   if (typeof key !== 'string' || key === '') throw new RequestContextError('a context key must be a non-empty string');
   const lower = key.toLowerCase();
   const previous = map.get(lower);
-  if (previous) {
+  if (previous !== undefined) {
     throw new RequestContextError(`context key "${key}" is given twice (as "${previous.name}"); keys are case-insensitive`);
   }
   if (typeof value === 'string') {
-    map.set(lower, new ContextValue(key, Object.freeze([value]), false, value));
+    map.set(lower, new ContextValue(key, value, false));
     return;
   }
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
@@ -130,14 +148,13 @@ function addEntry(map: Map<string, ContextValue>, key: string, value: string | r
   }
   // An empty list is a key without value: ForAllValues holds, ForAnyValue does not, Null sees it absent.
   if (value.length === 0) return;
-  const copy = Object.freeze([...value]);
-  map.set(lower, new ContextValue(key, copy, true, copy));
+  map.set(lower, new ContextValue(key, Object.freeze([...value]), true));
 }
 
 /**
  * Builds a request context from condition keys and values. A string is a single-valued
- * key, an array a multivalued key (even with one element); an empty array counts as
- * the key being absent. Principal facts used by policy variables come in here too:
+ * key, an array a multivalued key (even with one element); an empty array or `undefined`
+ * counts as the key being absent. Principal facts used by policy variables come in here too:
  * `aws:username`, `aws:userid`, `aws:PrincipalTag/KEY`, ...
  *
  * @throws RequestContextError when a key is given twice in different letter case, or a
@@ -145,7 +162,10 @@ function addEntry(map: Map<string, ContextValue>, key: string, value: string | r
  */
 export function createRequestContext(values: Readonly<Record<string, string | readonly string[]>>): RequestContext {
   const map = new Map<string, ContextValue>();
-  for (const key of Object.keys(values)) addEntry(map, key, values[key]);
+  for (const key of Object.keys(values)) {
+    const value = values[key];
+    if (value !== undefined) addEntry(map, key, value);
+  }
   return new RequestContextImpl(map);
 }
 

@@ -42,6 +42,28 @@ class KeyCollector {
   }
 }
 
+/** Which statements can apply to an action of each service; see `PolicyModel.byService`. */
+function indexByService(statements: readonly StatementModel[]): Pick<PolicyModel, 'byService' | 'anyService'> {
+  const services = (st: StatementModel): Set<string> | undefined => {
+    if (st.notAction) return undefined;
+    const out = new Set<string>();
+    for (const a of st.actions) {
+      const colon = a.source.indexOf(':');
+      if (colon < 0) return undefined; // "*"
+      out.add(a.source.slice(0, colon).toLowerCase());
+    }
+    return out;
+  };
+  const perStatement = statements.map(services);
+  const all = new Set<string>();
+  for (const set of perStatement) if (set) for (const svc of set) all.add(svc);
+  const byService = new Map<string, readonly StatementModel[]>();
+  for (const svc of all) {
+    byService.set(svc, Object.freeze(statements.filter((_, i) => perStatement[i] === undefined || perStatement[i]?.has(svc))));
+  }
+  return { byService, anyService: Object.freeze(statements.filter((_, i) => perStatement[i] === undefined)) };
+}
+
 /**
  * Validates and compiles a policy document once, for any number of evaluations.
  *
@@ -96,7 +118,7 @@ export function compilePolicy(text: string, source: PolicySource, opts: Validate
       keys: Object.freeze(statementKeys.keys),
     });
   });
-  const model: PolicyModel = Object.freeze({ statements: Object.freeze(statements) });
+  const model: PolicyModel = Object.freeze({ statements: Object.freeze(statements), ...indexByService(statements) });
   return Object.freeze({
     source: src,
     languageVersion: policy.version,

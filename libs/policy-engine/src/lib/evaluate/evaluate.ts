@@ -60,6 +60,8 @@ export function evaluate(policies: readonly CompiledPolicy[], request: Authoriza
       throw new TypeError('request action and resource must be strings');
     }
     const action = request.action.toLowerCase();
+    const colon = action.indexOf(':');
+    const service = colon < 0 ? action : action.slice(0, colon);
     const resource = request.resource;
     let allows: StatementRef[] | undefined;
     let denies: StatementRef[] | undefined;
@@ -67,7 +69,8 @@ export function evaluate(policies: readonly CompiledPolicy[], request: Authoriza
     for (let p = 0; p < policies.length; p++) {
       const model = policies[p][MODEL];
       if (model === undefined) throw new TypeError(`policies[${p}] was not built with compilePolicy`);
-      const statements = model.statements;
+      // Only statements that can name this action's service (see PolicyModel.byService).
+      const statements = model.byService.get(service) ?? model.anyService;
       for (let s = 0; s < statements.length; s++) {
         const st = statements[s];
         if (!actionApplies(st, action)) continue;

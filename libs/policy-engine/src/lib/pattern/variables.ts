@@ -20,7 +20,7 @@ export function resolveVariables(vars: readonly VariableRef[], ctx: RequestConte
     const v = vars[i];
     const entry = ctx.entry(v.key);
     let value: string | undefined;
-    if (entry !== undefined && !entry.multi) value = lower ? entry.lower(0) : entry.values[0];
+    if (entry !== undefined && !entry.multi) value = lower ? entry.lower(0) : (entry.raw as string);
     else if (v.defaultValue !== undefined) value = lower ? v.defaultValue.toLowerCase() : v.defaultValue;
     if (value === undefined) return null;
     scratch[i] = value;

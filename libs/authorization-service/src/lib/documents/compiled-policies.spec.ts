@@ -1,0 +1,38 @@
+import { CompiledPolicies } from './compiled-policies';
+import { compileDocument } from './policy-documents';
+
+const doc = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+
+describe('CompiledPolicies', () => {
+  it('compiles a document once per key', () => {
+    const cache = new CompiledPolicies();
+    const first = cache.compile('m:ANPA1:v1', doc('s3:GetObject'), { id: 'ANPA1', version: 'v1' });
+    const again = cache.compile('m:ANPA1:v1', doc('s3:PutObject'), { id: 'ANPA1', version: 'v1' });
+    expect(again).toBe(first);
+    expect(cache.size).toBe(1);
+  });
+
+  it('drops the least recently used entries beyond its capacity', () => {
+    const cache = new CompiledPolicies();
+    cache.capacity = 2;
+    cache.put('a', compileDocument(doc('s3:A'), { id: 'a' }));
+    cache.put('b', compileDocument(doc('s3:B'), { id: 'b' }));
+    cache.get('a');
+    cache.put('c', compileDocument(doc('s3:C'), { id: 'c' }));
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.get('c')).toBeDefined();
+  });
+
+  it('refuses what the engine refuses, as AWS answers it', () => {
+    expect(() => compileDocument('{"Statement": []}', { id: 'x' })).toThrow(expect.objectContaining({ code: 'MalformedPolicyDocument' }));
+    expect(() => compileDocument(doc('s3:' + 'A'.repeat(7000)), { id: 'x' }, 6144)).toThrow(
+      expect.objectContaining({ code: 'LimitExceeded', message: 'Cannot exceed quota for PolicySize: 6144' }),
+    );
+  });
+
+  it('keys content immutably', () => {
+    expect(CompiledPolicies.managedKey('ANPA1', 'v2')).not.toBe(CompiledPolicies.managedKey('ANPA1', 'v3'));
+    expect(CompiledPolicies.inlineKey('AIDA1', 'P', 'h1')).not.toBe(CompiledPolicies.inlineKey('AIDA1', 'P', 'h2'));
+  });
+});

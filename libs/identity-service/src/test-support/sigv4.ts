@@ -1,0 +1,124 @@
+// Test support only (excluded from the library build): requests signed by the
+// official AWS signer, seen as the gateway sees them, turned into the
+// VerifySignature message the gateway sends.
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { prepareSigV4Verification, type PreparedSigV4Verification, type SigV4Request } from '@iam/aws-protocol';
+import type { VerifySignatureRequest } from '@iam/contracts';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function bytes(data: SourceData): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
+/** smithy's checksum interface over node:crypto: SHA-256, or HMAC-SHA256 with a secret. */
+class Sha256 {
+  private hash: Hash | Hmac;
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
+
+export const SIGNING_DATE = new Date('2026-11-28T01:02:03Z');
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A request before signing, as smithy takes it (query decoded). */
+export interface UnsignedRequest {
+  method?: string;
+  path?: string;
+  query?: Record<string, string | string[]>;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+interface SmithyRequest {
+  method: string;
+  protocol: string;
+  hostname: string;
+  path: string;
+  query: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+function smithyRequest(request: UnsignedRequest): SmithyRequest {
+  return {
+    method: request.method ?? 'GET',
+    protocol: 'https:',
+    hostname: 'iam.example.test',
+    path: request.path ?? '/',
+    query: request.query ?? {},
+    headers: { host: 'iam.example.test', ...request.headers },
+    ...(request.body !== undefined ? { body: request.body } : {}),
+  };
+}
+
+function signer(credentials: Credentials, region: string): SignatureV4 {
+  return new SignatureV4({ credentials, region, service: 'iam', sha256: Sha256, applyChecksum: true });
+}
+
+/** RFC 3986 encoding, as the SDK's HTTP handler writes a query on the wire. */
+function wireEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function wireQuery(query: SmithyRequest['query']): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(query).sort()) {
+    const value = query[key];
+    if (Array.isArray(value)) for (const item of value) parts.push(`${wireEncode(key)}=${wireEncode(item)}`);
+    else if (value === null) parts.push(wireEncode(key));
+    else parts.push(`${wireEncode(key)}=${wireEncode(value)}`);
+  }
+  return parts.join('&');
+}
+
+function toWire(signed: SmithyRequest): SigV4Request {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
+  return { method: signed.method, path: signed.path, rawQuery: wireQuery(signed.query), headers, body: signed.body ?? '' };
+}
+
+/** Signs with an Authorization header, as the AWS SDKs do. */
+export async function signWithHeader(credentials: Credentials, request: UnsignedRequest = {}, region = 'us-east-1'): Promise<SigV4Request> {
+  return toWire((await signer(credentials, region).sign(smithyRequest(request), { signingDate: SIGNING_DATE })) as SmithyRequest);
+}
+
+/** Signs as a presigned URL (the signature in the query string). */
+export async function presign(credentials: Credentials, request: UnsignedRequest = {}, region = 'us-east-1'): Promise<SigV4Request> {
+  return toWire((await signer(credentials, region).presign(smithyRequest(request), { signingDate: SIGNING_DATE, expiresIn: 900 })) as SmithyRequest);
+}
+
+/** The gateway's part: parse the request and build the string to sign. */
+export function prepare(request: SigV4Request): PreparedSigV4Verification {
+  return prepareSigV4Verification(request, { now: SIGNING_DATE });
+}
+
+/** What the gateway sends to identity for a prepared request. */
+export function verificationOf(prepared: PreparedSigV4Verification): VerifySignatureRequest {
+  return {
+    AccessKeyId: prepared.accessKeyId,
+    Scope: { Date: prepared.scope.date, Region: prepared.scope.region, Service: prepared.scope.service },
+    StringToSign: prepared.stringToSign,
+    Signature: prepared.signature,
+  };
+}
