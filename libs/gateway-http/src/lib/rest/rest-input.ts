@@ -2,6 +2,7 @@ import { type Infer, memberPathName, QueryValidationError, type Shape, type Stru
 import { IamError } from '@iam/contracts';
 import type { AnyOperation } from '../operations/operation';
 import type { RequestInfo } from '../application/request-info';
+import { Shapes } from '../operations/shapes';
 
 /** REST query parameters that stand for AWS pagination members. */
 export const CURSOR_PARAMS: Readonly<Record<string, string>> = { cursor: 'Marker', limit: 'MaxItems' };
@@ -42,10 +43,20 @@ function fromText(shape: Shape, text: string, list: boolean): unknown {
   return text;
 }
 
-/** Turns JSON values into the decoded form of their shape (maps as `Map`, timestamps as `Date`). */
+/** Whether a string member holds a policy document (AWS's `policyDocumentType`). */
+function isPolicyDocument(shape: Shape): boolean {
+  return shape.type === 'string' && shape.max === Shapes.policyDocument.max && shape.pattern === Shapes.policyDocument.pattern;
+}
+
+/**
+ * Turns JSON values into the decoded form of their shape (maps as `Map`, timestamps as
+ * `Date`). A policy document may be given as a JSON object: it is kept as its JSON text.
+ */
 function fromJson(shape: Shape, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   switch (shape.type) {
+    case 'string':
+      return isPolicyDocument(shape) && typeof value === 'object' ? JSON.stringify(value) : value;
     case 'timestamp': {
       if (typeof value !== 'string') return value;
       const date = new Date(value);

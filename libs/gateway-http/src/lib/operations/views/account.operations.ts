@@ -150,12 +150,12 @@ export const GetAccountAuthorizationDetails = defineOperation({
   }),
   paginated: true,
   checks: () => [{ action: 'iam:GetAccountAuthorizationDetails', resource: '*' }],
-  call: (i, c): Promise<AuthorizationDetails> =>
-    wholeOrUnavailable('account authorization details', async () => {
-      const types = new Set<EntityType>(i.Filter && i.Filter.length > 0 ? i.Filter : ENTITY_TYPES);
-      const filter = [...types].sort().join(',');
+  call: async (i, c): Promise<AuthorizationDetails> => {
+    const types = new Set<EntityType>(i.Filter && i.Filter.length > 0 ? i.Filter : ENTITY_TYPES);
+    const filter = [...types].sort().join(',');
+    const offset = offsetOf(i.Marker, filter);
+    return wholeOrUnavailable('account authorization details', async () => {
       const all = await entities(c, types);
-      const offset = offsetOf(i.Marker, filter);
       const end = offset + (i.MaxItems ?? 100);
       const details = await mapLimited(all.slice(offset, end), CONCURRENCY, (entity) => detail(c, entity));
       const of = <T>(kind: Entity['kind']) => details.filter((d) => d.kind === kind).map((d) => d.value as T);
@@ -168,7 +168,8 @@ export const GetAccountAuthorizationDetails = defineOperation({
         IsTruncated: truncated,
         ...(truncated ? { Marker: markerFor(end, filter) } : {}),
       };
-    }),
+    });
+  },
   toXml: (r) => ({
     ...r,
     UserDetailList: r.UserDetailList.map((u) => ({ ...u, UserPolicyList: u.UserPolicyList.map(encodeInline) })),
