@@ -3,6 +3,7 @@ import { POLICY_OPERATIONS } from './authorization/policies.operations';
 import { PRINCIPAL_POLICY_OPERATIONS } from './authorization/principal-policies.operations';
 import { SIMULATION_OPERATIONS } from './authorization/simulation.operations';
 import { GROUP_OPERATIONS } from './directory/groups.operations';
+import { ABSENT_CREDENTIAL_OPERATIONS } from './identity/absent-credentials.operations';
 import { CREDENTIAL_OPERATIONS } from './identity/credentials.operations';
 import { SESSION_OPERATIONS } from './identity/sessions.operations';
 import { USER_OPERATIONS } from './identity/users.operations';
@@ -20,4 +21,5 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...SIMULATION_OPERATIONS,
   ...VIEW_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
+  ...ABSENT_CREDENTIAL_OPERATIONS,
 ];

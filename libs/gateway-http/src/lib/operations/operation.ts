@@ -68,6 +68,8 @@ export interface Operation<S extends StructureShape = StructureShape, R = unknow
   readonly name: string;
   /** Served by the AWS Query API at `POST /` (AWS actions only). */
   readonly query: boolean;
+  /** Served for AWS tools only (always-empty lists of credentials this server has not): no REST route. */
+  readonly compatibilityOnly?: boolean;
   readonly summary: string;
   /** The group the operation is listed under in the OpenAPI document. */
   readonly tag: string;

@@ -82,6 +82,11 @@ const RESOURCE: Record<string, string> = {
   GenerateCredentialReport: '*',
   GetCredentialReport: '*',
   GetAccountSummary: '*',
+  ListMFADevices: USER,
+  ListVirtualMFADevices: '*',
+  ListSSHPublicKeys: USER,
+  ListSigningCertificates: USER,
+  ListServiceSpecificCredentials: USER,
 };
 
 /** Our own operations: the IAM actions each needs, all on one resource. */
@@ -240,7 +245,7 @@ describe('the operation table', () => {
 
   it('gives every operation a REST route whose path members are required input members', () => {
     for (const operation of OPERATIONS) {
-      expect(operation.rest).toBeDefined();
+      expect(operation.rest !== undefined || operation.compatibilityOnly === true).toBe(true);
       for (const [, member] of (operation.rest?.path ?? '').matchAll(/\{(\w+)\}/g)) {
         expect(operation.input.members[member]).toBeDefined();
       }
@@ -251,6 +256,6 @@ describe('the operation table', () => {
     const router = new RestRouter(OPERATIONS);
     const document = buildOpenApiDocument(router, { version: 'test' }) as { paths: Record<string, Record<string, { operationId: string }>> };
     const documented = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((m) => m.operationId));
-    expect(documented.sort()).toEqual(OPERATIONS.map((o) => o.name).sort());
+    expect(documented.sort()).toEqual(OPERATIONS.filter((o) => o.rest).map((o) => o.name).sort());
   });
 });
