@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { IamError } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
@@ -257,5 +259,13 @@ describe('the operation table', () => {
     const document = buildOpenApiDocument(router, { version: 'test' }) as { paths: Record<string, Record<string, { operationId: string }>> };
     const documented = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((m) => m.operationId));
     expect(documented.sort()).toEqual(OPERATIONS.filter((o) => o.rest).map((o) => o.name).sort());
+  });
+
+  it('is documented in docs/gateway.md: every REST route and every Query action', () => {
+    const doc = readFileSync(resolve(__dirname, '../../../../../docs/gateway.md'), 'utf8');
+    for (const operation of OPERATIONS) {
+      if (operation.rest) expect(doc).toContain(`| \`${operation.rest.method} ${operation.rest.path}\` |`);
+      if (operation.query) expect(doc).toContain(`\`${operation.name}\``);
+    }
   });
 });
