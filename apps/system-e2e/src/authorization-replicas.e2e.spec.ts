@@ -104,6 +104,30 @@ describeWithServices('authorization: two replicas with identity and directory, a
     await expect(bus.send(A.ListAttachedGroupPolicies, { GroupName: 'temporary' })).rejects.toMatchObject({ code: 'NoSuchEntity' });
   });
 
+  it('holds the delete protocol with identity: a user cannot be deleted while it has policies; once deleted, every decision denies', async () => {
+    const { User } = await bus.send(I.CreateUser, { UserName: 'leaving' });
+    await bus.send(A.AttachUserPolicy, { UserName: 'leaving', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+    await bus.send(A.PutUserPolicy, {
+      UserName: 'leaving',
+      PolicyName: 'Own',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
+    });
+    await every(User.UserId, 's3:GetObject', 'allowed');
+    await expect(bus.send(I.DeleteUser, { UserName: 'leaving' })).rejects.toMatchObject({ code: 'DeleteConflict' });
+    // The refused delete was cancelled: the user keeps its policies and may be given more.
+    await every(User.UserId, 's3:GetObject', 'allowed');
+    await bus.send(A.AttachUserPolicy, { UserName: 'leaving', PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' });
+    for (const PolicyArn of ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess']) {
+      await bus.send(A.DetachUserPolicy, { UserName: 'leaving', PolicyArn });
+    }
+    await bus.send(A.DeleteUserPolicy, { UserName: 'leaving', PolicyName: 'Own' });
+    await bus.send(I.DeleteUser, { UserName: 'leaving' });
+    await every(User.UserId, 's3:GetObject', 'implicitDeny');
+    await expect(bus.send(A.AttachUserPolicy, { UserName: 'leaving', PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' })).rejects.toMatchObject({
+      code: 'NoSuchEntity',
+    });
+  });
+
   it('gives the policy engine’s decisions for its scenarios, with real users, groups and memberships', async () => {
     const scenarios = loadScenarios();
     let checked = 0;

@@ -10,6 +10,8 @@ import { DecisionsController } from './decisions/decisions.controller';
 import { DecisionsService } from './decisions/decisions.service';
 import { PolicySets } from './decisions/policy-sets';
 import { CompiledPolicies } from './documents/compiled-policies';
+import { DocumentEventsController } from './decisions/document-events.controller';
+import { DocumentEvents } from './documents/document-events';
 import { InlinePoliciesController } from './inline/inline-policies.controller';
 import { InlinePoliciesService } from './inline/inline-policies.service';
 import { authorizationMigrations } from './migrations';
@@ -55,6 +57,7 @@ export class AuthorizationServiceModule {
         DecisionsController,
         SimulationController,
         AccessController,
+        DocumentEventsController,
         healthController('authorization', AuthorizationPatterns.Health),
       ],
       providers: [
@@ -63,6 +66,7 @@ export class AuthorizationServiceModule {
         { provide: IdGenerator, useClass: RandomIdGenerator },
         principals,
         CompiledPolicies,
+        DocumentEvents,
         PoliciesService,
         AttachmentsService,
         InlinePoliciesService,

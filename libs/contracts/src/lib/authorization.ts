@@ -30,7 +30,8 @@ import { awsString } from './validation';
  *   "Deny", found "Permit"`), and nothing is stored.
  * - Pagination follows AWS: pass the reply's `Marker` back as `Marker` while
  *   `IsTruncated` is true; `MaxItems` is 1–1000, 100 by default. Markers are
- *   opaque; one that cannot be read answers `InvalidInput`.
+ *   opaque; one that cannot be read answers `InvalidInput`. "By name" orders
+ *   compare lower-cased names byte by byte, whatever the database's locale.
  * - Consistency: every reply is given after commit, and every read starts
  *   from committed state, so a change is seen by every call (decisions
  *   included) that starts after the changing call returned, on any replica.
@@ -171,8 +172,10 @@ export const AuthorizationPatterns = {
    * policies are its inline and attached managed policies and those of each
    * of its groups (one hop, read from directory per decision), evaluated
    * with the policy engine. The root principal is allowed everything in its
-   * account. Never fails: any error on the way (a neighbour down, a bad
-   * context value) is an `implicitDeny` with `Error` set (fail closed).
+   * account. A request that is the contract never fails: any error on the
+   * way (directory down, a bad context value, a stored document that no
+   * longer compiles) is an `implicitDeny` with `Error` set (fail closed); one
+   * that is not the contract answers `ValidationError`, which is a deny too.
    * Consistency: reads committed attachments, versions, inline policies and
    * memberships on every call; no grant is cached.
    */
@@ -715,5 +718,25 @@ export const AuthorizationRequests = {
   [AuthorizationPatterns.UserPermissions]: UserPermissionsRequest,
 } satisfies { [K in keyof AuthorizationMessages]: z.ZodType<AuthorizationMessages[K]['request']> };
 
-/** Events of the authorization service: none; nothing elsewhere keeps derived state of policies. */
-export type AuthorizationEventMap = Record<never, never>;
+/**
+ * Events of the authorization service, published after commit to every
+ * replica that subscribes.
+ */
+export const AuthorizationEvents = {
+  /**
+   * A policy document was written: a managed policy version (created with
+   * the policy or after) or an inline policy (put). Replicas compile it ahead
+   * of the first decision that needs it. Only a speed-up: a replica that
+   * misses it compiles the document when a decision first needs it, and no
+   * grant ever depends on it.
+   */
+  PolicyDocumentWritten: 'authorization.policy-document.written',
+} as const;
+
+export type PolicyDocumentWritten =
+  | { Kind: 'managed'; PolicyId: string; VersionId: string }
+  | { Kind: 'inline'; PrincipalId: string; PolicyName: string };
+
+export interface AuthorizationEventMap {
+  [AuthorizationEvents.PolicyDocumentWritten]: PolicyDocumentWritten;
+}

@@ -451,7 +451,7 @@ export const SignInRequest = z.strictObject({
   Root: z.boolean().optional(),
   Password: OfferedPassword,
   /** The client's address as the gateway saw it (IPv4 or IPv6). */
-  SourceIp: z.string().min(2).max(64),
+  SourceIp: awsString({ min: 2, max: 64 }),
 });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 
@@ -548,8 +548,8 @@ export const VerifySignatureRequest = z.strictObject({
   AccessKeyId,
   Scope: z.strictObject({
     Date: awsString({ min: 8, max: 8, pattern: '[0-9]{8}' }),
-    Region: awsString({ min: 1, max: 64, pattern: '[a-z0-9-]+' }),
-    Service: awsString({ min: 1, max: 64, pattern: '[a-z0-9-]+' }),
+    Region: awsString({ min: 1, max: 128, pattern: '[^/]+' }),
+    Service: awsString({ min: 1, max: 128, pattern: '[^/]+' }),
   }),
   StringToSign: awsString({ min: 1, max: 2048 }),
   /** 64 lower-case hex digits. */

@@ -61,6 +61,13 @@ describeWithServices('attachments of managed policies over NATS and PostgreSQL',
       message: `Policy ${policyArn('Missing')} does not exist or is not attachable.`,
     });
     await expect(failure(h.bus.send(P.ListAttachedUserPolicies, { UserName: 'nobody' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+    await expect(failure(h.bus.send(P.ListAttachedGroupPolicies, { GroupName: 'nogroup' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+    await expect(failure(h.bus.send(P.DetachUserPolicy, { UserName: 'nobody', PolicyArn: policyArn('P1') }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+    await expect(failure(h.bus.send(P.DetachGroupPolicy, { GroupName: 'nogroup', PolicyArn: policyArn('P1') }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+    await expect(failure(h.bus.send(P.AttachUserPolicy, { UserName: 'carol', PolicyArn: 'not-an-arn-at-all-really' }))).resolves.toEqual({
+      code: 'InvalidInput',
+      message: 'ARN not-an-arn-at-all-really is not valid.',
+    });
   });
 
   it('refuses an eleventh policy on a user with LimitExceeded; the group quota is configurable', async () => {

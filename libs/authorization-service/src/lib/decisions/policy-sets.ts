@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { PolicyAttachmentRef, PolicySourceType } from '@iam/contracts';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PolicyAttachmentRef, PolicyDocumentWritten, PolicySourceType } from '@iam/contracts';
 import { CompiledPolicy, PolicySource } from '@iam/policy-engine';
 import { DataSource } from 'typeorm';
 import { CompiledPolicies } from '../documents/compiled-policies';
@@ -83,13 +83,52 @@ function byOrder(a: Row, b: Row): number {
  * then its managed policies in the order attached.
  */
 @Injectable()
-export class PolicySets {
+export class PolicySets implements OnApplicationBootstrap {
   private readonly logger = new Logger(PolicySets.name);
 
   constructor(
     private readonly db: DataSource,
     private readonly compiled: CompiledPolicies,
   ) {}
+
+  /** Compiles every document in use when the replica starts, ahead of the decisions that need them. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.loadEach();
+    } catch (error) {
+      this.logger.warn(`Could not compile the policies in use at start: ${(error as Error).message}`);
+    }
+  }
+
+  /** Compiles a document another replica wrote (see `authorization.policy-document.written`). */
+  async precompile(written: PolicyDocumentWritten): Promise<void> {
+    if (written.Kind === 'managed') {
+      if (this.compiled.get(CompiledPolicies.managedKey(written.PolicyId, written.VersionId))) return;
+      const [row] = await rows<{ name: string; account: string; document: string }>(
+        this.db,
+        `SELECT p.name, p.account, v.document FROM "authorization".policy_versions v
+           JOIN "authorization".policies p ON p.policy_id = v.policy_id
+          WHERE v.policy_id = $1 AND v.version_id = $2`,
+        [written.PolicyId, written.VersionId],
+      );
+      if (row) {
+        this.compile(
+          CompiledPolicies.managedKey(written.PolicyId, written.VersionId),
+          row.document,
+          managedSource({ policy_id: written.PolicyId, name: row.name, account: row.account }, written.VersionId),
+        );
+      }
+      return;
+    }
+    const [row] = await rows<{ principal_type: PrincipalType; name: string; content_hash: string; document: string }>(
+      this.db,
+      'SELECT principal_type, name, content_hash, document FROM "authorization".inline_policies WHERE principal_id = $1 AND name_lower = $2',
+      [written.PrincipalId, written.PolicyName.toLowerCase()],
+    );
+    if (row && !this.compiled.get(CompiledPolicies.inlineKey(written.PrincipalId, row.name, row.content_hash))) {
+      this.compile(CompiledPolicies.inlineKey(written.PrincipalId, row.name, row.content_hash), row.document, inlineSource(row.principal_type, row.name));
+    }
+  }
 
   /**
    * The policies of `holders` (a user and its groups) for one evaluation: a

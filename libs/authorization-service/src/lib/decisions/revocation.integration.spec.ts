@@ -6,10 +6,13 @@
  * the policies) before.
  */
 import { AuthorizationPatterns as P, AuthorizeReply } from '@iam/contracts';
-import { describeWithServices } from '@iam/testing';
+import { startService } from '@iam/platform';
+import { describeWithServices, silentLogger } from '@iam/testing';
+import { AuthorizationServiceModule } from '../authorization-service.module';
+import { AuthorizationEnv, authorizationOptions } from '../authorization.options';
 import { CompiledPolicies } from '../documents/compiled-policies';
 import { contentHash } from '../inline/inline-policies.service';
-import { allow, failure, Harness, policy, startAuthorization } from '../../test-support/harness';
+import { ACCOUNT, allow, failure, Harness, policy, startAuthorization } from '../../test-support/harness';
 
 const DECISIONS_AFTER = 30;
 
@@ -41,6 +44,42 @@ describeWithServices('revocation with two authorization replicas', () => {
     const replies = await Promise.all(Array.from({ length: DECISIONS_AFTER }, () => authorize(userId, action)));
     expect(replies.map((reply) => reply.Decision)).toEqual(Array(DECISIONS_AFTER).fill(decision));
   }
+
+  /** Polls until `check` holds: events are delivered asynchronously. */
+  async function eventually(check: () => boolean): Promise<void> {
+    for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(check()).toBe(true);
+  }
+
+  it('every replica compiles a written document before a decision needs it, and a starting replica compiles those in use', async () => {
+    const caches = h.replicas.map((replica) => replica.get(CompiledPolicies));
+    const { Policy } = await h.bus.send(P.CreatePolicy, { PolicyName: 'Warm', PolicyDocument: policy(allow('kinesis:PutRecord')) });
+    await eventually(() => caches.every((cache) => cache.get(CompiledPolicies.managedKey(Policy.PolicyId, 'v1')) !== undefined));
+    const v2 = await h.bus.send(P.CreatePolicyVersion, { PolicyArn: Policy.Arn, PolicyDocument: policy(allow('kinesis:GetRecords')) });
+    await eventually(() => caches.every((cache) => cache.get(CompiledPolicies.managedKey(Policy.PolicyId, v2.PolicyVersion.VersionId)) !== undefined));
+    const user = h.identity.create('warm');
+    const document = policy(allow('kinesis:ListStreams'));
+    await h.bus.send(P.PutUserPolicy, { UserName: 'warm', PolicyName: 'Streams', PolicyDocument: document });
+    await eventually(() => caches.every((cache) => cache.get(CompiledPolicies.inlineKey(user.UserId, 'Streams', contentHash(document))) !== undefined));
+
+    await h.bus.send(P.AttachUserPolicy, { UserName: 'warm', PolicyArn: Policy.Arn });
+    const env = AuthorizationEnv.parse({ DATABASE_URL: h.database.url, IAM_ACCOUNT_ID: ACCOUNT, IAM_DB_POOL_SIZE: '2' });
+    const third = await startService({
+      name: 'authorization',
+      module: AuthorizationServiceModule.register(authorizationOptions(env, h.transport)),
+      transport: h.transport,
+      logger: silentLogger('authorization'),
+    });
+    try {
+      const cache = third.get(CompiledPolicies);
+      expect(cache.get(CompiledPolicies.managedKey(Policy.PolicyId, 'v1'))).toBeDefined();
+      expect(cache.get(CompiledPolicies.inlineKey(user.UserId, 'Streams', contentHash(document)))).toBeDefined();
+      // A version not in use is compiled when a decision first needs it.
+      expect(cache.get(CompiledPolicies.managedKey(Policy.PolicyId, 'v2'))).toBeUndefined();
+    } finally {
+      await third.close();
+    }
+  });
 
   it('a detach', async () => {
     const user = h.identity.create('detached');

@@ -50,6 +50,20 @@ describeWithServices('inline policies over NATS and PostgreSQL', () => {
     await expect(failure(h.bus.send(P.DeleteUserPolicy, { UserName: 'alice', PolicyName: 'Reads' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
   });
 
+  it('lists names byte by byte after lower-casing, and pages the same way', async () => {
+    h.identity.create('sorter');
+    for (const name of ['p_1', 'P0', 'p1', 'p-1']) await h.bus.send(P.PutUserPolicy, { UserName: 'sorter', PolicyName: name, PolicyDocument: policy(allow('s3:*')) });
+    expect((await h.bus.send(P.ListUserPolicies, { UserName: 'sorter' })).PolicyNames).toEqual(['p-1', 'P0', 'p1', 'p_1']);
+    const paged: string[] = [];
+    let marker: string | undefined;
+    do {
+      const reply = await h.bus.send(P.ListUserPolicies, { UserName: 'sorter', MaxItems: 1, ...(marker ? { Marker: marker } : {}) });
+      paged.push(...reply.PolicyNames);
+      marker = reply.IsTruncated ? reply.Marker : undefined;
+    } while (marker);
+    expect(paged).toEqual(['p-1', 'P0', 'p1', 'p_1']);
+  });
+
   it('does the same for groups', async () => {
     await h.bus.send(P.PutGroupPolicy, { GroupName: 'DEVS', PolicyName: 'Build', PolicyDocument: policy(allow('codebuild:*')) });
     await expect(h.bus.send(P.GetGroupPolicy, { GroupName: 'devs', PolicyName: 'build' })).resolves.toEqual({
@@ -100,6 +114,23 @@ describeWithServices('inline policies over NATS and PostgreSQL', () => {
     expect(error.code).toBe('MalformedPolicyDocument');
     expect(error.message).toContain('Statement[0].Principal');
     await expect(failure(h.bus.send(P.GetUserPolicy, { UserName: 'alice', PolicyName: 'Bad' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+  });
+
+  it('answers NoSuchEntity from every group pattern for an unknown group or group policy', async () => {
+    h.directory.create('empty');
+    for (const call of [
+      () => h.bus.send(P.PutGroupPolicy, { GroupName: 'ghosts', PolicyName: 'X', PolicyDocument: policy(allow('s3:*')) }),
+      () => h.bus.send(P.GetGroupPolicy, { GroupName: 'ghosts', PolicyName: 'X' }),
+      () => h.bus.send(P.DeleteGroupPolicy, { GroupName: 'ghosts', PolicyName: 'X' }),
+    ]) {
+      await expect(failure(call())).resolves.toEqual({ code: 'NoSuchEntity', message: 'The group with name ghosts cannot be found.' });
+    }
+    await expect(failure(h.bus.send(P.DeleteGroupPolicy, { GroupName: 'empty', PolicyName: 'X' }))).resolves.toEqual({
+      code: 'NoSuchEntity',
+      message: 'The group policy with name X cannot be found.',
+    });
+    await expect(failure(h.bus.send(P.GetUserPolicy, { UserName: 'nobody', PolicyName: 'X' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+    await expect(failure(h.bus.send(P.DeleteUserPolicy, { UserName: 'nobody', PolicyName: 'X' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
   });
 
   it('answers NoSuchEntity for an unknown user or group', async () => {

@@ -5,6 +5,7 @@ import { GROUP_INLINE_POLICIES_MAX_SIZE, policyDocumentSize, USER_INLINE_POLICIE
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CompiledPolicies } from '../documents/compiled-policies';
+import { DocumentEvents } from '../documents/document-events';
 import { compileDocument } from '../documents/policy-documents';
 import { Principals } from '../neighbours/principals';
 import { changed, isTombstoned, lockPrincipal, page, rows } from '../persistence/sql';
@@ -32,6 +33,7 @@ export class InlinePoliciesService {
     private readonly principals: Principals,
     private readonly clock: Clock,
     private readonly compiled: CompiledPolicies,
+    private readonly events: DocumentEvents,
   ) {}
 
   private notFound(type: PrincipalType, policyName: string): IamError {
@@ -68,6 +70,7 @@ export class InlinePoliciesService {
       );
     });
     this.compiled.put(CompiledPolicies.inlineKey(principal.id, policyName, hash), compiled);
+    await this.events.written({ Kind: 'inline', PrincipalId: principal.id, PolicyName: policyName });
   }
 
   async get(type: PrincipalType, name: string, policyName: string): Promise<{ principal: NamedPrincipal; PolicyName: string; PolicyDocument: string }> {
@@ -95,7 +98,7 @@ export class InlinePoliciesService {
     const principal = await resolvePrincipal(this.principals, type, name);
     const found = await rows<{ name: string; name_lower: string }>(
       this.db,
-      'SELECT name, name_lower FROM "authorization".inline_policies WHERE principal_id = $1 ORDER BY name_lower',
+      'SELECT name, name_lower FROM "authorization".inline_policies WHERE principal_id = $1 ORDER BY name_lower COLLATE "C"',
       [principal.id],
     );
     const { items, ...rest } = page(found, (row) => [row.name_lower], request);

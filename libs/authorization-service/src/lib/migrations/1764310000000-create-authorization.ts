@@ -22,7 +22,7 @@ export class CreateAuthorization1764310000000 implements MigrationInterface {
         CONSTRAINT policies_arn_unique UNIQUE (arn),
         CONSTRAINT policies_name_unique UNIQUE (account, name_lower)
       )`);
-    await runner.query('CREATE INDEX policies_by_name ON "authorization".policies (name_lower, arn)');
+    await runner.query('CREATE INDEX policies_by_name ON "authorization".policies (name_lower COLLATE "C", arn COLLATE "C")');
     await runner.query(`
       CREATE TABLE "authorization".policy_versions (
         policy_id text NOT NULL REFERENCES "authorization".policies (policy_id) ON DELETE CASCADE,

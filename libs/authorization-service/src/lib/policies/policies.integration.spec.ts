@@ -201,6 +201,21 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
       await expect(failure(list.bus.send(P.ListPolicies, { Marker: 'not-a-marker' }))).resolves.toMatchObject({ code: 'InvalidInput' });
     });
 
+    it('orders names byte by byte after lower-casing, whatever the database locale, and pages the same way', async () => {
+      for (const name of ['x_1', 'X0', 'x1', 'x-1']) {
+        await list.bus.send(P.CreatePolicy, { PolicyName: name, PolicyDocument: policy(allow('s3:*')), Path: '/sorted/' });
+      }
+      expect(await names({ PathPrefix: '/sorted/' })).toEqual(['x-1', 'X0', 'x1', 'x_1']);
+      const paged: string[] = [];
+      let marker: string | undefined;
+      do {
+        const reply = await list.bus.send(P.ListPolicies, { PathPrefix: '/sorted/', MaxItems: 1, ...(marker ? { Marker: marker } : {}) });
+        paged.push(...reply.Policies.map((p) => p.PolicyName));
+        marker = reply.IsTruncated ? reply.Marker : undefined;
+      } while (marker);
+      expect(paged).toEqual(['x-1', 'X0', 'x1', 'x_1']);
+    });
+
     it('refuses an unknown scope as ValidationError', async () => {
       const error = await failure(list.bus.send(P.ListPolicies, { Scope: 'Mine' } as never));
       expect(error.code).toBe('ValidationError');
@@ -344,6 +359,33 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
         code: 'LimitExceeded',
         message: 'The number of tags has reached the maximum limit.',
       });
+    });
+  });
+
+  it('answers NoSuchEntity from every pattern for an unknown policy, and InvalidInput for a string that is not a policy ARN', async () => {
+    const PolicyArn = policyArn('Unknown');
+    const calls: [string, () => Promise<unknown>][] = [
+      ['DeletePolicy', () => h.bus.send(P.DeletePolicy, { PolicyArn })],
+      ['TagPolicy', () => h.bus.send(P.TagPolicy, { PolicyArn, Tags: [{ Key: 'a', Value: 'b' }] })],
+      ['UntagPolicy', () => h.bus.send(P.UntagPolicy, { PolicyArn, TagKeys: ['a'] })],
+      ['ListPolicyTags', () => h.bus.send(P.ListPolicyTags, { PolicyArn })],
+      ['CreatePolicyVersion', () => h.bus.send(P.CreatePolicyVersion, { PolicyArn, PolicyDocument: policy(allow('s3:*')) })],
+      ['GetPolicyVersion', () => h.bus.send(P.GetPolicyVersion, { PolicyArn, VersionId: 'v1' })],
+      ['ListPolicyVersions', () => h.bus.send(P.ListPolicyVersions, { PolicyArn })],
+      ['SetDefaultPolicyVersion', () => h.bus.send(P.SetDefaultPolicyVersion, { PolicyArn, VersionId: 'v1' })],
+      ['DeletePolicyVersion', () => h.bus.send(P.DeletePolicyVersion, { PolicyArn, VersionId: 'v2' })],
+      ['ListEntitiesForPolicy', () => h.bus.send(P.ListEntitiesForPolicy, { PolicyArn })],
+    ];
+    for (const [name, call] of calls) {
+      await expect(failure(call()).then((error) => ({ name, ...error }))).resolves.toEqual({
+        name,
+        code: 'NoSuchEntity',
+        message: `Policy ${PolicyArn} was not found.`,
+      });
+    }
+    await expect(failure(h.bus.send(P.ListPolicyVersions, { PolicyArn: 'arn:aws:iam::123456789012:policy' }))).resolves.toEqual({
+      code: 'InvalidInput',
+      message: 'ARN arn:aws:iam::123456789012:policy is not valid.',
     });
   });
 

@@ -23,6 +23,7 @@ import { MANAGED_POLICY_MAX_SIZE, PolicySource } from '@iam/policy-engine';
 import { DataSource } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { CompiledPolicies } from '../documents/compiled-policies';
+import { DocumentEvents } from '../documents/document-events';
 import { compileDocument } from '../documents/policy-documents';
 import { changed, decodeMarker, encodeMarker, page, Queryable, rows } from '../persistence/sql';
 import { AWS_ACCOUNT } from './aws-managed-policies';
@@ -99,6 +100,7 @@ export class PoliciesService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly compiled: CompiledPolicies,
+    private readonly events: DocumentEvents,
   ) {}
 
   toPolicy(row: PolicyRow, detail: boolean): Policy {
@@ -162,6 +164,7 @@ export class PoliciesService {
       throw error;
     }
     this.compiled.put(CompiledPolicies.managedKey(policyId, 'v1'), document);
+    await this.events.written({ Kind: 'managed', PolicyId: policyId, VersionId: 'v1' });
     return this.toPolicy(await this.read(arn), true);
   }
 
@@ -181,8 +184,8 @@ export class PoliciesService {
         WHERE ($1::text IS NULL OR p.account = $1)
           AND left(p.path, length($2)) = $2
           AND (NOT $3 OR EXISTS (SELECT 1 FROM "authorization".attachments a WHERE a.policy_id = p.policy_id))
-          AND ($4::text IS NULL OR (p.name_lower, p.arn) > ($4::text, $5::text))
-        ORDER BY p.name_lower, p.arn
+          AND ($4::text IS NULL OR (p.name_lower COLLATE "C", p.arn COLLATE "C") > ($4::text COLLATE "C", $5::text COLLATE "C"))
+        ORDER BY p.name_lower COLLATE "C", p.arn COLLATE "C"
         LIMIT $6`,
       [account, request.PathPrefix ?? '/', request.OnlyAttached ?? false, after?.[0] ?? null, after?.[1] ?? null, max + 1],
     );
@@ -281,6 +284,7 @@ export class PoliciesService {
       return { policy, versionId };
     });
     this.compiled.put(CompiledPolicies.managedKey(policy.policy_id, versionId), compileDocument(request.PolicyDocument, managedSource(policy, versionId)));
+    await this.events.written({ Kind: 'managed', PolicyId: policy.policy_id, VersionId: versionId });
     return {
       Document: request.PolicyDocument,
       VersionId: versionId,
