@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { describeWithServices } from '@iam/testing';
 import { cliDriver, expectOk, requireAwsCli, startDistributedSystem, type Driver, type RunningSystem } from './support/gateway';
 import { tutorialStory } from './support/gateway-story';
@@ -23,7 +24,17 @@ describeWithServices('gateway: the tutorial through the AWS CLI', () => {
     await system?.stop();
   });
 
-  tutorialStory(() => ({ call, root: system.root }));
+  tutorialStory('query', () => ({ call, root: system.root }));
+
+  it('answers MissingAuthenticationToken to an unsigned call (--no-sign-request)', async () => {
+    const outcome = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = execFile('aws', ['iam', 'list-users', '--no-sign-request', '--endpoint-url', system.base, '--region', 'us-east-1'], {
+        env: { PATH: process.env['PATH'] ?? '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1' },
+      }, (error, _stdout, stderr) => done({ code: error ? (child.exitCode ?? 1) : 0, stderr }));
+    });
+    expect(outcome.code).not.toBe(0);
+    expect(outcome.stderr).toContain('An error occurred (MissingAuthenticationToken) when calling the ListUsers operation: Request is missing Authentication Token');
+  });
 
   it('decodes URL-encoded policy documents into JSON, as it does with AWS', async () => {
     const version = await expectOk(call(system.root, 'GetPolicyVersion', { PolicyArn: 'arn:aws:iam::123456789012:policy/ReadUsers', VersionId: 'v1' }));

@@ -23,7 +23,7 @@ describeWithServices('gateway: the tutorial through the REST API', () => {
     await system?.stop();
   });
 
-  tutorialStory(() => ({ call, root: system.root }));
+  tutorialStory('rest', () => ({ call, root: system.root }));
 
   const json = (method: string, path: string, payload?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${system.base}${path}`, {
@@ -104,6 +104,15 @@ describeWithServices('gateway: the tutorial through the REST API', () => {
       expect(response.status).toBe(403);
       const error = await body(response);
       expect(error).toEqual({ code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token', requestId: response.headers.get('x-amzn-requestid') });
+    });
+
+    it('answers InvalidAction (400) to a method a route does not take, NoSuchEntity (404) to an unknown route', async () => {
+      const method = await asRoot('POST', '/v1/users/dave/groups', {});
+      expect(method.status).toBe(400);
+      expect(await body(method)).toMatchObject({ code: 'InvalidAction', message: 'POST is not allowed on /v1/users/dave/groups; use GET.' });
+      const unknown = await asRoot('GET', '/v1/roles');
+      expect(unknown.status).toBe(404);
+      expect((await body(unknown)).code).toBe('NoSuchEntity');
     });
 
     it('pages with cursor and limit, answering nextCursor while more remain', async () => {

@@ -34,7 +34,7 @@ describeWithServices('gateway: the tutorial through @aws-sdk/client-iam', () => 
 
   const client = () => new IAMClient({ endpoint: system.base, region: 'eu-west-3', credentials: system.root, maxAttempts: 1 });
 
-  tutorialStory(() => ({ call: sdkDriver(system.base), root: system.root }));
+  tutorialStory('query', () => ({ call: sdkDriver(system.base), root: system.root }));
 
   describe('the Query protocol', () => {
     it('answers InvalidAction (400) for an unknown action and for an AWS action not served yet', async () => {

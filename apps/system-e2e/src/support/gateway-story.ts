@@ -49,6 +49,9 @@ export interface StoryContext {
   root: Credentials;
 }
 
+/** Which front a driver speaks: the AWS Query API (SDK, CLI) or REST. */
+export type Front = 'query' | 'rest';
+
 /**
  * The tutorial, as one list of cases every front runs: root creates an `admins` group with
  * AdministratorAccess and an admin user with a password and keys; the admin creates the
@@ -56,7 +59,7 @@ export interface StoryContext {
  * from developers to security (one removal, one addition) and his permissions change on the
  * next call. Then a negative case for every error code.
  */
-export function tutorialStory(context: () => StoryContext): void {
+export function tutorialStory(front: Front, context: () => StoryContext): void {
   let admin: Credentials;
   let dave: Credentials;
   let readUsersArn: string;
@@ -223,6 +226,17 @@ export function tutorialStory(context: () => StoryContext): void {
 
     it('SignatureDoesNotMatch (403): a wrong secret', () =>
       expectError(context().call({ accessKeyId: admin.accessKeyId, secretAccessKey: 'y'.repeat(40) }, 'ListUsers', {}), 'SignatureDoesNotMatch'));
+
+    // REST has no actions: its InvalidAction (a method a route does not take) is in the REST spec.
+    if (front === 'query') {
+      it('InvalidAction (400): an AWS action this server does not serve (Query API only)', async () => {
+        await expectError(
+          root('CreateRole', { RoleName: 'r', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+          'InvalidAction',
+          'The action CreateRole is not supported by this server yet.',
+        );
+      });
+    }
 
     it('a deleted access key is refused on the next call', async () => {
       await expectOk(root('DeleteAccessKey', { UserName: 'dave', AccessKeyId: dave.accessKeyId }));
