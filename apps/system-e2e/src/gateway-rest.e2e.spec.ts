@@ -214,6 +214,28 @@ describeWithServices('gateway: the tutorial through the REST API', () => {
       );
     });
 
+    it('puts the request context into decisions: ${aws:username}, and aws:SourceIp that a client cannot forge', async () => {
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username}` },
+          { Effect: 'Allow', Action: 'iam:ListAccessKeys', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
+        ],
+      };
+      expect((await asRoot('PUT', '/v1/users/dave/policies/self', { PolicyDocument: policy })).status).toBe(204);
+      const asDave = (path: string, headers: Record<string, string> = {}) => signedFetch(system.base, dave, { method: 'GET', path, headers });
+
+      expect((await asDave('/v1/me')).status).toBe(200);
+      expect((await asDave('/v1/users/dave')).status).toBe(200);
+      expect((await asDave('/v1/users/admin')).status).toBe(403);
+
+      // From 127.0.0.1, not 10.0.0.0/8; X-Forwarded-For is not believed from an untrusted peer.
+      const keys = await asDave('/v1/users/dave/access-keys', { 'x-forwarded-for': '10.1.2.3' });
+      expect(keys.status).toBe(403);
+      expect((await body(keys)).message).toContain('iam:ListAccessKeys');
+      expect((await asRoot('DELETE', '/v1/users/dave/policies/self')).status).toBe(204);
+    });
+
     it('answers 503 for a view whose part fails, never a partial view', async () => {
       await system.processes['authorization'].stop('SIGKILL');
       const response = await asRoot('GET', '/v1/users/dave/overview');

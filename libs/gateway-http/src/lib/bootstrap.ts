@@ -20,13 +20,16 @@ export interface GatewayBootstrapOptions extends GatewayOptions {
 /** The version the OpenAPI document states. */
 export const API_VERSION = '1.0.0';
 
-/** The Fastify adapter the gateway runs on: our request ids, bodies up to 1 MiB, behind proxies. */
-export function gatewayAdapter(): FastifyAdapter {
+/**
+ * The Fastify adapter the gateway runs on: our request ids, bodies up to 1 MiB, and
+ * X-Forwarded-For believed only from the proxies `trustProxy` names (none by default).
+ */
+export function gatewayAdapter(trustProxy: boolean | number | string = false): FastifyAdapter {
   return new FastifyAdapter({
     genReqId: () => RequestContext.newId(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy,
   });
 }
 
@@ -69,7 +72,7 @@ export function configureGateway(app: NestFastifyApplication, logger: Logger): v
 
 /** Creates and starts the gateway on Fastify; resolves once it listens. */
 export async function startGateway(options: GatewayBootstrapOptions): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayHttpModule.register(options), gatewayAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayHttpModule.register(options), gatewayAdapter(options.trustProxy), {
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
     bodyParser: false,
   });

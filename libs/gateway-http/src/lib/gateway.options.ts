@@ -12,6 +12,13 @@ export const GatewayEnv = z.object({
   ...HttpEnv.shape,
   /** How far a SigV4 request date may be from the gateway's clock. */
   IAM_MAX_CLOCK_SKEW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(900)),
+  /**
+   * Which proxies in front of the gateway may name the client in X-Forwarded-For (and the
+   * protocol in X-Forwarded-Proto): empty for none (the default: the client address is the
+   * TCP peer, so aws:SourceIp cannot be forged), `true` for any, a hop count, or
+   * comma-separated addresses and CIDR ranges.
+   */
+  IAM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().regex(/^(true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, a hop count, or comma-separated addresses/CIDR ranges').optional()),
   /** The quotas GetAccountSummary reports: set them as for the services that enforce them. */
   IAM_MAX_GROUPS_PER_USER: quota(10, 1_000),
   IAM_MAX_GROUPS_PER_ACCOUNT: quota(300, 100_000),
@@ -33,6 +40,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** The quotas GetAccountSummary reports (AWS's defaults unless given). */
   quotas?: Partial<AccountQuotas>;
+  /** Fastify's `trustProxy`: which proxies may name the client (none unless given). */
+  trustProxy?: boolean | number | string;
 }
 
 /** Adjustable quotas, as the services that enforce them are configured. */
@@ -51,6 +60,7 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
     bus: { transport, name: 'gateway', timeoutMs: env.IAM_BUS_TIMEOUT_MS },
     healthTimeoutMs: Math.min(env.IAM_BUS_TIMEOUT_MS, 2_000),
     maxClockSkewMs: env.IAM_MAX_CLOCK_SKEW_SECONDS * 1000,
+    ...(env.IAM_TRUST_PROXY !== undefined ? { trustProxy: trustProxyOf(env.IAM_TRUST_PROXY) } : {}),
     quotas: {
       groupsPerUser: env.IAM_MAX_GROUPS_PER_USER,
       groupsPerAccount: env.IAM_MAX_GROUPS_PER_ACCOUNT,
@@ -58,4 +68,10 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
       policiesPerGroup: env.IAM_MAX_POLICIES_PER_GROUP,
     },
   };
+}
+
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).join(',');
 }

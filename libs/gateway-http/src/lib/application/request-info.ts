@@ -35,7 +35,8 @@ export function requestInfoOf(request: FastifyRequest): RequestInfo {
     headers: request.raw.headersDistinct as Record<string, string[] | undefined>,
     body,
     ...(contentType !== undefined ? { contentType } : {}),
-    sourceIp: request.ip,
+    // An IPv4 client of a dual-stack listener shows as ::ffff:a.b.c.d; policies name it a.b.c.d.
+    sourceIp: request.ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1'),
     secure: request.protocol === 'https',
     ...(userAgent !== undefined ? { userAgent } : {}),
   };
