@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { GatewayOptions } from './gateway.options';
 import { GatewayHttpModule } from './gateway-http.module';
 import { GatewayErrorFilter } from './http/error.filter';
+import type { LoggedRequest } from './http/logged-request';
 import { RequestScopeInterceptor } from './http/request-scope';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { RestRouter } from './rest/router';
@@ -47,13 +48,14 @@ export function configureGateway(app: NestFastifyApplication, logger: Logger): v
     reply.header('x-amzn-requestid', String(request.id));
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    const action = (request as FastifyRequest & { iamAction?: string }).iamAction;
+    const { iamAction: action, iamPrincipal: principal } = request as FastifyRequest & LoggedRequest;
     logger.info(
       {
         requestId: String(request.id),
         method: request.method,
         url: request.url.split('?')[0],
         ...(action ? { action } : {}),
+        ...(principal ? { principal } : {}),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IamError } from '@iam/contracts';
 import type { BusTransport, Clock } from '@iam/platform';
 import { silentLogger } from '@iam/testing';
+import type { Logger } from 'pino';
 import type { Caller } from '../lib/application/caller';
 import type { RequestInfo } from '../lib/application/request-info';
 import { Authenticator } from '../lib/auth/authenticator';
@@ -46,6 +47,7 @@ export interface GatewayHarnessOptions {
   authorizer?: Authorizer;
   clock?: Clock;
   timeoutMs?: number;
+  logger?: Logger;
 }
 
 /** A gateway on a free loopback port, with the real module and optional fakes for authn/authz. */
@@ -65,7 +67,7 @@ export async function startTestGateway(options: GatewayHarnessOptions): Promise<
   if (options.authorizer) builder = builder.overrideProvider(Authorizer).useValue(options.authorizer);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(gatewayAdapter(), { logger: false, bodyParser: false });
-  configureGateway(app, silentLogger('gateway'));
+  configureGateway(app, options.logger ?? silentLogger('gateway'));
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

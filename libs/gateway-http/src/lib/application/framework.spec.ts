@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IamError, IdentityPatterns, type User } from '@iam/contracts';
-import { inProcessTransport, startStubService } from '@iam/testing';
+import { inProcessTransport, memoryLogger, startStubService } from '@iam/testing';
 import { XMLParser } from 'fast-xml-parser';
 import { HeaderAuthenticator, json, startTestGateway } from '../../test-support/harness';
 import { Authorizer } from '../auth/authorizer';
@@ -28,6 +28,7 @@ describe('gateway framework: both fronts over one application layer', () => {
   const users = new Map<string, User>();
   const closers: Array<{ close(): Promise<unknown> }> = [];
   const calls: string[] = [];
+  const logs = memoryLogger('gateway');
 
   beforeAll(async () => {
     const transport = inProcessTransport();
@@ -59,7 +60,7 @@ describe('gateway framework: both fronts over one application layer', () => {
         },
       }),
     );
-    ({ app, url } = await startTestGateway({ transport, authenticator: new HeaderAuthenticator(), authorizer }));
+    ({ app, url } = await startTestGateway({ transport, authenticator: new HeaderAuthenticator(), authorizer, logger: logs.logger }));
   });
 
   afterAll(async () => {
@@ -200,6 +201,25 @@ describe('gateway framework: both fronts over one application layer', () => {
     const nowhere = await rest('GET', '/v1/nowhere', 'root');
     expect(nowhere.status).toBe(404);
     expect(await json(nowhere)).toMatchObject({ code: 'NoSuchEntity', message: 'No route for GET /v1/nowhere.' });
+  });
+
+  it('logs one line per request with the operation, the caller and the status, never the input', async () => {
+    const response = await query({ Action: 'CreateUser', UserName: 'logged-secretive' }, 'root');
+    const requestId = response.headers.get('x-amzn-requestid');
+    let line: string | undefined;
+    for (let i = 0; i < 50 && !line; i++) {
+      line = logs.lines.find((l) => l.includes(`"requestId":"${requestId}"`) && l.includes('"msg":"request"'));
+      if (!line) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      requestId,
+      method: 'POST',
+      url: '/',
+      action: 'CreateUser',
+      principal: 'arn:aws:iam::123456789012:root',
+      status: 200,
+    });
+    expect(logs.lines.join('\n')).not.toContain('logged-secretive');
   });
 
   it('serves the OpenAPI document and the explorer without credentials', async () => {

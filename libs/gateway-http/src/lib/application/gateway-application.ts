@@ -15,6 +15,8 @@ export interface Invocation {
   readonly request: RequestInfo;
   /** Decodes and validates the input (throws `ValidationError`); runs after authentication. */
   readonly decode: () => Infer<StructureShape>;
+  /** Told who the caller is as soon as it is known (for the request's log line). */
+  readonly authenticated?: (caller: Caller) => void;
 }
 
 /** The outcome of an operation, for the front to write in its own format. */
@@ -49,6 +51,7 @@ export class GatewayApplication {
       return { operation, result: await operation.call(input, context) };
     }
     const caller = await this.authenticator.authenticate(request);
+    invocation.authenticated?.(caller);
     const input = invocation.decode();
     if (caller.type === 'user' && caller.passwordResetRequired && !operation.allowedWhilePasswordResetRequired) {
       throw new IamError(

@@ -4,6 +4,7 @@ import { IamError } from '@iam/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayApplication } from '../application/gateway-application';
 import { requestInfoOf } from '../application/request-info';
+import type { LoggedRequest } from '../http/logged-request';
 import type { AnyOperation } from '../operations/operation';
 import { OPERATION_TABLE, OperationTable } from '../operations/table';
 import { unrecognized } from '../rest/rest-input';
@@ -85,10 +86,12 @@ export class QueryController {
     const version = params.get('Version') ?? IAM_API_VERSION;
     const operation = action && version === IAM_API_VERSION ? this.table.queryAction(action) : undefined;
     if (!operation) throw unknownAction(action, version);
-    (request as FastifyRequest & { iamAction?: string }).iamAction = operation.name;
+    const logged = request as FastifyRequest & LoggedRequest;
+    logged.iamAction = operation.name;
     const outcome = await this.application.execute({
       operation,
       request: info,
+      authenticated: (caller) => (logged.iamPrincipal = caller.arn),
       decode: () => {
         const { input, unknownParameters } = decodeQueryInput(operation.input, params);
         if (unknownParameters.length > 0) throw unrecognized(unknownParameters[0], operation);

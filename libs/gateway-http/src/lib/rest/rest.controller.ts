@@ -2,6 +2,7 @@ import { All, Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayApplication } from '../application/gateway-application';
 import { requestInfoOf } from '../application/request-info';
+import type { LoggedRequest } from '../http/logged-request';
 import type { AnyOperation } from '../operations/operation';
 import { restInput } from './rest-input';
 import { RestRouter } from './router';
@@ -31,8 +32,14 @@ export class RestController {
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const info = requestInfoOf(request);
     const { operation, params } = this.router.match(info.method, info.path);
-    (request as FastifyRequest & { iamAction?: string }).iamAction = operation.name;
-    const outcome = await this.application.execute({ operation, request: info, decode: () => restInput(operation, params, info) });
+    const logged = request as FastifyRequest & LoggedRequest;
+    logged.iamAction = operation.name;
+    const outcome = await this.application.execute({
+      operation,
+      request: info,
+      authenticated: (caller) => (logged.iamPrincipal = caller.arn),
+      decode: () => restInput(operation, params, info),
+    });
     const status = operation.rest?.status ?? 200;
     if (status === 204) {
       void reply.status(204).send();
