@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, describeWithServices, TEST_NATS_URL, TestDatabase } from '@iam/testing';
+import { randomRootCredentials, signedFetch } from './support/gateway';
 import { body, freePort, RunningProcess, startApp, waitForStatus } from './support/processes';
 
 // These specs start whole systems as processes.
@@ -16,6 +17,7 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
   let base: string;
   const services: Record<string, RunningProcess> = {};
   let gateway: RunningProcess;
+  const root = randomRootCredentials();
 
   const startService = async (name: string) => {
     services[name] = startApp(name, env);
@@ -31,6 +33,8 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
       IAM_ACCOUNT_ID: '123456789012',
       IAM_BUS_TIMEOUT_MS: String(BUS_TIMEOUT_MS),
       IAM_DB_POOL_SIZE: '3',
+      IAM_ROOT_ACCESS_KEY_ID: root.accessKeyId,
+      IAM_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey,
       LOG_LEVEL: 'info',
     };
     await Promise.all(['identity', 'directory', 'authorization'].map(startService));
@@ -45,8 +49,10 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
     await database?.drop();
   });
 
+  // Every call but /health is authenticated: as root, with SigV4.
   const post = (path: string, body: unknown) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    signedFetch(base, root, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const get = (path: string) => signedFetch(base, root, { method: 'GET', path });
 
   it('creates a user and reads it back through gateway, NATS, identity and PostgreSQL', async () => {
     const created = await post('/v1/users', { UserName: 'Alice', Path: '/eng/' });
@@ -55,7 +61,7 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
     expect(User).toMatchObject({ UserName: 'Alice', Path: '/eng/', Arn: 'arn:aws:iam::123456789012:user/eng/Alice' });
     expect(User.UserId).toMatch(/^AIDA[A-Z0-9]{17}$/);
 
-    const read = await fetch(`${base}/v1/users/alice`);
+    const read = await get('/v1/users/alice');
     expect(read.status).toBe(200);
     expect((await body(read)).User).toEqual(User);
   });
@@ -68,7 +74,7 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
     expect(error).toMatchObject({ code: 'EntityAlreadyExists', message: 'User with name BOB already exists.' });
     expect(error.requestId).toBe(duplicate.headers.get('x-amzn-requestid'));
 
-    const unknown = await fetch(`${base}/v1/users/nobody`);
+    const unknown = await get('/v1/users/nobody');
     expect(unknown.status).toBe(404);
     expect((await body(unknown)).code).toBe('NoSuchEntity');
 
@@ -95,7 +101,7 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
   it('answers 503 within the send timeout when identity is down, and /health names it', async () => {
     await services['identity'].stop('SIGKILL');
 
-    const response = await fetch(`${base}/v1/users/alice`);
+    const response = await get('/v1/users/alice');
     expect(response.status).toBe(503);
     // NATS answers "no responders" at once: the gateway does not wait for its send timeout.
     expect(await body(response)).toMatchObject({
@@ -111,7 +117,7 @@ describeWithServices('distributed mode: four processes over NATS and PostgreSQL'
 
     await startService('identity');
     await waitForStatus(`${base}/health`);
-    expect((await fetch(`${base}/v1/users/alice`)).status).toBe(200);
+    expect((await get('/v1/users/alice')).status).toBe(200);
   });
 
   it('stops gracefully on SIGTERM', async () => {

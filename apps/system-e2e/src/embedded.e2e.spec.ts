@@ -2,20 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { type Credentials, signedFetch } from './support/gateway';
 import { body, freePort, ROOT, RunningProcess, start, startApp, waitForStatus } from './support/processes';
 
 /** Variables the embedded default must not pick up from the machine running the tests. */
 const CLEAN = { DATABASE_URL: '', NATS_URL: '', IAM_ROOT_ACCESS_KEY_ID: '', IAM_ROOT_SECRET_ACCESS_KEY: '', IAM_MASTER_KEY: '', CI: '' };
 
-async function createAndRead(base: string) {
-  const created = await fetch(`${base}/v1/users`, {
+/** The root keys the embedded default wrote into its data folder. */
+function rootOf(dataDir: string): Credentials {
+  return JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'));
+}
+
+async function createAndRead(base: string, root: Credentials) {
+  const created = await signedFetch(base, root, {
     method: 'POST',
+    path: '/v1/users',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ UserName: 'newcomer' }),
   });
   expect(created.status).toBe(201);
   const { User } = await body(created);
-  const read = await fetch(`${base}/v1/users/NEWCOMER`);
+  const read = await signedFetch(base, root, { method: 'GET', path: '/v1/users/NEWCOMER' });
   expect(read.status).toBe(200);
   expect((await body(read)).User).toEqual(User);
   return User;
@@ -53,12 +60,12 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
     expect(statSync(join(dataDir, 'root-credentials.json')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
 
-    const user = await createAndRead(base);
+    const user = await createAndRead(base, rootOf(dataDir));
     await app.stop('SIGTERM');
 
     app = start('npm start', 'npm', ['start'], env);
     await waitForStatus(`${base}/health`, 200, 90_000);
-    const again = await fetch(`${base}/v1/users/newcomer`);
+    const again = await signedFetch(base, rootOf(dataDir), { method: 'GET', path: '/v1/users/newcomer' });
     expect((await body(again)).User).toEqual(user);
     await app.waitForLine(/Root access keys are in/);
     expect(JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'))).toEqual(credentials);
@@ -92,7 +99,7 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
       const port = await freePort();
       app = startApp('standalone', { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir, HOME: dataDir }, { uid: nobody, gid: nobody });
       await waitForStatus(`http://127.0.0.1:${port}/health`, 200, 90_000);
-      await createAndRead(`http://127.0.0.1:${port}`);
+      await createAndRead(`http://127.0.0.1:${port}`, rootOf(dataDir));
       expect(statSync(join(dataDir, 'postgres')).uid).toBe(nobody);
     } finally {
       for (const [folder, mode] of restore) chmodSync(folder, mode);

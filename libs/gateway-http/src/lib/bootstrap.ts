@@ -1,11 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { NestPinoLogger, RequestContext } from '@iam/platform';
+import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayOptions } from './gateway.options';
 import { GatewayHttpModule } from './gateway-http.module';
-import { RestErrorFilter } from './http/error.filter';
+import { GatewayErrorFilter } from './http/error.filter';
+import type { LoggedRequest } from './http/logged-request';
 import { RequestScopeInterceptor } from './http/request-scope';
+import { buildOpenApiDocument } from './openapi/openapi';
+import { RestRouter } from './rest/router';
 
 export interface GatewayBootstrapOptions extends GatewayOptions {
   host: string;
@@ -13,29 +18,67 @@ export interface GatewayBootstrapOptions extends GatewayOptions {
   logger: Logger;
 }
 
-/** Creates and starts the gateway on Fastify; resolves once it listens. */
-export async function startGateway(options: GatewayBootstrapOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+/** The version the OpenAPI document states. */
+export const API_VERSION = '1.0.0';
+
+/**
+ * The Fastify adapter the gateway runs on: our request ids, bodies up to 1 MiB, and
+ * X-Forwarded-For believed only from the proxies `trustProxy` names (none by default).
+ */
+export function gatewayAdapter(trustProxy: boolean | number | string = false): FastifyAdapter {
+  return new FastifyAdapter({
     genReqId: () => RequestContext.newId(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayHttpModule.register(options), adapter, {
-    logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
-  });
+}
+
+/**
+ * Everything the gateway sets up on its Nest app before it listens: bodies kept as raw bytes
+ * (SigV4 signs the exact bytes; each front parses its own format), the request id header,
+ * one log line per request, the request scope, the one error filter, `/openapi.json` and the
+ * explorer at `/docs`.
+ */
+export function configureGateway(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-amzn-requestid', String(request.id));
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    options.logger.info(
-      { requestId: String(request.id), method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+    const { iamAction: action, iamPrincipal: principal } = request as FastifyRequest & LoggedRequest;
+    logger.info(
+      {
+        requestId: String(request.id),
+        method: request.method,
+        url: request.url.split('?')[0],
+        ...(action ? { action } : {}),
+        ...(principal ? { principal } : {}),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request',
     );
   });
   app.useGlobalInterceptors(new RequestScopeInterceptor());
-  app.useGlobalFilters(new RestErrorFilter(options.logger));
+  app.useGlobalFilters(new GatewayErrorFilter(logger));
+  const document = buildOpenApiDocument(app.get(RestRouter), { version: API_VERSION }) as unknown as OpenAPIObject;
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'IAM REST API',
+  });
+}
+
+/** Creates and starts the gateway on Fastify; resolves once it listens. */
+export async function startGateway(options: GatewayBootstrapOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayHttpModule.register(options), gatewayAdapter(options.trustProxy), {
+    logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
+    bodyParser: false,
+  });
+  configureGateway(app, options.logger);
   await app.listen(options.port, options.host);
   return app;
 }

@@ -1,8 +1,30 @@
+import type { Logger } from 'pino';
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, CommonEnv, HttpEnv } from '@iam/platform';
+import { BusModuleOptions, BusTransport, Clock, CommonEnv, HttpEnv } from '@iam/platform';
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const quota = (fallback: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback));
 
 /** The environment the gateway reads. */
-export const GatewayEnv = z.object({ ...CommonEnv.shape, ...HttpEnv.shape });
+export const GatewayEnv = z.object({
+  ...CommonEnv.shape,
+  ...HttpEnv.shape,
+  /** How far a SigV4 request date may be from the gateway's clock. */
+  IAM_MAX_CLOCK_SKEW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(900)),
+  /**
+   * Which proxies in front of the gateway may name the client in X-Forwarded-For (and the
+   * protocol in X-Forwarded-Proto): empty for none (the default: the client address is the
+   * TCP peer, so aws:SourceIp cannot be forged), `true` for any, a hop count, or
+   * comma-separated addresses and CIDR ranges.
+   */
+  IAM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().regex(/^(true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, a hop count, or comma-separated addresses/CIDR ranges').optional()),
+  /** The quotas GetAccountSummary reports: set them as for the services that enforce them. */
+  IAM_MAX_GROUPS_PER_USER: quota(10, 1_000),
+  IAM_MAX_GROUPS_PER_ACCOUNT: quota(300, 100_000),
+  IAM_MAX_POLICIES_PER_USER: quota(10, 20),
+  IAM_MAX_POLICIES_PER_GROUP: quota(10, 20),
+});
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 
 export interface GatewayOptions {
@@ -10,6 +32,24 @@ export interface GatewayOptions {
   bus: BusModuleOptions;
   /** How long `/health` waits for each service. */
   healthTimeoutMs: number;
+  /** How far a SigV4 request date may be from `clock` (AWS: 15 minutes). */
+  maxClockSkewMs: number;
+  /** The clock; the system clock unless given (specs). */
+  clock?: Clock;
+  /** Where the gateway logs (denials forced by failures, unexpected errors). */
+  logger?: Logger;
+  /** The quotas GetAccountSummary reports (AWS's defaults unless given). */
+  quotas?: Partial<AccountQuotas>;
+  /** Fastify's `trustProxy`: which proxies may name the client (none unless given). */
+  trustProxy?: boolean | number | string;
+}
+
+/** Adjustable quotas, as the services that enforce them are configured. */
+export interface AccountQuotas {
+  groupsPerUser: number;
+  groupsPerAccount: number;
+  policiesPerUser: number;
+  policiesPerGroup: number;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
@@ -19,5 +59,19 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
     accountId: env.IAM_ACCOUNT_ID,
     bus: { transport, name: 'gateway', timeoutMs: env.IAM_BUS_TIMEOUT_MS },
     healthTimeoutMs: Math.min(env.IAM_BUS_TIMEOUT_MS, 2_000),
+    maxClockSkewMs: env.IAM_MAX_CLOCK_SKEW_SECONDS * 1000,
+    ...(env.IAM_TRUST_PROXY !== undefined ? { trustProxy: trustProxyOf(env.IAM_TRUST_PROXY) } : {}),
+    quotas: {
+      groupsPerUser: env.IAM_MAX_GROUPS_PER_USER,
+      groupsPerAccount: env.IAM_MAX_GROUPS_PER_ACCOUNT,
+      policiesPerUser: env.IAM_MAX_POLICIES_PER_USER,
+      policiesPerGroup: env.IAM_MAX_POLICIES_PER_GROUP,
+    },
   };
+}
+
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).join(',');
 }

@@ -1,8 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import { ErrorCode, Errors, IamError } from '@iam/contracts';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { queryErrorResponse } from '@iam/aws-protocol';
+import type { ErrorCode } from '@iam/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ERROR_STATUS } from './error-status';
+import { ERROR_STATUS, faultOf } from './error-status';
+import { clientErrorOrInternal } from './errors';
 
 /** The REST front's error body. */
 export interface ErrorBody {
@@ -11,46 +13,37 @@ export interface ErrorBody {
   requestId: string;
 }
 
-const HTTP_CODES: Record<number, ErrorCode> = {
-  400: 'ValidationError',
-  401: 'MissingAuthenticationToken',
-  403: 'AccessDenied',
-  404: 'NoSuchEntity',
-  405: 'InvalidAction',
-  409: 'EntityAlreadyExists',
-  413: 'ValidationError',
-  415: 'ValidationError',
-};
+/** Whether a request is for the AWS Query API (`/` with `Action`), whose errors are XML. */
+export function isQueryRequest(request: FastifyRequest): boolean {
+  return request.url.split('?')[0] === '/';
+}
 
-/** Turns any error into `{code, message, requestId}` with the status of its code. */
+/**
+ * Turns any error into the front's error reply with the status of its code: `{code, message,
+ * requestId}` for REST, AWS's `<ErrorResponse>` for the Query API. Unknown errors are logged
+ * with their cause and reach the client as a generic `ServiceFailure`.
+ */
 @Catch()
-export class RestErrorFilter implements ExceptionFilter {
+export class GatewayErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const error = this.toIamError(exception, request);
-    const body: ErrorBody = { code: error.code, message: error.message, requestId: String(request.id) };
-    void reply.status(ERROR_STATUS[error.code]).header('content-type', 'application/json').send(body);
-  }
-
-  private toIamError(exception: unknown, request: FastifyRequest): IamError {
-    if (exception instanceof IamError) return exception;
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = HTTP_CODES[status];
-      if (code) {
-        const message = status === 404 ? `No route for ${request.method} ${request.url.split('?')[0]}.` : exception.message;
-        return new IamError(code, message);
-      }
+    const requestId = String(request.id);
+    const error = clientErrorOrInternal(exception, request.method, request.url.split('?')[0], (cause) =>
+      this.logger.error({ err: cause, requestId }, 'unexpected error'),
+    );
+    const status = ERROR_STATUS[error.code];
+    if (isQueryRequest(request)) {
+      void reply
+        .status(status)
+        .header('content-type', 'text/xml')
+        .send(queryErrorResponse({ type: faultOf(error.code), code: error.code, message: error.message }, requestId));
+      return;
     }
-    const status = (exception as { statusCode?: number } | null)?.statusCode;
-    if (typeof status === 'number' && HTTP_CODES[status]) {
-      return new IamError(HTTP_CODES[status], (exception as Error).message);
-    }
-    this.logger.error({ err: exception, requestId: String(request.id) }, 'unexpected error');
-    return Errors.internal();
+    const body: ErrorBody = { code: error.code, message: error.message, requestId };
+    void reply.status(status).header('content-type', 'application/json').send(body);
   }
 }

@@ -1,0 +1,238 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IamError, IdentityPatterns, type User } from '@iam/contracts';
+import { inProcessTransport, memoryLogger, startStubService } from '@iam/testing';
+import { XMLParser } from 'fast-xml-parser';
+import { HeaderAuthenticator, json, startTestGateway } from '../../test-support/harness';
+import { Authorizer } from '../auth/authorizer';
+import type { Caller } from './caller';
+import type { Check } from '../operations/operation';
+
+/** Records every check and denies the ones listed. */
+class RecordingAuthorizer extends Authorizer {
+  readonly seen: Array<{ caller: string; checks: readonly Check[] }> = [];
+  deny = new Set<string>();
+  async authorize(caller: Caller, checks: readonly Check[]): Promise<void> {
+    this.seen.push({ caller: caller.arn, checks });
+    if (caller.type === 'root') return;
+    const denied = checks.find((c) => this.deny.has(c.action));
+    if (denied) throw new IamError('AccessDenied', `denied ${denied.action}`);
+  }
+}
+
+const xml = new XMLParser();
+
+describe('gateway framework: both fronts over one application layer', () => {
+  let app: NestFastifyApplication;
+  let url: string;
+  const authorizer = new RecordingAuthorizer();
+  const users = new Map<string, User>();
+  const closers: Array<{ close(): Promise<unknown> }> = [];
+  const calls: string[] = [];
+  const logs = memoryLogger('gateway');
+
+  beforeAll(async () => {
+    const transport = inProcessTransport();
+    closers.push(
+      await startStubService(transport, 'identity', {
+        [IdentityPatterns.CreateUser]: (r) => {
+          calls.push(`create:${r.UserName}`);
+          if (users.has(r.UserName.toLowerCase())) throw new IamError('EntityAlreadyExists', `User with name ${r.UserName} already exists.`);
+          const user: User = {
+            UserName: r.UserName,
+            Path: r.Path ?? '/',
+            UserId: 'AIDAAAAAAAAAAAAAAAAAA',
+            Arn: `arn:aws:iam::123456789012:user${r.Path ?? '/'}${r.UserName}`,
+            CreateDate: '2026-01-02T03:04:05.000Z',
+            ...(r.Tags ? { Tags: r.Tags } : {}),
+          };
+          users.set(r.UserName.toLowerCase(), user);
+          return { User: user };
+        },
+        [IdentityPatterns.GetUser]: (r) => {
+          const user = users.get((r.UserName ?? '').toLowerCase());
+          if (!user) throw new IamError('NoSuchEntity', `The user with name ${r.UserName} cannot be found.`);
+          return { User: user };
+        },
+        [IdentityPatterns.ResolveUser]: (r) => {
+          const user = 'UserName' in r && r.UserName ? users.get(r.UserName.toLowerCase()) : undefined;
+          if (!user) throw new IamError('NoSuchEntity', 'not found');
+          return { UserId: user.UserId, UserName: user.UserName, Path: user.Path, Arn: user.Arn, State: 'active', Tags: user.Tags ?? [] };
+        },
+      }),
+    );
+    ({ app, url } = await startTestGateway({ transport, authenticator: new HeaderAuthenticator(), authorizer, logger: logs.logger }));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    for (const closer of closers) await closer.close();
+  });
+
+  beforeEach(() => {
+    authorizer.seen.length = 0;
+    authorizer.deny.clear();
+    calls.length = 0;
+  });
+
+  const rest = (method: string, path: string, as: string | undefined, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { ...(as ? { authorization: `Test ${as}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  const query = (params: Record<string, string>, as: string | undefined) =>
+    fetch(`${url}/`, {
+      method: 'POST',
+      headers: { ...(as ? { authorization: `Test ${as}` } : {}), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: new URLSearchParams({ Version: '2010-05-08', ...params }).toString(),
+    });
+
+  it('creates through REST with the ARN of the new user as the checked resource and its tags in the context', async () => {
+    const response = await rest('POST', '/v1/users', 'root', { UserName: 'ann', Path: '/eng/', Tags: [{ Key: 'team', Value: 'blue' }] });
+    expect(response.status).toBe(201);
+    expect((await json(response)).User).toMatchObject({ UserName: 'ann', Path: '/eng/' });
+    expect(authorizer.seen).toEqual([
+      {
+        caller: 'arn:aws:iam::123456789012:root',
+        checks: [
+          {
+            action: 'iam:CreateUser',
+            resource: 'arn:aws:iam::123456789012:user/eng/ann',
+            context: { 'aws:TagKeys': ['team'], 'aws:RequestTag/team': 'blue' },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reads through the Query API with the resolved path in the ARN and writes AWS XML', async () => {
+    const response = await query({ Action: 'GetUser', UserName: 'ANN' }, 'bob');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/xml');
+    const body = xml.parse(await response.text());
+    expect(body.GetUserResponse.GetUserResult.User).toMatchObject({ UserName: 'ann', Path: '/eng/', Arn: 'arn:aws:iam::123456789012:user/eng/ann' });
+    expect(body.GetUserResponse.ResponseMetadata.RequestId).toBe(response.headers.get('x-amzn-requestid'));
+    expect(authorizer.seen[0].checks[0]).toMatchObject({ action: 'iam:GetUser', resource: 'arn:aws:iam::123456789012:user/eng/ann' });
+  });
+
+  it('denies before the owning service is called', async () => {
+    authorizer.deny.add('iam:CreateUser');
+    const response = await query({ Action: 'CreateUser', UserName: 'eve' }, 'bob');
+    expect(response.status).toBe(403);
+    const body = xml.parse(await response.text());
+    expect(body.ErrorResponse.Error).toEqual({ Type: 'Sender', Code: 'AccessDenied', Message: 'denied iam:CreateUser' });
+    expect(calls).toEqual([]);
+  });
+
+  it('validates before authorizing, with AWS wording, on both fronts', async () => {
+    const viaQuery = await query({ Action: 'CreateUser', UserName: 'no spaces' }, 'root');
+    expect(viaQuery.status).toBe(400);
+    expect(xml.parse(await viaQuery.text()).ErrorResponse.Error).toMatchObject({
+      Code: 'ValidationError',
+      Message:
+        "1 validation error detected: Value 'no spaces' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
+    });
+    const viaRest = await rest('POST', '/v1/users', 'root', { UserName: 'no spaces' });
+    expect(viaRest.status).toBe(400);
+    expect(await json(viaRest)).toMatchObject({
+      code: 'ValidationError',
+      message:
+        "1 validation error detected: Value 'no spaces' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
+    });
+    expect(authorizer.seen).toEqual([]);
+  });
+
+  it('refuses unknown parameters instead of ignoring them', async () => {
+    const viaQuery = await query({ Action: 'CreateUser', UserName: 'zed', Nickname: 'z' }, 'root');
+    expect(viaQuery.status).toBe(400);
+    expect(xml.parse(await viaQuery.text()).ErrorResponse.Error.Message).toBe("The parameter 'Nickname' is not recognized by CreateUser.");
+    const unsupported = await query({ Action: 'CreateUser', UserName: 'zed', PermissionsBoundary: 'arn:aws:iam::aws:policy/X' }, 'root');
+    expect(xml.parse(await unsupported.text()).ErrorResponse.Error).toMatchObject({
+      Code: 'InvalidInput',
+      Message: "The parameter 'PermissionsBoundary' of CreateUser is not supported by this server.",
+    });
+    const viaRest = await rest('POST', '/v1/users', 'root', { UserName: 'zed', Nickname: 'z' });
+    expect(await json(viaRest)).toMatchObject({ code: 'ValidationError', message: "The parameter 'Nickname' is not recognized by CreateUser." });
+  });
+
+  it('answers MissingAuthenticationToken without credentials, in each front\'s format', async () => {
+    const viaQuery = await query({ Action: 'GetUser', UserName: 'ann' }, undefined);
+    expect(viaQuery.status).toBe(403);
+    expect(xml.parse(await viaQuery.text()).ErrorResponse.Error.Code).toBe('MissingAuthenticationToken');
+    const viaRest = await rest('GET', '/v1/users/ann', undefined);
+    expect(viaRest.status).toBe(403);
+    expect((await json(viaRest)).code).toBe('MissingAuthenticationToken');
+  });
+
+  it('tells an unknown action from an AWS action this server does not serve', async () => {
+    const unknown = await query({ Action: 'MakeCoffee' }, 'root');
+    expect(unknown.status).toBe(400);
+    expect(xml.parse(await unknown.text()).ErrorResponse.Error).toMatchObject({
+      Code: 'InvalidAction',
+      Message: 'Could not find operation MakeCoffee for version 2010-05-08',
+    });
+    const role = await query({ Action: 'CreateRole' }, 'root');
+    expect(xml.parse(await role.text()).ErrorResponse.Error).toMatchObject({
+      Code: 'InvalidAction',
+      Message: 'The action CreateRole is not supported by this server yet.',
+    });
+  });
+
+  it('lets a session whose password must be reset do nothing but change it', async () => {
+    const response = await rest('GET', '/v1/users/ann', 'reset-carl');
+    expect(response.status).toBe(403);
+    expect((await json(response)).code).toBe('PasswordResetRequired');
+    expect(authorizer.seen).toEqual([]);
+  });
+
+  it('maps service errors to statuses through the one table', async () => {
+    const missing = await rest('GET', '/v1/users/nobody', 'root');
+    expect(missing.status).toBe(404);
+    expect(await json(missing)).toMatchObject({ code: 'NoSuchEntity', message: 'The user with name nobody cannot be found.' });
+    const duplicate = await query({ Action: 'CreateUser', UserName: 'ANN' }, 'root');
+    expect(duplicate.status).toBe(409);
+    expect(xml.parse(await duplicate.text()).ErrorResponse.Error.Code).toBe('EntityAlreadyExists');
+  });
+
+  it('refuses malformed JSON and unknown routes with a coded error', async () => {
+    const broken = await fetch(`${url}/v1/users`, { method: 'POST', headers: { authorization: 'Test root', 'content-type': 'application/json' }, body: '{"UserName":' });
+    expect(broken.status).toBe(400);
+    expect((await json(broken)).code).toBe('ValidationError');
+    const nowhere = await rest('GET', '/v1/nowhere', 'root');
+    expect(nowhere.status).toBe(404);
+    expect(await json(nowhere)).toMatchObject({ code: 'NoSuchEntity', message: 'No route for GET /v1/nowhere.' });
+  });
+
+  it('logs one line per request with the operation, the caller and the status, never the input', async () => {
+    const response = await query({ Action: 'CreateUser', UserName: 'logged-secretive' }, 'root');
+    const requestId = response.headers.get('x-amzn-requestid');
+    let line: string | undefined;
+    for (let i = 0; i < 50 && !line; i++) {
+      line = logs.lines.find((l) => l.includes(`"requestId":"${requestId}"`) && l.includes('"msg":"request"'));
+      if (!line) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      requestId,
+      method: 'POST',
+      url: '/',
+      action: 'CreateUser',
+      principal: 'arn:aws:iam::123456789012:root',
+      status: 200,
+    });
+    expect(logs.lines.join('\n')).not.toContain('logged-secretive');
+  });
+
+  it('serves the OpenAPI document and the explorer without credentials', async () => {
+    const document = await json(await fetch(`${url}/openapi.json`));
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.paths['/v1/users'].post.requestBody.content['application/json'].schema.properties.UserName).toEqual({
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^(?:[\\w+=,.@-]+)$',
+    });
+    const docs = await fetch(`${url}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+});

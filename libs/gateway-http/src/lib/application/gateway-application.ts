@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Infer, StructureShape } from '@iam/aws-protocol';
+import { BusClient, IamError } from '@iam/contracts';
+import { Clock } from '@iam/platform';
+import { Authenticator } from '../auth/authenticator';
+import { Authorizer } from '../auth/authorizer';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import type { AnyOperation, OperationContext } from '../operations/operation';
+import type { Caller } from './caller';
+import type { RequestInfo } from './request-info';
+
+/** What a front hands over: the request, and how to read the operation's input from it. */
+export interface Invocation {
+  readonly operation: AnyOperation;
+  readonly request: RequestInfo;
+  /** Decodes and validates the input (throws `ValidationError`); runs after authentication. */
+  readonly decode: () => Infer<StructureShape>;
+  /** Told who the caller is as soon as it is known (for the request's log line). */
+  readonly authenticated?: (caller: Caller) => void;
+}
+
+/** The outcome of an operation, for the front to write in its own format. */
+export interface Outcome {
+  readonly operation: AnyOperation;
+  readonly result: unknown;
+  readonly caller?: Caller;
+}
+
+/**
+ * The one application layer behind both fronts. For every call, in this order:
+ * authenticate the caller, decode and validate the input, refuse everything but
+ * `ChangePassword` to a session whose password must be reset, check each permission the
+ * operation needs with the authorization service (root is not subject to policies), and
+ * only then call the owning service(s).
+ */
+@Injectable()
+export class GatewayApplication {
+  constructor(
+    private readonly bus: BusClient,
+    private readonly authenticator: Authenticator,
+    private readonly authorizer: Authorizer,
+    private readonly clock: Clock,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
+
+  async execute(invocation: Invocation): Promise<Outcome> {
+    const { operation, request } = invocation;
+    if (operation.authentication === 'none') {
+      const input = invocation.decode();
+      const context = this.context(undefined, request);
+      return { operation, result: await operation.call(input, context) };
+    }
+    const caller = await this.authenticator.authenticate(request);
+    invocation.authenticated?.(caller);
+    const input = invocation.decode();
+    if (caller.type === 'user' && caller.passwordResetRequired && !operation.allowedWhilePasswordResetRequired) {
+      throw new IamError(
+        'PasswordResetRequired',
+        'Your password has expired or must be reset: change it with ChangePassword (POST /v1/me/password) before doing anything else.',
+      );
+    }
+    const context = this.context(caller, request);
+    await context.authorize(await operation.checks(input, context));
+    const result = await operation.call(input, context);
+    return { operation, result, caller };
+  }
+
+  private context(caller: Caller | undefined, request: RequestInfo): OperationContext {
+    const now = this.clock.now();
+    return {
+      // Operations without authentication (signing in) never read the caller.
+      caller: caller as Caller,
+      request,
+      bus: this.bus,
+      accountId: this.options.accountId,
+      now,
+      options: this.options,
+      authorize: async (checks) => {
+        if (!caller) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token');
+        await this.authorizer.authorize(caller, checks, request, now);
+      },
+    };
+  }
+}

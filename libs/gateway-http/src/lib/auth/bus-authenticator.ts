@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { prepareSigV4Verification } from '@iam/aws-protocol';
+import { BusClient, IdentityPatterns, type Principal } from '@iam/contracts';
+import { Clock } from '@iam/platform';
+import type { Caller, CredentialKind } from '../application/caller';
+import type { RequestInfo } from '../application/request-info';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { Authenticator } from './authenticator';
+
+/** The session token of `Authorization: Bearer <token>`, if that is how the request authenticates. */
+export function bearerToken(request: Pick<RequestInfo, 'headers'>): string | undefined {
+  const header = request.headers['authorization'];
+  const values = header === undefined ? [] : typeof header === 'string' ? [header] : header;
+  if (values.length !== 1) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(values[0]);
+  return match ? match[1] : undefined;
+}
+
+function callerOf(principal: Principal, via: CredentialKind, extra: { accessKeyId?: string; passwordResetRequired?: boolean }): Caller {
+  if (principal.Type === 'root') {
+    return { type: 'root', arn: principal.Arn, accountId: principal.AccountId, via, ...(extra.accessKeyId ? { accessKeyId: extra.accessKeyId } : {}) };
+  }
+  return {
+    type: 'user',
+    arn: principal.Arn,
+    accountId: principal.AccountId,
+    via,
+    ...(extra.accessKeyId ? { accessKeyId: extra.accessKeyId } : {}),
+    userId: principal.UserId,
+    userName: principal.UserName,
+    path: principal.Path,
+    tags: principal.Tags,
+    passwordResetRequired: extra.passwordResetRequired ?? false,
+  };
+}
+
+/**
+ * Authenticates over the bus. A bearer token is checked by identity's `VerifySession`; anything
+ * else must be SigV4 (header or presigned query, service `iam`, any region): the gateway parses
+ * it, checks the clock skew and builds the string to sign, identity's `VerifySignature` checks
+ * the signature with the secret it holds. Both read committed state on every request, so a
+ * deleted or deactivated key and an ended session are refused at once.
+ */
+@Injectable()
+export class BusAuthenticator extends Authenticator {
+  constructor(
+    private readonly bus: BusClient,
+    private readonly clock: Clock,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {
+    super();
+  }
+
+  async authenticate(request: RequestInfo): Promise<Caller> {
+    const token = bearerToken(request);
+    if (token !== undefined) {
+      const session = await this.bus.send(IdentityPatterns.VerifySession, { SessionToken: token });
+      return callerOf(session.Principal, 'session', { passwordResetRequired: session.PasswordChangeOnly });
+    }
+    const prepared = prepareSigV4Verification(
+      { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body: request.body },
+      { now: this.clock.now(), service: 'iam', maxClockSkewMs: this.options.maxClockSkewMs },
+    );
+    const { Principal } = await this.bus.send(IdentityPatterns.VerifySignature, {
+      AccessKeyId: prepared.accessKeyId,
+      Scope: { Date: prepared.scope.date, Region: prepared.scope.region, Service: prepared.scope.service },
+      StringToSign: prepared.stringToSign,
+      Signature: prepared.signature,
+    });
+    return callerOf(Principal, 'access-key', { accessKeyId: prepared.accessKeyId });
+  }
+}

@@ -1,0 +1,134 @@
+import { AuthorizationPatterns, IamError, type AuthorizeReply, type AuthorizeRequest } from '@iam/contracts';
+import { inProcessTransport, startStubService, testBusClient } from '@iam/testing';
+import { ROOT, userCaller } from '../../test-support/harness';
+import type { RequestInfo } from '../application/request-info';
+import type { GatewayOptions } from '../gateway.options';
+import { BusAuthorizer } from './bus-authorizer';
+
+const request: RequestInfo = {
+  requestId: 'req-1',
+  method: 'POST',
+  path: '/',
+  rawQuery: '',
+  headers: {},
+  body: Buffer.alloc(0),
+  sourceIp: '203.0.113.9',
+  secure: true,
+  userAgent: 'aws-cli/1.45',
+};
+const now = new Date('2026-11-28T01:02:03.456Z');
+const check = { action: 'iam:CreateUser', resource: 'arn:aws:iam::123456789012:user/bob', context: { 'aws:RequestTag/team': 'blue', 'aws:TagKeys': ['team'] } };
+
+describe('BusAuthorizer: the decision pattern for every check', () => {
+  const closers: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    while (closers.length) await closers.pop()?.close();
+  });
+
+  async function authorizerAnswering(answer: (r: AuthorizeRequest) => AuthorizeReply | Promise<AuthorizeReply>) {
+    const transport = inProcessTransport();
+    const seen: AuthorizeRequest[] = [];
+    closers.push(
+      await startStubService(transport, 'authorization', {
+        [AuthorizationPatterns.Authorize]: (r) => {
+          seen.push(r);
+          return answer(r);
+        },
+      }),
+    );
+    const bus = await testBusClient(transport, 1_000);
+    closers.push(bus);
+    return { authorizer: new BusAuthorizer(bus, { accountId: '123456789012' } as GatewayOptions), seen };
+  }
+
+  const decision = (Decision: AuthorizeReply['Decision'], extra: Partial<AuthorizeReply> = {}): AuthorizeReply => ({
+    Decision,
+    MatchedStatements: [],
+    MissingContextKeys: [],
+    ...extra,
+  });
+
+  it('sends the caller, action, resource and every global condition key, as strings', async () => {
+    const { authorizer, seen } = await authorizerAnswering(() => decision('allowed'));
+    const alice = userCaller('alice', { tags: [{ Key: 'dept', Value: 'eng' }] });
+    await authorizer.authorize(alice, [check], request, now);
+    expect(seen).toEqual([
+      {
+        Principal: { Type: 'user', UserId: (alice as { userId: string }).userId },
+        Action: 'iam:CreateUser',
+        Resource: 'arn:aws:iam::123456789012:user/bob',
+        Context: {
+          'aws:PrincipalArn': 'arn:aws:iam::123456789012:user/alice',
+          'aws:PrincipalAccount': '123456789012',
+          'aws:PrincipalType': 'User',
+          'aws:username': 'alice',
+          'aws:userid': (alice as { userId: string }).userId,
+          'aws:PrincipalTag/dept': 'eng',
+          'aws:SourceIp': '203.0.113.9',
+          'aws:SecureTransport': 'true',
+          'aws:CurrentTime': '2026-11-28T01:02:03Z',
+          'aws:EpochTime': '1795827723',
+          'aws:MultiFactorAuthPresent': 'false',
+          'aws:UserAgent': 'aws-cli/1.45',
+          'aws:RequestTag/team': 'blue',
+          'aws:TagKeys': ['team'],
+        },
+      },
+    ]);
+  });
+
+  it("denies with AWS's message for an implicit deny", async () => {
+    const { authorizer } = await authorizerAnswering(() => decision('implicitDeny'));
+    await expect(authorizer.authorize(userCaller('alice'), [check], request, now)).rejects.toEqual(
+      new IamError(
+        'AccessDenied',
+        'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/bob because no identity-based policy allows the iam:CreateUser action',
+      ),
+    );
+  });
+
+  it("denies with AWS's message for an explicit deny", async () => {
+    const { authorizer } = await authorizerAnswering(() => decision('explicitDeny'));
+    await expect(authorizer.authorize(userCaller('alice'), [check], request, now)).rejects.toEqual(
+      new IamError(
+        'AccessDenied',
+        'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/bob with an explicit deny in an identity-based policy',
+      ),
+    );
+  });
+
+  it('needs every check allowed: a rename denied on the new name is denied', async () => {
+    const { authorizer, seen } = await authorizerAnswering((r) => decision(r.Resource.endsWith('/bob') ? 'allowed' : 'implicitDeny'));
+    const rename = [
+      { action: 'iam:UpdateUser', resource: 'arn:aws:iam::123456789012:user/bob' },
+      { action: 'iam:UpdateUser', resource: 'arn:aws:iam::123456789012:user/robert' },
+    ];
+    await expect(authorizer.authorize(userCaller('alice'), rename, request, now)).rejects.toMatchObject({
+      code: 'AccessDenied',
+      message: expect.stringContaining('on resource: arn:aws:iam::123456789012:user/robert'),
+    });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('fails closed: an allow that carries an error, or a service failure, is a deny', async () => {
+    const withError = await authorizerAnswering(() => decision('allowed', { Error: 'directory unavailable' }));
+    await expect(withError.authorizer.authorize(userCaller('alice'), [check], request, now)).rejects.toMatchObject({ code: 'AccessDenied' });
+    const failing = await authorizerAnswering(() => {
+      throw new IamError('ServiceFailure', 'boom');
+    });
+    await expect(failing.authorizer.authorize(userCaller('alice'), [check], request, now)).rejects.toMatchObject({ code: 'AccessDenied' });
+  });
+
+  it('answers ServiceUnavailable when no authorization replica answers (nothing is allowed)', async () => {
+    const bus = await testBusClient(inProcessTransport(), 1_000);
+    closers.push(bus);
+    const authorizer = new BusAuthorizer(bus, { accountId: '123456789012' } as GatewayOptions);
+    await expect(authorizer.authorize(userCaller('alice'), [check], request, now)).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+  });
+
+  it('does not ask about root, which no policy governs', async () => {
+    const { authorizer, seen } = await authorizerAnswering(() => decision('explicitDeny'));
+    await authorizer.authorize(ROOT, [check], request, now);
+    expect(seen).toEqual([]);
+  });
+});

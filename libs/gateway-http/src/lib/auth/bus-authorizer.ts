@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type RequestContextValues } from '@iam/contracts';
+import type { Caller } from '../application/caller';
+import { globalContext } from '../application/request-context';
+import type { RequestInfo } from '../application/request-info';
+import type { Check, ContextValue } from '../operations/operation';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { accessDeniedMessage, Authorizer } from './authorizer';
+
+/** Context values as the decision pattern takes them: strings, or arrays of strings. */
+export function toContextValues(context: Readonly<Record<string, ContextValue>>): RequestContextValues {
+  const values: RequestContextValues = {};
+  for (const [key, value] of Object.entries(context)) {
+    values[key] = Array.isArray(value) ? [...value] : String(value);
+  }
+  return values;
+}
+
+/**
+ * Asks the authorization service's `Authorize` pattern for every check of an operation, in
+ * parallel, with the request's global condition keys and the check's own. Root is not subject
+ * to policies. Fails closed: a decision with an error, an unexpected reply or a failed call is
+ * never an allow (the service unreachable gives `ServiceUnavailable`, anything else
+ * `AccessDenied`).
+ */
+@Injectable()
+export class BusAuthorizer extends Authorizer {
+  constructor(
+    private readonly bus: BusClient,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {
+    super();
+  }
+
+  private get logger() {
+    return this.options.logger;
+  }
+
+  async authorize(caller: Caller, checks: readonly Check[], request: RequestInfo, now: Date): Promise<void> {
+    if (caller.type === 'root' || checks.length === 0) return;
+    const base = globalContext(caller, request, now);
+    const decisions = await Promise.all(
+      checks.map(async (check) => {
+        try {
+          const reply = await this.bus.send(AuthorizationPatterns.Authorize, {
+            Principal: { Type: 'user', UserId: caller.userId },
+            Action: check.action,
+            Resource: check.resource,
+            Context: toContextValues({ ...base, ...check.context }),
+          });
+          return { check, reply };
+        } catch (error) {
+          if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
+          this.logger?.warn({ requestId: request.requestId, action: check.action, err: error }, 'authorization failed; denying');
+          return { check, reply: undefined };
+        }
+      }),
+    );
+    for (const { check, reply } of decisions) {
+      if (!isAllowed(reply)) {
+        if (reply?.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
+        throw new IamError('AccessDenied', accessDeniedMessage(caller, check, reply?.Decision === 'explicitDeny'));
+      }
+    }
+  }
+}
+
+function isAllowed(reply: AuthorizeReply | undefined): boolean {
+  return reply !== undefined && reply.Decision === 'allowed' && !reply.Error;
+}

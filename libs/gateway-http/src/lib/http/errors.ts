@@ -1,0 +1,42 @@
+import { HttpException } from '@nestjs/common';
+import { AwsProtocolError } from '@iam/aws-protocol';
+import { ErrorCode, Errors, IamError, isErrorCode } from '@iam/contracts';
+
+const HTTP_CODES: Record<number, ErrorCode> = {
+  400: 'ValidationError',
+  401: 'MissingAuthenticationToken',
+  403: 'AccessDenied',
+  404: 'NoSuchEntity',
+  405: 'InvalidAction',
+  409: 'EntityAlreadyExists',
+  413: 'ValidationError',
+  415: 'ValidationError',
+};
+
+/**
+ * Any error as the client sees it: our coded errors as they are, protocol errors under their
+ * AWS code (a malformed query string as `InvalidInput`), framework errors by HTTP status.
+ * `undefined` for anything else: an internal failure the caller must log.
+ */
+export function toClientError(exception: unknown, method: string, path: string): IamError | undefined {
+  if (exception instanceof IamError) return exception;
+  if (exception instanceof AwsProtocolError) {
+    return new IamError(isErrorCode(exception.code) ? exception.code : 'InvalidInput', exception.message);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = HTTP_CODES[status];
+    if (code) return new IamError(code, status === 404 ? `No route for ${method} ${path}.` : exception.message);
+  }
+  const status = (exception as { statusCode?: number } | null)?.statusCode;
+  if (typeof status === 'number' && HTTP_CODES[status]) return new IamError(HTTP_CODES[status], (exception as Error).message);
+  return undefined;
+}
+
+/** The client error, or the generic internal error after `log` has been told the cause. */
+export function clientErrorOrInternal(exception: unknown, method: string, path: string, log: (error: unknown) => void): IamError {
+  const error = toClientError(exception, method, path);
+  if (error) return error;
+  log(exception);
+  return Errors.internal();
+}

@@ -1,0 +1,226 @@
+import { Arns, AuthorizationPatterns, IamError, IdentityPatterns, type RequestContextValues } from '@iam/contracts';
+import { defineOperation, input, required } from '../operation';
+import { ContextEntryShape, Out, PageMembers, PageOut, Shapes } from '../shapes';
+import { userTarget } from '../targets';
+
+const TAG = 'Simulation';
+const PolicyInputList = { type: 'list', member: Shapes.policyDocument, max: 50 } as const;
+const SimulationMembers = {
+  PermissionsBoundaryPolicyInputList: { type: 'list', member: Shapes.policyDocument, max: 10 },
+  ActionNames: required({ type: 'list', member: Shapes.actionName, min: 1, max: 1000 }),
+  ResourceArns: { type: 'list', member: Shapes.resourceName, min: 1, max: 1000 },
+  ContextEntries: { type: 'list', member: ContextEntryShape, max: 256 },
+  ...PageMembers,
+} as const;
+/** Members of AWS's simulation APIs for resource-based policies, which this server does not have. */
+const RESOURCE_POLICY_MEMBERS = ['ResourcePolicy', 'ResourceOwner', 'CallerArn', 'ResourceHandlingOption'];
+
+const PositionOut = Out.struct({ Line: Out.int, Column: Out.int });
+const SimulationOut = Out.struct({
+  EvaluationResults: Out.list(
+    Out.struct({
+      EvalActionName: Out.text,
+      EvalResourceName: Out.text,
+      EvalDecision: Out.text,
+      MatchedStatements: Out.list(
+        Out.struct({ SourcePolicyId: Out.text, SourcePolicyType: Out.text, StartPosition: PositionOut, EndPosition: PositionOut }),
+      ),
+      MissingContextValues: Out.list(Out.text),
+      PermissionsBoundaryDecisionDetail: Out.struct({ AllowedByPermissionsBoundary: Out.bool }),
+    }),
+  ),
+  ...PageOut,
+});
+
+export const SimulatePrincipalPolicy = defineOperation({
+  name: 'SimulatePrincipalPolicy',
+  query: true,
+  tag: TAG,
+  summary:
+    "Simulates a user's (or group's) policies, plus PolicyInputList, for each of ActionNames × ResourceArns. Needs iam:SimulatePrincipalPolicy on PolicySourceArn.",
+  input: input({ PolicySourceArn: required(Shapes.arn), PolicyInputList, ...SimulationMembers }),
+  output: SimulationOut,
+  paginated: true,
+  unsupported: RESOURCE_POLICY_MEMBERS,
+  checks: (i) => [{ action: 'iam:SimulatePrincipalPolicy', resource: i.PolicySourceArn }],
+  call: (i, c) => c.bus.send(AuthorizationPatterns.SimulatePrincipalPolicy, i),
+  rest: { method: 'POST', path: '/v1/simulate' },
+});
+
+export const SimulateCustomPolicy = defineOperation({
+  name: 'SimulateCustomPolicy',
+  query: true,
+  tag: TAG,
+  summary: 'Simulates the policies of PolicyInputList for each of ActionNames × ResourceArns.',
+  input: input({ PolicyInputList: required({ ...PolicyInputList, min: 1 }), ...SimulationMembers }),
+  output: SimulationOut,
+  paginated: true,
+  unsupported: RESOURCE_POLICY_MEMBERS,
+  checks: () => [{ action: 'iam:SimulateCustomPolicy', resource: '*' }],
+  call: (i, c) => c.bus.send(AuthorizationPatterns.SimulateCustomPolicy, i),
+  rest: { method: 'POST', path: '/v1/simulate/custom' },
+});
+
+export const GetContextKeysForPrincipalPolicy = defineOperation({
+  name: 'GetContextKeysForPrincipalPolicy',
+  query: true,
+  tag: TAG,
+  summary: "The context keys a user's (with its groups') or group's policies, and PolicyInputList, reference.",
+  input: input({ PolicySourceArn: required(Shapes.arn), PolicyInputList }),
+  output: Out.struct({ ContextKeyNames: Out.list(Out.text) }),
+  checks: (i) => [{ action: 'iam:GetContextKeysForPrincipalPolicy', resource: i.PolicySourceArn }],
+  call: (i, c) => c.bus.send(AuthorizationPatterns.GetContextKeysForPrincipalPolicy, i),
+  rest: { method: 'POST', path: '/v1/context-keys' },
+});
+
+export const GetContextKeysForCustomPolicy = defineOperation({
+  name: 'GetContextKeysForCustomPolicy',
+  query: true,
+  tag: TAG,
+  summary: 'The context keys the policies of PolicyInputList reference.',
+  input: input({ PolicyInputList: required({ ...PolicyInputList, min: 1 }) }),
+  output: Out.struct({ ContextKeyNames: Out.list(Out.text) }),
+  checks: () => [{ action: 'iam:GetContextKeysForCustomPolicy', resource: '*' }],
+  call: (i, c) => c.bus.send(AuthorizationPatterns.GetContextKeysForCustomPolicy, i),
+  rest: { method: 'POST', path: '/v1/context-keys/custom' },
+});
+
+const USER_ARN = /^arn:aws:iam::(\d{12}):user(\/(?:[\u0021-\u007E]*\/)?)([\w+=,.@-]+)$/;
+const ROOT_ARN = /^arn:aws:iam::(\d{12}):root$/;
+
+/** The user or root a `/v1/authorize` request names, by ARN or user name. */
+async function principalOf(
+  principal: string,
+  context: Parameters<typeof userTarget>[0],
+): Promise<{ arn: string; ref: { Type: 'root' } | { Type: 'user'; UserId: string }; user?: { name: string; id: string } }> {
+  const root = ROOT_ARN.exec(principal);
+  if (root) {
+    if (root[1] !== context.accountId) throw new IamError('NoSuchEntity', `The principal ${principal} is not of this account.`);
+    return { arn: principal, ref: { Type: 'root' } };
+  }
+  let name = principal;
+  if (principal.startsWith('arn:')) {
+    const user = USER_ARN.exec(principal);
+    if (!user) throw new IamError('InvalidInput', `The principal ${principal} is not a user ARN, a root ARN or a user name.`);
+    if (user[1] !== context.accountId) throw new IamError('NoSuchEntity', `The principal ${principal} is not of this account.`);
+    name = user[3];
+  } else if (!/^[\w+=,.@-]{1,128}$/.test(principal)) {
+    throw new IamError('InvalidInput', `The principal ${principal} is not a user ARN, a root ARN or a user name.`);
+  }
+  const resolved = await context.bus.send(IdentityPatterns.ResolveUser, { UserName: name });
+  if (principal.startsWith('arn:') && resolved.Arn !== principal) {
+    throw new IamError('NoSuchEntity', `The user with ARN ${principal} cannot be found.`);
+  }
+  return { arn: resolved.Arn, ref: { Type: 'user', UserId: resolved.UserId }, user: { name: resolved.UserName, id: resolved.UserId } };
+}
+
+/** Context entries as the decision takes them: list types multivalued, the others single-valued. */
+export function contextValues(entries: ReadonlyArray<{ ContextKeyName?: string; ContextKeyValues?: string[]; ContextKeyType?: string }> | undefined): RequestContextValues {
+  const values: RequestContextValues = {};
+  for (const entry of entries ?? []) {
+    if (!entry.ContextKeyName) continue;
+    const list = entry.ContextKeyValues ?? [];
+    if (entry.ContextKeyType?.endsWith('List')) values[entry.ContextKeyName] = list;
+    else if (list.length > 1) {
+      throw new IamError('InvalidInput', `The context key ${entry.ContextKeyName} of type ${entry.ContextKeyType ?? 'string'} takes one value, got ${list.length}.`);
+    } else if (list.length === 1) values[entry.ContextKeyName] = list[0];
+  }
+  return values;
+}
+
+export const Authorize = defineOperation({
+  name: 'Authorize',
+  query: false,
+  tag: 'Decisions',
+  summary:
+    "For applications that protect their own resources with this product: may this principal (a user ARN, a user name or the root ARN) do this action (any `service:action`, e.g. `myapp:ReadReport`) on this resource, in this context? Answers the decision and the statements that made it. The principal's policies are evaluated as for IAM's own calls, with aws:username, aws:userid, aws:PrincipalArn, aws:PrincipalAccount and aws:PrincipalType set from the principal unless given. Needs iam:SimulatePrincipalPolicy on the principal.",
+  input: input({
+    Principal: required({ type: 'string', min: 1, max: 2048 }),
+    Action: required({ type: 'string', min: 3, max: 128, pattern: '[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+' }),
+    Resource: required(Shapes.resourceName),
+    ContextEntries: { type: 'list', member: ContextEntryShape, max: 256 },
+  }),
+  output: Out.struct({
+    Principal: Out.text,
+    Action: Out.text,
+    Resource: Out.text,
+    Decision: Out.text,
+    MatchedStatements: Out.list(
+      Out.struct({
+        PolicyId: Out.text,
+        PolicyName: Out.text,
+        PolicyType: Out.text,
+        PolicyArn: Out.text,
+        VersionId: Out.text,
+        Sid: Out.text,
+        StatementIndex: Out.int,
+        Effect: Out.text,
+      }),
+    ),
+    MissingContextKeys: Out.list(Out.text),
+  }),
+  checks: async (i, c) => {
+    const principal = await principalOf(i.Principal, c).catch((error: unknown) => {
+      if (error instanceof IamError && error.code === 'NoSuchEntity' && !i.Principal.startsWith('arn:')) {
+        return { arn: Arns.user(c.accountId, '/', i.Principal) };
+      }
+      if (error instanceof IamError && error.code === 'NoSuchEntity') return { arn: i.Principal };
+      throw error;
+    });
+    return [{ action: 'iam:SimulatePrincipalPolicy', resource: principal.arn }];
+  },
+  call: async (i, c) => {
+    const principal = await principalOf(i.Principal, c);
+    const context: RequestContextValues = {
+      'aws:PrincipalArn': principal.arn,
+      'aws:PrincipalAccount': c.accountId,
+      'aws:PrincipalType': principal.ref.Type === 'root' ? 'Account' : 'User',
+      'aws:userid': principal.user?.id ?? c.accountId,
+      ...(principal.user ? { 'aws:username': principal.user.name } : {}),
+      ...contextValues(i.ContextEntries),
+    };
+    const decision = await c.bus.send(AuthorizationPatterns.Authorize, {
+      Principal: principal.ref,
+      Action: i.Action,
+      Resource: i.Resource,
+      Context: context,
+    });
+    if (decision.Error) throw new IamError('ServiceUnavailable', `The decision could not be made: ${decision.Error}`);
+    return { Principal: principal.arn, Action: i.Action, Resource: i.Resource, ...decision };
+  },
+  rest: { method: 'POST', path: '/v1/authorize' },
+});
+
+export const WhoCan = defineOperation({
+  name: 'WhoCan',
+  query: false,
+  tag: 'Decisions',
+  summary:
+    'Who can do an action on a resource (an ARN or an ARN pattern): every user with an applicable statement, its verdict (allowed, denied, conditional) and the statements, with the group each comes through. Needs iam:GetAccountAuthorizationDetails (the view shows every principal\'s grants).',
+  input: input({
+    ActionName: required(Shapes.actionName),
+    ResourceArn: required(Shapes.resourceName),
+    Verdicts: { type: 'list', member: { type: 'string', enum: ['allowed', 'denied', 'conditional'] }, min: 1, max: 3 },
+    ...PageMembers,
+  }),
+  output: Out.struct({
+    ActionName: Out.text,
+    ResourceArn: Out.text,
+    Principals: Out.list(Out.struct({ UserName: Out.text, UserId: Out.text, Path: Out.text, Arn: Out.text, Verdict: Out.text })),
+    Counts: Out.struct({ Allowed: Out.int, Denied: Out.int, Conditional: Out.int }),
+    ...PageOut,
+  }),
+  paginated: true,
+  checks: () => [{ action: 'iam:GetAccountAuthorizationDetails', resource: '*' }],
+  call: (i, c) => c.bus.send(AuthorizationPatterns.WhoCan, i),
+  rest: { method: 'GET', path: '/v1/who-can', aliases: { action: 'ActionName', resource: 'ResourceArn' }, listParams: { verdicts: 'Verdicts' } },
+});
+
+export const SIMULATION_OPERATIONS = [
+  SimulatePrincipalPolicy,
+  SimulateCustomPolicy,
+  GetContextKeysForPrincipalPolicy,
+  GetContextKeysForCustomPolicy,
+  Authorize,
+  WhoCan,
+];

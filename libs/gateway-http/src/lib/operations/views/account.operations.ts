@@ -1,0 +1,413 @@
+import { createHash } from 'node:crypto';
+import {
+  AuthorizationPatterns,
+  DirectoryPatterns,
+  IamError,
+  IdentityPatterns,
+  type AccessKeyMetadata,
+  type Group,
+  type Policy,
+  type User,
+} from '@iam/contracts';
+import type { XmlStructure } from '@iam/aws-protocol';
+import { urlEncodeDocument } from '../authorization/documents';
+import { defineOperation, input, type OperationContext } from '../operation';
+import { AttachedPolicyOut, GroupOut, Out, PageMembers, PageOut, PolicyOut, PolicyVersionOut, TagOut, UserOut } from '../shapes';
+import { allPages, mapLimited, wholeOrUnavailable } from './pages';
+
+const CONCURRENCY = 16;
+const ENTITY_TYPES = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] as const;
+type EntityType = (typeof ENTITY_TYPES)[number];
+
+// ── GetAccountAuthorizationDetails ─────────────────────────────────────────
+
+type Entity = { kind: 'user'; user: User } | { kind: 'group'; group: Group } | { kind: 'policy'; policy: Policy };
+
+interface InlinePolicy {
+  PolicyName: string;
+  PolicyDocument: string;
+}
+
+interface AuthorizationDetails {
+  UserDetailList: Array<Record<string, unknown> & { UserPolicyList: InlinePolicy[] }>;
+  GroupDetailList: Array<Record<string, unknown> & { GroupPolicyList: InlinePolicy[] }>;
+  RoleDetailList: never[];
+  Policies: Array<Record<string, unknown> & { PolicyVersionList: Array<{ Document?: string }> }>;
+  IsTruncated: boolean;
+  Marker?: string;
+}
+
+/** A marker names an offset into the account's entities, bound to the filter it was issued for. */
+function markerFor(offset: number, filter: string): string {
+  const check = createHash('sha256').update(`${offset}|${filter}`).digest('base64url').slice(0, 8);
+  return Buffer.from(`${offset}.${check}`).toString('base64url');
+}
+
+function offsetOf(marker: string | undefined, filter: string): number {
+  if (marker === undefined) return 0;
+  const [offset, check] = Buffer.from(marker, 'base64url').toString('utf8').split('.');
+  const n = Number(offset);
+  if (!/^\d{1,9}$/.test(offset ?? '') || markerFor(n, filter) !== marker || check === undefined) {
+    throw new IamError('InvalidInput', 'The marker is not valid for this request.');
+  }
+  return n;
+}
+
+async function entities(c: OperationContext, types: ReadonlySet<EntityType>): Promise<Entity[]> {
+  const [users, groups, local, aws] = await Promise.all([
+    types.has('User') ? allPages((p) => c.bus.send(IdentityPatterns.ListUsers, p), (r) => r.Users) : [],
+    types.has('Group') ? allPages((p) => c.bus.send(DirectoryPatterns.ListGroups, p), (r) => r.Groups) : [],
+    types.has('LocalManagedPolicy') ? allPages((p) => c.bus.send(AuthorizationPatterns.ListPolicies, { Scope: 'Local', ...p }), (r) => r.Policies) : [],
+    types.has('AWSManagedPolicy')
+      ? allPages((p) => c.bus.send(AuthorizationPatterns.ListPolicies, { Scope: 'AWS', OnlyAttached: true, ...p }), (r) => r.Policies)
+      : [],
+  ]);
+  return [
+    ...(users as User[]).map((user) => ({ kind: 'user' as const, user })),
+    ...(groups as Group[]).map((group) => ({ kind: 'group' as const, group })),
+    ...([...local, ...aws] as Policy[]).map((policy) => ({ kind: 'policy' as const, policy })),
+  ];
+}
+
+async function inlinePolicies(names: readonly string[], read: (name: string) => Promise<{ PolicyDocument: string }>): Promise<InlinePolicy[]> {
+  return Promise.all(names.map(async (PolicyName) => ({ PolicyName, PolicyDocument: (await read(PolicyName)).PolicyDocument })));
+}
+
+async function detail(c: OperationContext, entity: Entity): Promise<{ kind: Entity['kind']; value: Record<string, unknown> }> {
+  if (entity.kind === 'user') {
+    const UserName = entity.user.UserName;
+    const [user, groups, attached, names] = await Promise.all([
+      c.bus.send(IdentityPatterns.GetUser, { UserName }),
+      allPages((p) => c.bus.send(DirectoryPatterns.ListGroupsForUser, { UserName, ...p }), (r) => r.Groups),
+      allPages((p) => c.bus.send(AuthorizationPatterns.ListAttachedUserPolicies, { UserName, ...p }), (r) => r.AttachedPolicies),
+      allPages((p) => c.bus.send(AuthorizationPatterns.ListUserPolicies, { UserName, ...p }), (r) => r.PolicyNames),
+    ]);
+    const UserPolicyList = await inlinePolicies(names as string[], (PolicyName) =>
+      c.bus.send(AuthorizationPatterns.GetUserPolicy, { UserName, PolicyName }),
+    );
+    const { Path, UserId, Arn, CreateDate, Tags } = user.User as User;
+    return {
+      kind: 'user',
+      value: {
+        Path,
+        UserName,
+        UserId,
+        Arn,
+        CreateDate,
+        UserPolicyList,
+        GroupList: (groups as Group[]).map((g) => g.GroupName),
+        AttachedManagedPolicies: attached,
+        Tags: Tags ?? [],
+      },
+    };
+  }
+  if (entity.kind === 'group') {
+    const { GroupName, Path, GroupId, Arn, CreateDate } = entity.group;
+    const [attached, names] = await Promise.all([
+      allPages((p) => c.bus.send(AuthorizationPatterns.ListAttachedGroupPolicies, { GroupName, ...p }), (r) => r.AttachedPolicies),
+      allPages((p) => c.bus.send(AuthorizationPatterns.ListGroupPolicies, { GroupName, ...p }), (r) => r.PolicyNames),
+    ]);
+    const GroupPolicyList = await inlinePolicies(names as string[], (PolicyName) =>
+      c.bus.send(AuthorizationPatterns.GetGroupPolicy, { GroupName, PolicyName }),
+    );
+    return { kind: 'group', value: { Path, GroupName, GroupId, Arn, CreateDate, GroupPolicyList, AttachedManagedPolicies: attached } };
+  }
+  const PolicyArn = entity.policy.Arn;
+  const [{ Policy: policy }, versions] = await Promise.all([
+    c.bus.send(AuthorizationPatterns.GetPolicy, { PolicyArn }),
+    allPages((p) => c.bus.send(AuthorizationPatterns.ListPolicyVersions, { PolicyArn, ...p }), (r) => r.Versions),
+  ]);
+  const PolicyVersionList = await Promise.all(
+    (versions as Array<{ VersionId: string }>).map(async ({ VersionId }) => (await c.bus.send(AuthorizationPatterns.GetPolicyVersion, { PolicyArn, VersionId })).PolicyVersion),
+  );
+  const { Tags: _tags, ...metadata } = policy;
+  return { kind: 'policy', value: { ...metadata, PolicyVersionList } };
+}
+
+const InlinePolicyOut = Out.list(Out.struct({ PolicyName: Out.text, PolicyDocument: Out.text }));
+
+export const GetAccountAuthorizationDetails = defineOperation({
+  name: 'GetAccountAuthorizationDetails',
+  query: true,
+  tag: 'Account',
+  summary:
+    "A snapshot of the account's users, groups and managed policies with their relationships: each user's inline policies, groups and attached policies; each group's inline and attached policies; each customer managed policy (and each attached AWS managed policy) with all its versions. Filter by entity type; paginated over all entities. Documents are URL-encoded in the Query API, as AWS does.",
+  input: input({ Filter: { type: 'list', member: { type: 'string', enum: ENTITY_TYPES } }, ...PageMembers }),
+  output: Out.struct({
+    UserDetailList: Out.list(
+      Out.struct({
+        ...UserOut.members,
+        UserPolicyList: InlinePolicyOut,
+        GroupList: Out.list(Out.text),
+        AttachedManagedPolicies: Out.list(AttachedPolicyOut),
+        Tags: Out.list(TagOut),
+      }),
+    ),
+    GroupDetailList: Out.list(Out.struct({ ...GroupOut.members, GroupPolicyList: InlinePolicyOut, AttachedManagedPolicies: Out.list(AttachedPolicyOut) })),
+    RoleDetailList: Out.list(Out.struct({})),
+    Policies: Out.list(Out.struct({ ...PolicyOut.members, PolicyVersionList: Out.list(PolicyVersionOut) })),
+    ...PageOut,
+  }),
+  paginated: true,
+  checks: () => [{ action: 'iam:GetAccountAuthorizationDetails', resource: '*' }],
+  call: async (i, c): Promise<AuthorizationDetails> => {
+    const types = new Set<EntityType>(i.Filter && i.Filter.length > 0 ? i.Filter : ENTITY_TYPES);
+    const filter = [...types].sort().join(',');
+    const offset = offsetOf(i.Marker, filter);
+    return wholeOrUnavailable('account authorization details', async () => {
+      const all = await entities(c, types);
+      const end = offset + (i.MaxItems ?? 100);
+      const details = await mapLimited(all.slice(offset, end), CONCURRENCY, (entity) => detail(c, entity));
+      const of = <T>(kind: Entity['kind']) => details.filter((d) => d.kind === kind).map((d) => d.value as T);
+      const truncated = end < all.length;
+      return {
+        UserDetailList: of('user'),
+        GroupDetailList: of('group'),
+        RoleDetailList: [],
+        Policies: of('policy'),
+        IsTruncated: truncated,
+        ...(truncated ? { Marker: markerFor(end, filter) } : {}),
+      };
+    });
+  },
+  toXml: (r) => ({
+    ...r,
+    UserDetailList: r.UserDetailList.map((u) => ({ ...u, UserPolicyList: u.UserPolicyList.map(encodeInline) })),
+    GroupDetailList: r.GroupDetailList.map((g) => ({ ...g, GroupPolicyList: g.GroupPolicyList.map(encodeInline) })),
+    Policies: r.Policies.map((p) => ({ ...p, PolicyVersionList: p.PolicyVersionList.map((v) => ({ ...v, Document: urlEncodeDocument(v.Document) })) })),
+  }) as unknown as XmlStructure,
+  rest: { method: 'GET', path: '/v1/account/authorization-details', listParams: { filter: 'Filter' } },
+});
+
+function encodeInline(policy: InlinePolicy): InlinePolicy {
+  return { ...policy, PolicyDocument: urlEncodeDocument(policy.PolicyDocument) };
+}
+
+// ── Credential report ──────────────────────────────────────────────────────
+
+/** AWS's credential report columns, in AWS's order. */
+export const CREDENTIAL_REPORT_COLUMNS = [
+  'user',
+  'arn',
+  'user_creation_time',
+  'password_enabled',
+  'password_last_used',
+  'password_last_changed',
+  'password_next_rotation',
+  'mfa_active',
+  'access_key_1_active',
+  'access_key_1_last_rotated',
+  'access_key_1_last_used_date',
+  'access_key_1_last_used_region',
+  'access_key_1_last_used_service',
+  'access_key_2_active',
+  'access_key_2_last_rotated',
+  'access_key_2_last_used_date',
+  'access_key_2_last_used_region',
+  'access_key_2_last_used_service',
+  'cert_1_active',
+  'cert_1_last_rotated',
+  'cert_2_active',
+  'cert_2_last_rotated',
+] as const;
+
+/** `2026-01-02T03:04:05+00:00`, as the credential report writes times. */
+function reportTime(iso: string | undefined): string | undefined {
+  return iso === undefined ? undefined : new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+async function keyColumns(c: OperationContext, keys: readonly AccessKeyMetadata[]): Promise<string[]> {
+  const columns: string[] = [];
+  for (let n = 0; n < 2; n++) {
+    const key = keys[n];
+    if (!key) {
+      columns.push('false', 'N/A', 'N/A', 'N/A', 'N/A');
+      continue;
+    }
+    const { AccessKeyLastUsed: used } = await c.bus.send(IdentityPatterns.GetAccessKeyLastUsed, { AccessKeyId: key.AccessKeyId });
+    columns.push(
+      String(key.Status === 'Active'),
+      reportTime(key.CreateDate) ?? 'N/A',
+      reportTime(used.LastUsedDate) ?? 'N/A',
+      used.LastUsedDate ? used.Region : 'N/A',
+      used.LastUsedDate ? used.ServiceName : 'N/A',
+    );
+  }
+  return columns;
+}
+
+/** The credential report as CSV: the root row, then one row per user by name. */
+export async function credentialReport(c: OperationContext): Promise<string> {
+  const [root, users, policy] = await Promise.all([
+    c.bus.send(IdentityPatterns.GetRootUser, {}),
+    allPages((p) => c.bus.send(IdentityPatterns.ListUsers, p), (r) => r.Users) as Promise<User[]>,
+    c.bus.send(IdentityPatterns.GetAccountPasswordPolicy, {}).then(
+      (r) => r.PasswordPolicy,
+      (error: unknown) => {
+        if (error instanceof IamError && error.code === 'NoSuchEntity') return undefined;
+        throw error;
+      },
+    ),
+  ]);
+  const rootKeys = await c.bus.send(IdentityPatterns.ListAccessKeys, { Caller: { Type: 'root' } });
+  const rows: string[][] = [
+    [
+      '<root_account>',
+      root.User.Arn,
+      reportTime(root.User.CreateDate) ?? 'N/A',
+      'not_supported',
+      reportTime(root.User.PasswordLastUsed) ?? 'no_information',
+      'not_supported',
+      'not_supported',
+      'false',
+      ...(await keyColumns(c, rootKeys.AccessKeyMetadata)),
+      'false',
+      'N/A',
+      'false',
+      'N/A',
+    ],
+  ];
+  const userRows = await mapLimited(users, CONCURRENCY, async (user) => {
+    const UserName = user.UserName;
+    const [full, profile, keys] = await Promise.all([
+      c.bus.send(IdentityPatterns.GetUser, { UserName }),
+      c.bus.send(IdentityPatterns.GetLoginProfile, { UserName }).then(
+        (r) => r.LoginProfile,
+        (error: unknown) => {
+          if (error instanceof IamError && error.code === 'NoSuchEntity') return undefined;
+          throw error;
+        },
+      ),
+      allPages((p) => c.bus.send(IdentityPatterns.ListAccessKeys, { UserName, ...p }), (r) => r.AccessKeyMetadata) as Promise<AccessKeyMetadata[]>,
+    ]);
+    const u = full.User as User;
+    const changed = profile ? reportTime(profile.CreateDate) : undefined;
+    const nextRotation =
+      profile && policy?.MaxPasswordAge
+        ? reportTime(new Date(new Date(profile.CreateDate).getTime() + policy.MaxPasswordAge * 86_400_000).toISOString())
+        : undefined;
+    return [
+      u.UserName,
+      u.Arn,
+      reportTime(u.CreateDate) ?? 'N/A',
+      String(profile !== undefined),
+      profile ? (reportTime(u.PasswordLastUsed) ?? 'no_information') : 'N/A',
+      changed ?? 'N/A',
+      nextRotation ?? 'N/A',
+      'false',
+      ...(await keyColumns(c, keys)),
+      'false',
+      'N/A',
+      'false',
+      'N/A',
+    ];
+  });
+  rows.push(...userRows);
+  return [CREDENTIAL_REPORT_COLUMNS.join(','), ...rows.map((row) => row.map(csvField).join(','))].join('\n');
+}
+
+export const GenerateCredentialReport = defineOperation({
+  name: 'GenerateCredentialReport',
+  query: true,
+  tag: 'Account',
+  summary:
+    'Starts a credential report. Reports are built from the current state when GetCredentialReport is called, so this answers COMPLETE at once.',
+  input: input({}),
+  output: Out.struct({ State: Out.text, Description: Out.text }),
+  checks: () => [{ action: 'iam:GenerateCredentialReport', resource: '*' }],
+  call: async () => ({ State: 'COMPLETE', Description: 'The credential report is built from the current state on GetCredentialReport.' }),
+  rest: { method: 'POST', path: '/v1/account/credential-report', status: 200 },
+});
+
+export const GetCredentialReport = defineOperation({
+  name: 'GetCredentialReport',
+  query: true,
+  tag: 'Account',
+  summary:
+    "The credential report: AWS's CSV columns (the root row first, then each user: password, access keys and their last use), base64-encoded in Content, built from the current state.",
+  input: input({}),
+  output: Out.struct({ Content: Out.text, ReportFormat: Out.text, GeneratedTime: Out.timestamp }),
+  checks: () => [{ action: 'iam:GetCredentialReport', resource: '*' }],
+  call: (_i, c) =>
+    wholeOrUnavailable('credential report', async () => ({
+      Content: Buffer.from(await credentialReport(c), 'utf8').toString('base64'),
+      ReportFormat: 'text/csv',
+      GeneratedTime: c.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    })),
+  rest: { method: 'GET', path: '/v1/account/credential-report' },
+});
+
+// ── GetAccountSummary ──────────────────────────────────────────────────────
+
+/** AWS's fixed IAM quotas (those this server enforces, and the rest as AWS states them). */
+const FIXED_QUOTAS = {
+  UsersQuota: 5000,
+  PoliciesQuota: 1500,
+  PolicySizeQuota: 6144,
+  PolicyVersionsInUseQuota: 10000,
+  VersionsPerPolicyQuota: 5,
+  UserPolicySizeQuota: 2048,
+  GroupPolicySizeQuota: 5120,
+  AccessKeysPerUserQuota: 2,
+  SigningCertificatesPerUserQuota: 2,
+  ServerCertificatesQuota: 20,
+  RolesQuota: 1000,
+  RolePolicySizeQuota: 10240,
+  AttachedPoliciesPerRoleQuota: 10,
+  InstanceProfilesQuota: 1000,
+  AssumeRolePolicySizeQuota: 2048,
+  GlobalEndpointTokenVersion: 1,
+} as const;
+
+export const GetAccountSummary = defineOperation({
+  name: 'GetAccountSummary',
+  query: true,
+  tag: 'Account',
+  summary:
+    "Counts of the account's entities and its quotas, in AWS's SummaryMap keys (a map in XML, an object in JSON). Roles, MFA devices, certificates and providers are always 0.",
+  input: input({}),
+  output: Out.struct({ SummaryMap: { type: 'map', key: { type: 'string' }, value: Out.int } }),
+  checks: () => [{ action: 'iam:GetAccountSummary', resource: '*' }],
+  call: (_i, c) =>
+    wholeOrUnavailable('account summary', async () => {
+      const [users, groups, policies, rootKeys] = await Promise.all([
+        allPages((p) => c.bus.send(IdentityPatterns.ListUsers, p), (r) => r.Users),
+        allPages((p) => c.bus.send(DirectoryPatterns.ListGroups, p), (r) => r.Groups),
+        allPages((p) => c.bus.send(AuthorizationPatterns.ListPolicies, { Scope: 'Local', ...p }), (r) => r.Policies) as Promise<Policy[]>,
+        c.bus.send(IdentityPatterns.ListAccessKeys, { Caller: { Type: 'root' } }),
+      ]);
+      const versions = await mapLimited(policies, CONCURRENCY, (p) =>
+        allPages((page) => c.bus.send(AuthorizationPatterns.ListPolicyVersions, { PolicyArn: p.Arn, ...page }), (r) => r.Versions),
+      );
+      const quotas = { groupsPerUser: 10, groupsPerAccount: 300, policiesPerUser: 10, policiesPerGroup: 10, ...c.options.quotas };
+      const SummaryMap: Record<string, number> = {
+        Users: users.length,
+        Groups: groups.length,
+        GroupsQuota: quotas.groupsPerAccount,
+        GroupsPerUserQuota: quotas.groupsPerUser,
+        Policies: policies.length,
+        PolicyVersionsInUse: versions.reduce((n, list) => n + list.length, 0),
+        AttachedPoliciesPerUserQuota: quotas.policiesPerUser,
+        AttachedPoliciesPerGroupQuota: quotas.policiesPerGroup,
+        AccountAccessKeysPresent: rootKeys.AccessKeyMetadata.length > 0 ? 1 : 0,
+        AccountMFAEnabled: 0,
+        AccountSigningCertificatesPresent: 0,
+        MFADevices: 0,
+        MFADevicesInUse: 0,
+        Roles: 0,
+        InstanceProfiles: 0,
+        Providers: 0,
+        ServerCertificates: 0,
+        ...FIXED_QUOTAS,
+      };
+      return { SummaryMap };
+    }),
+  toXml: (r) => ({ SummaryMap: new Map(Object.entries(r.SummaryMap)) }),
+  rest: { method: 'GET', path: '/v1/account/summary' },
+});
+
+export const ACCOUNT_OPERATIONS = [GetAccountAuthorizationDetails, GenerateCredentialReport, GetCredentialReport, GetAccountSummary];

@@ -1,0 +1,185 @@
+import { IamError } from '@iam/contracts';
+import type { Caller } from '../../application/caller';
+import type { RequestInfo } from '../../application/request-info';
+import type { OperationContext } from '../operation';
+import { GetAccountAuthorizationDetails, GetCredentialReport } from './account.operations';
+import { GetUserOverview } from './overview.operations';
+import { allPages, allParts, mapLimited } from './pages';
+
+const ROOT: Caller = { type: 'root', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012', via: 'access-key' };
+
+/** An operation context whose bus answers from a table of handlers by pattern. */
+function contextWith(handlers: Record<string, (request: Record<string, unknown>) => unknown>): OperationContext & { sent: string[] } {
+  const sent: string[] = [];
+  const bus = {
+    send: async (pattern: string, request: Record<string, unknown>) => {
+      sent.push(pattern);
+      const handler = handlers[pattern];
+      if (!handler) throw new IamError('ServiceUnavailable', `no handler for ${pattern}`);
+      return handler(request);
+    },
+  };
+  return {
+    sent,
+    caller: ROOT,
+    request: {} as RequestInfo,
+    bus: bus as unknown as OperationContext['bus'],
+    accountId: '123456789012',
+    now: new Date('2026-11-28T01:02:03.000Z'),
+    options: { accountId: '123456789012' } as OperationContext['options'],
+    authorize: async () => undefined,
+  };
+}
+
+describe('view helpers', () => {
+  it('allPages follows markers to the end', async () => {
+    const pages: Record<string, { Items: number[]; IsTruncated: boolean; Marker?: string }> = {
+      '': { Items: [1, 2], IsTruncated: true, Marker: 'm1' },
+      m1: { Items: [3], IsTruncated: true, Marker: 'm2' },
+      m2: { Items: [4], IsTruncated: false },
+    };
+    const seen: Array<string | undefined> = [];
+    const items = await allPages(
+      async (p) => {
+        seen.push(p.Marker);
+        return pages[p.Marker ?? ''];
+      },
+      (r) => r.Items,
+    );
+    expect(items).toEqual([1, 2, 3, 4]);
+    expect(seen).toEqual([undefined, 'm1', 'm2']);
+  });
+
+  it('allParts answers every part, or 503 naming the part that failed', async () => {
+    await expect(allParts('view', { a: Promise.resolve(1), b: Promise.resolve('x') })).resolves.toEqual({ a: 1, b: 'x' });
+    await expect(
+      allParts('user overview', { user: Promise.resolve(1), keys: Promise.reject(new IamError('ServiceUnavailable', 'The identity service is unavailable: no replica is listening.')) }, 'user'),
+    ).rejects.toEqual(
+      new IamError(
+        'ServiceUnavailable',
+        "The user overview is unavailable: its part 'keys' failed (ServiceUnavailable: The identity service is unavailable: no replica is listening.).",
+      ),
+    );
+  });
+
+  it('allParts lets the entity\'s own NoSuchEntity through as 404', async () => {
+    const missing = new IamError('NoSuchEntity', 'The user with name x cannot be found.');
+    await expect(allParts('view', { user: Promise.reject(missing), keys: Promise.reject(missing) }, 'user')).rejects.toBe(missing);
+  });
+
+  it('mapLimited keeps the order and never runs more than the limit at once', async () => {
+    let running = 0;
+    let most = 0;
+    const out = await mapLimited([5, 1, 4, 2, 3], 2, async (n) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      return n * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30]);
+    expect(most).toBe(2);
+  });
+});
+
+describe('GetUserOverview', () => {
+  const user = { UserName: 'ann', UserId: 'AIDAANN', Path: '/', Arn: 'arn:aws:iam::123456789012:user/ann', CreateDate: '2026-01-01T00:00:00Z' };
+  const handlers = {
+    'identity.user.get': () => ({ User: user }),
+    'directory.user.groups.list': () => ({ Groups: [{ GroupName: 'devs' }], IsTruncated: false }),
+    'identity.access-key.list': () => ({ AccessKeyMetadata: [{ AccessKeyId: 'AKIA1', Status: 'Active' }], IsTruncated: false }),
+    'identity.login-profile.get': () => {
+      throw new IamError('NoSuchEntity', 'Login Profile for User ann cannot be found.');
+    },
+    'authorization.user-policy.list-attached': () => ({ AttachedPolicies: [], IsTruncated: false }),
+    'authorization.user-policy.list': () => ({ PolicyNames: ['inline'], IsTruncated: false }),
+    'authorization.access.user': () => ({ User: user, Groups: [], Sources: [{ Via: 'direct', PolicyName: 'inline' }] }),
+  };
+
+  it('combines every part; a user without a password has LoginProfile.Enabled false', async () => {
+    const view = (await GetUserOverview.call({ UserName: 'ann' }, contextWith(handlers))) as Record<string, unknown>;
+    expect(view).toEqual({
+      User: user,
+      Groups: [{ GroupName: 'devs' }],
+      AccessKeys: [{ AccessKeyId: 'AKIA1', Status: 'Active' }],
+      LoginProfile: { Enabled: false },
+      AttachedPolicies: [],
+      InlinePolicyNames: ['inline'],
+      EffectivePermissions: [{ Via: 'direct', PolicyName: 'inline' }],
+    });
+  });
+
+  it('fails as a whole when one part fails', async () => {
+    const { ['authorization.access.user']: _gone, ...partial } = handlers;
+    await expect(GetUserOverview.call({ UserName: 'ann' }, contextWith(partial))).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+      message: expect.stringContaining("its part 'permissions' failed"),
+    });
+  });
+});
+
+describe('GetCredentialReport', () => {
+  it("writes AWS's columns: the root row, then each user with its password and keys", async () => {
+    const context = contextWith({
+      'identity.root.get': () => ({ User: { UserId: '123456789012', Arn: 'arn:aws:iam::123456789012:root', CreateDate: '2026-01-01T00:00:00.000Z' } }),
+      'identity.user.list': () => ({ Users: [{ UserName: 'ann' }], IsTruncated: false }),
+      'identity.password-policy.get': () => ({ PasswordPolicy: { MaxPasswordAge: 90 } }),
+      'identity.access-key.list': (r) =>
+        r['UserName'] === 'ann'
+          ? { AccessKeyMetadata: [{ AccessKeyId: 'AKIAANN', Status: 'Inactive', CreateDate: '2026-02-01T00:00:00.000Z' }], IsTruncated: false }
+          : { AccessKeyMetadata: [], IsTruncated: false },
+      'identity.access-key.last-used': () => ({
+        UserName: 'ann',
+        AccessKeyLastUsed: { LastUsedDate: '2026-03-01T10:00:00.000Z', ServiceName: 'iam', Region: 'eu-west-3' },
+      }),
+      'identity.user.get': () => ({
+        User: { UserName: 'ann', Arn: 'arn:aws:iam::123456789012:user/ann', CreateDate: '2026-01-15T00:00:00.000Z', PasswordLastUsed: '2026-03-02T00:00:00.000Z' },
+      }),
+      'identity.login-profile.get': () => ({ LoginProfile: { UserName: 'ann', CreateDate: '2026-01-20T00:00:00.000Z', PasswordResetRequired: false } }),
+    });
+    const reply = (await GetCredentialReport.call({}, context)) as { Content: string; ReportFormat: string; GeneratedTime: string };
+    expect(reply.ReportFormat).toBe('text/csv');
+    expect(reply.GeneratedTime).toBe('2026-11-28T01:02:03Z');
+    const lines = Buffer.from(reply.Content, 'base64').toString('utf8').split('\n');
+    expect(lines).toEqual([
+      'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated',
+      '<root_account>,arn:aws:iam::123456789012:root,2026-01-01T00:00:00+00:00,not_supported,no_information,not_supported,not_supported,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+      'ann,arn:aws:iam::123456789012:user/ann,2026-01-15T00:00:00+00:00,true,2026-03-02T00:00:00+00:00,2026-01-20T00:00:00+00:00,2026-04-20T00:00:00+00:00,false,false,2026-02-01T00:00:00+00:00,2026-03-01T10:00:00+00:00,eu-west-3,iam,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+    ]);
+  });
+});
+
+describe('GetAccountAuthorizationDetails', () => {
+  const groups = ['a', 'b', 'c'].map((name) => ({ GroupName: name, GroupId: `AGPA${name}`, Path: '/', Arn: `arn:aws:iam::123456789012:group/${name}`, CreateDate: 'd' }));
+  const handlers = {
+    'directory.groups.list': () => ({ Groups: groups, IsTruncated: false }),
+    'authorization.group-policy.list-attached': () => ({ AttachedPolicies: [], IsTruncated: false }),
+    'authorization.group-policy.list': () => ({ PolicyNames: ['p'], IsTruncated: false }),
+    'authorization.group-policy.get': (r: Record<string, unknown>) => ({ GroupName: r['GroupName'], PolicyName: 'p', PolicyDocument: '{"Version":"2012-10-17"}' }),
+  };
+
+  it('pages over the filtered entities with a marker bound to the filter', async () => {
+    const first = (await GetAccountAuthorizationDetails.call({ Filter: ['Group'], MaxItems: 2 }, contextWith(handlers))) as {
+      GroupDetailList: Array<{ GroupName: string }>;
+      Marker: string;
+      IsTruncated: boolean;
+    };
+    expect(first.GroupDetailList.map((g) => g.GroupName)).toEqual(['a', 'b']);
+    expect(first.IsTruncated).toBe(true);
+    const second = (await GetAccountAuthorizationDetails.call({ Filter: ['Group'], MaxItems: 2, Marker: first.Marker }, contextWith(handlers))) as {
+      GroupDetailList: Array<{ GroupName: string }>;
+      IsTruncated: boolean;
+    };
+    expect(second.GroupDetailList.map((g) => g.GroupName)).toEqual(['c']);
+    expect(second.IsTruncated).toBe(false);
+    await expect(GetAccountAuthorizationDetails.call({ Filter: ['User', 'Group'], Marker: first.Marker }, contextWith(handlers))).rejects.toMatchObject({
+      code: 'InvalidInput',
+    });
+  });
+
+  it('writes inline documents URL-encoded in XML, as AWS does', async () => {
+    const reply = await GetAccountAuthorizationDetails.call({ Filter: ['Group'] }, contextWith(handlers));
+    const xml = GetAccountAuthorizationDetails.toXml?.(reply) as { GroupDetailList: Array<{ GroupPolicyList: Array<{ PolicyDocument: string }> }> };
+    expect(xml.GroupDetailList[0].GroupPolicyList[0].PolicyDocument).toBe('%7B%22Version%22%3A%222012-10-17%22%7D');
+  });
+});
