@@ -56,7 +56,7 @@ describe('gateway framework: both fronts over one application layer', () => {
         [IdentityPatterns.ResolveUser]: (r) => {
           const user = 'UserName' in r && r.UserName ? users.get(r.UserName.toLowerCase()) : undefined;
           if (!user) throw new IamError('NoSuchEntity', 'not found');
-          return { UserId: user.UserId, UserName: user.UserName, Path: user.Path, Arn: user.Arn, State: 'active', Tags: user.Tags ?? [] };
+          return { UserId: user.UserId, UserName: user.UserName, Path: user.Path, Arn: user.Arn, State: 'active', Tags: user.Tags ?? [], CreateDate: user.CreateDate };
         },
       }),
     );

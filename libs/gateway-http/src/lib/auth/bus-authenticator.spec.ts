@@ -64,7 +64,7 @@ describe('BusAuthenticator: SigV4 and sessions checked by identity', () => {
           return { Principal: ALICE, Expiration: '2099-01-01T00:00:00Z', PasswordChangeOnly: false };
         },
         [IdentityPatterns.GetUser]: () => ({ User: { ...ALICE, CreateDate: '2026-01-01T00:00:00Z' } }),
-        [IdentityPatterns.ResolveUser]: () => ({ UserId: ALICE.UserId, UserName: 'alice', Path: '/', Arn: ALICE.Arn, State: 'active', Tags: [] }),
+        [IdentityPatterns.ResolveUser]: () => ({ UserId: ALICE.UserId, UserName: 'alice', Path: '/', Arn: ALICE.Arn, State: 'active', Tags: [], CreateDate: '2026-01-01T00:00:00Z' }),
       }),
     );
     ({ app, url } = await startTestGateway({ transport, authorizer, clock }));

@@ -164,7 +164,7 @@ const caller: Caller = {
 function fakeContext(): OperationContext {
   const bus = {
     send: async (pattern: string) => {
-      if (pattern === 'identity.user.resolve') return { UserId: 'AIDAANN', UserName: 'ann', Path: '/team/', Arn: USER, State: 'active', Tags: [] };
+      if (pattern === 'identity.user.resolve') return { UserId: 'AIDAANN', UserName: 'ann', Path: '/team/', Arn: USER, State: 'active', Tags: [], CreateDate: '2026-01-01T00:00:00Z' };
       if (pattern === 'directory.group.resolve') return { GroupId: 'AGPADEVS', GroupName: 'devs', Path: '/team/', Arn: GROUP };
       if (pattern === 'identity.password-policy.get') throw new IamError('NoSuchEntity', 'none');
       throw new Error(`checks must not call ${pattern}`);
