@@ -1,20 +1,14 @@
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv } from '@iam/platform';
-
-const quota = (fallback: number, max: number) =>
-  z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback),
-  );
+import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, envInteger } from '@iam/platform';
 
 /** The environment the authorization service reads. */
 export const AuthorizationEnv = z.object({
   ...CommonEnv.shape,
   ...DatabaseEnv.shape,
   /** Managed policies attached to one user (AWS: 10, may be raised to 20). */
-  IAM_MAX_POLICIES_PER_USER: quota(10, 20),
+  IAM_MAX_POLICIES_PER_USER: envInteger(1, 20, 10),
   /** Managed policies attached to one group (AWS: 10, may be raised to 20). */
-  IAM_MAX_POLICIES_PER_GROUP: quota(10, 20),
+  IAM_MAX_POLICIES_PER_GROUP: envInteger(1, 20, 10),
 });
 export type AuthorizationEnv = z.infer<typeof AuthorizationEnv>;
 

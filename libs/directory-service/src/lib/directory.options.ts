@@ -1,30 +1,19 @@
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv } from '@iam/platform';
+import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, envInteger } from '@iam/platform';
 
 /** AWS's quota of groups a user can be in (not adjustable at AWS). */
 export const AWS_GROUPS_PER_USER = 10;
 /** AWS's default quota of groups per account. */
 export const AWS_GROUPS_PER_ACCOUNT = 300;
 
-const quota = (max: number, fallback: number) =>
-  z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.coerce
-      .number({ error: 'must be an integer' })
-      .int('must be an integer')
-      .min(1, 'must be at least 1')
-      .max(max, `must be at most ${max}`)
-      .default(fallback),
-  );
-
 /** The environment the directory service reads. */
 export const DirectoryEnv = z.object({
   ...CommonEnv.shape,
   ...DatabaseEnv.shape,
   /** How many groups a user may be in; AWS's value by default. */
-  IAM_MAX_GROUPS_PER_USER: quota(1_000, AWS_GROUPS_PER_USER),
+  IAM_MAX_GROUPS_PER_USER: envInteger(1, 1_000, AWS_GROUPS_PER_USER),
   /** How many groups the account may have; AWS's default quota by default. */
-  IAM_MAX_GROUPS_PER_ACCOUNT: quota(100_000, AWS_GROUPS_PER_ACCOUNT),
+  IAM_MAX_GROUPS_PER_ACCOUNT: envInteger(1, 100_000, AWS_GROUPS_PER_ACCOUNT),
 });
 export type DirectoryEnv = z.infer<typeof DirectoryEnv>;
 

@@ -1,10 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, Clock, CommonEnv, HttpEnv } from '@iam/platform';
-
-const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
-const quota = (fallback: number, max: number) =>
-  z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback));
+import { BusModuleOptions, BusTransport, Clock, CommonEnv, emptyAsUndefined, envInteger, HttpEnv } from '@iam/platform';
 
 /** The environment the gateway reads. */
 export const GatewayEnv = z.object({
@@ -20,10 +16,10 @@ export const GatewayEnv = z.object({
    */
   IAM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().regex(/^(true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, a hop count, or comma-separated addresses/CIDR ranges').optional()),
   /** The quotas GetAccountSummary reports: set them as for the services that enforce them. */
-  IAM_MAX_GROUPS_PER_USER: quota(10, 1_000),
-  IAM_MAX_GROUPS_PER_ACCOUNT: quota(300, 100_000),
-  IAM_MAX_POLICIES_PER_USER: quota(10, 20),
-  IAM_MAX_POLICIES_PER_GROUP: quota(10, 20),
+  IAM_MAX_GROUPS_PER_USER: envInteger(1, 1_000, 10),
+  IAM_MAX_GROUPS_PER_ACCOUNT: envInteger(1, 100_000, 300),
+  IAM_MAX_POLICIES_PER_USER: envInteger(1, 20, 10),
+  IAM_MAX_POLICIES_PER_GROUP: envInteger(1, 20, 10),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 

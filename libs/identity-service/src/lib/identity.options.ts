@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, SecretsEnv } from '@iam/platform';
+import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, envInteger, SecretsEnv } from '@iam/platform';
 
-const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /** The environment the identity service reads. */
 export const IdentityEnv = z.object({
@@ -14,15 +13,7 @@ export const IdentityEnv = z.object({
    */
   IAM_MASTER_KEY_PREVIOUS: SecretsEnv.shape.IAM_MASTER_KEY,
   /** Lifetime of a console session, in seconds (5 minutes to 12 hours; 1 hour by default). */
-  IAM_SESSION_TTL_SECONDS: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'must be an integer' })
-      .int('must be an integer')
-      .min(300, 'must be at least 300')
-      .max(43_200, 'must be at most 43200')
-      .default(3_600),
-  ),
+  IAM_SESSION_TTL_SECONDS: envInteger(300, 43_200, 3_600),
 });
 export type IdentityEnv = z.infer<typeof IdentityEnv>;
 

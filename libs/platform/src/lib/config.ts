@@ -11,9 +11,11 @@ export class ConfigError extends Error {
   }
 }
 
-const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+/** An empty variable counts as unset. */
+export const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = () => z.preprocess(emptyAsUndefined, z.string().optional());
-const integer = (min: number, max: number, fallback: number) =>
+/** An integer variable in `[min, max]`, `fallback` when unset, with one-line messages. */
+export const envInteger = (min: number, max: number, fallback: number) =>
   z.preprocess(
     emptyAsUndefined,
     z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(fallback),
@@ -41,7 +43,7 @@ export const CommonEnv = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   /** Time a bus request may take before the caller gets ServiceUnavailable. */
-  IAM_BUS_TIMEOUT_MS: integer(100, 120_000, 5_000),
+  IAM_BUS_TIMEOUT_MS: envInteger(100, 120_000, 5_000),
   /** Prefix for every bus subject, to share one NATS between several deployments. */
   IAM_BUS_SUBJECT_PREFIX: z.preprocess(
     emptyAsUndefined,
@@ -55,11 +57,11 @@ export const NatsEnv = z.object({
 
 export const DatabaseEnv = z.object({
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/iam')),
-  IAM_DB_POOL_SIZE: integer(1, 100, 10),
+  IAM_DB_POOL_SIZE: envInteger(1, 100, 10),
 });
 
 export const HttpEnv = z.object({
-  PORT: integer(0, 65535, 8080),
+  PORT: envInteger(0, 65535, 8080),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
 });
 
