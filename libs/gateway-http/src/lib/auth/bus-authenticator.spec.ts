@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { deriveSigningKey, signaturesEqual, signStringToSign } from '@iam/aws-protocol';
-import { IamError, IdentityPatterns, type UserPrincipal } from '@iam/contracts';
+import { IamError, IdentityPatterns, parseRequest, SessionTokenRequest, type UserPrincipal, VerifySignatureRequest } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import { inProcessTransport, startStubService } from '@iam/testing';
 import { json, startTestGateway } from '../../test-support/harness';
@@ -50,6 +50,7 @@ describe('BusAuthenticator: SigV4 and sessions checked by identity', () => {
       await startStubService(transport, 'identity', {
         // What identity does: derive the key from the secret it holds and compare.
         [IdentityPatterns.VerifySignature]: (r) => {
+          parseRequest(VerifySignatureRequest, r); // as identity's contract pipe does
           verified.push({ AccessKeyId: r.AccessKeyId, Scope: r.Scope });
           if (r.AccessKeyId !== KEY.accessKeyId) throw new IamError('InvalidClientTokenId', 'The security token included in the request is invalid.');
           const key = deriveSigningKey(KEY.secretAccessKey, r.Scope.Date, r.Scope.Region, r.Scope.Service);
@@ -59,6 +60,7 @@ describe('BusAuthenticator: SigV4 and sessions checked by identity', () => {
           return { Principal: ALICE };
         },
         [IdentityPatterns.VerifySession]: (r) => {
+          parseRequest(SessionTokenRequest, r); // as identity's contract pipe does
           if (r.SessionToken === 'reset-token-000000') return { Principal: ALICE, Expiration: '2099-01-01T00:00:00Z', PasswordChangeOnly: true };
           if (r.SessionToken !== 'good-token-0000000') throw new IamError('InvalidToken', 'The session token is not valid.');
           return { Principal: ALICE, Expiration: '2099-01-01T00:00:00Z', PasswordChangeOnly: false };
@@ -132,6 +134,17 @@ describe('BusAuthenticator: SigV4 and sessions checked by identity', () => {
     const bad = await fetch(`${url}/v1/users/alice`, { headers: { authorization: 'Bearer nope-token-0000000' } });
     expect(bad.status).toBe(403);
     expect((await json(bad)).code).toBe('InvalidToken');
+  });
+
+  it('answers a credential identity cannot parse as an invalid credential, not as a validation error', async () => {
+    const short = await fetch(`${url}/v1/users/alice`, { headers: { authorization: 'Bearer garbage' } });
+    expect(short.status).toBe(403);
+    expect(await json(short)).toMatchObject({ code: 'InvalidToken', message: 'The session token is not valid.' });
+
+    const headers = await signedHeaders(`${url}/`, { ...KEY, accessKeyId: 'AKIA-NOT-A-KEY-ID!!' }, { method: 'POST', body, headers: form });
+    const odd = await fetch(`${url}/`, { method: 'POST', headers, body });
+    expect(odd.status).toBe(403);
+    expect(await odd.text()).toContain('<Code>InvalidClientTokenId</Code>');
   });
 
   it('keeps a session whose password must be changed to ChangePassword', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { prepareSigV4Verification } from '@iam/aws-protocol';
-import { BusClient, IdentityPatterns, type Principal } from '@iam/contracts';
+import { BusClient, type ErrorCode, IamError, IdentityPatterns, type Principal } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import type { Caller, CredentialKind } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
@@ -54,19 +54,34 @@ export class BusAuthenticator extends Authenticator {
   async authenticate(request: RequestInfo): Promise<Caller> {
     const token = bearerToken(request);
     if (token !== undefined) {
-      const session = await this.bus.send(IdentityPatterns.VerifySession, { SessionToken: token });
+      const session = await this.bus
+        .send(IdentityPatterns.VerifySession, { SessionToken: token })
+        .catch(malformedAs('InvalidToken', 'The session token is not valid.'));
       return callerOf(session.Principal, 'session', { passwordResetRequired: session.PasswordChangeOnly });
     }
     const prepared = prepareSigV4Verification(
       { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body: request.body },
       { now: this.clock.now(), service: 'iam', maxClockSkewMs: this.options.maxClockSkewMs },
     );
-    const { Principal } = await this.bus.send(IdentityPatterns.VerifySignature, {
-      AccessKeyId: prepared.accessKeyId,
-      Scope: { Date: prepared.scope.date, Region: prepared.scope.region, Service: prepared.scope.service },
-      StringToSign: prepared.stringToSign,
-      Signature: prepared.signature,
-    });
+    const { Principal } = await this.bus
+      .send(IdentityPatterns.VerifySignature, {
+        AccessKeyId: prepared.accessKeyId,
+        Scope: { Date: prepared.scope.date, Region: prepared.scope.region, Service: prepared.scope.service },
+        StringToSign: prepared.stringToSign,
+        Signature: prepared.signature,
+      })
+      .catch(malformedAs('InvalidClientTokenId', 'The security token included in the request is invalid.'));
     return callerOf(Principal, 'access-key', { accessKeyId: prepared.accessKeyId });
   }
+}
+
+/**
+ * A credential identity cannot even parse (too short, wrong characters) is an
+ * invalid credential to the client, not a validation error of its request.
+ */
+function malformedAs(code: ErrorCode, message: string) {
+  return (error: unknown): never => {
+    if (error instanceof IamError && error.code === 'ValidationError') throw new IamError(code, message);
+    throw error;
+  };
 }
