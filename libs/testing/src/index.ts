@@ -4,3 +4,4 @@ export * from './lib/bus';
 export * from './lib/logger';
 export * from './lib/stub';
 export * from './lib/fake-identity';
+export * from './lib/sigv4';

@@ -1,12 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash, createHmac, randomBytes, type Hash, type Hmac } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as iam from '@aws-sdk/client-iam';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { CURSOR_PARAMS, OPERATIONS } from '@iam/gateway-http';
-import { createTestDatabase, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
+import { createTestDatabase, officialSigner, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
 import { freePort, RunningProcess, startApp, waitForStatus } from './processes';
 
 export const ACCOUNT = '123456789012';
@@ -85,33 +84,6 @@ export async function startDistributedSystem(extraEnv: Record<string, string> = 
 
 // ── Signing ────────────────────────────────────────────────────────────────
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** smithy's checksum interface over node:crypto. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 /** Sends a request signed with SigV4 (service `iam`) by the official signer. */
 export async function signedFetch(
@@ -121,7 +93,7 @@ export async function signedFetch(
   options: { region?: string; signingDate?: Date } = {},
 ): Promise<Response> {
   const url = new URL(base);
-  const signer = new SignatureV4({ service: 'iam', region: options.region ?? 'us-east-1', credentials, sha256: NodeSha256 });
+  const signer = officialSigner(credentials, { region: options.region });
   const signed = await signer.sign(
     {
       method: request.method,
@@ -148,7 +120,7 @@ export async function signedFetch(
 /** A presigned URL (SigV4 in the query string, service `iam`) for a GET. */
 export async function presignedUrl(base: string, credentials: Credentials, path: string, query: Record<string, string>, expiresIn = 300): Promise<string> {
   const url = new URL(base);
-  const signer = new SignatureV4({ service: 'iam', region: 'us-east-1', credentials, sha256: NodeSha256 });
+  const signer = officialSigner(credentials);
   const presigned = await signer.presign(
     { method: 'GET', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path, query, headers: { host: url.host } },
     { expiresIn },

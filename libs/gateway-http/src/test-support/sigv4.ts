@@ -1,33 +1,5 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { officialSigner } from '@iam/testing';
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** smithy's checksum interface over node:crypto. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 export interface TestCredentials {
   accessKeyId: string;
@@ -42,7 +14,7 @@ export async function signedHeaders(
   signingDate?: Date,
 ): Promise<Record<string, string>> {
   const target = new URL(url);
-  const signer = new SignatureV4({ service: 'iam', region: 'us-east-1', credentials, sha256: NodeSha256 });
+  const signer = officialSigner(credentials);
   const signed = await signer.sign(
     {
       method: request.method,

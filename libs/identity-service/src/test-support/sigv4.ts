@@ -1,38 +1,11 @@
 // Test support only (excluded from the library build): requests signed by the
 // official AWS signer, seen as the gateway sees them, turned into the
 // VerifySignature message the gateway sends.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { prepareSigV4Verification, type PreparedSigV4Verification, type SigV4Request } from '@iam/aws-protocol';
 import type { VerifySignatureRequest } from '@iam/contracts';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { officialSigner } from '@iam/testing';
+import type { SignatureV4 } from '@smithy/signature-v4';
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytes(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** smithy's checksum interface over node:crypto: SHA-256, or HMAC-SHA256 with a secret. */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 export const SIGNING_DATE = new Date('2026-11-28T01:02:03Z');
 
@@ -73,7 +46,7 @@ function smithyRequest(request: UnsignedRequest): SmithyRequest {
 }
 
 function signer(credentials: Credentials, region: string): SignatureV4 {
-  return new SignatureV4({ credentials, region, service: 'iam', sha256: Sha256, applyChecksum: true });
+  return officialSigner(credentials, { region });
 }
 
 /** RFC 3986 encoding, as the SDK's HTTP handler writes a query on the wire. */
