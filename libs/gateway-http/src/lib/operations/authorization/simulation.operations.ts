@@ -114,11 +114,20 @@ async function principalOf(
   return { arn: resolved.Arn, ref: { Type: 'user', UserId: resolved.UserId }, user: { name: resolved.UserName, id: resolved.UserId } };
 }
 
-/** Context entries as the decision takes them: list types multivalued, the others single-valued. */
+/**
+ * Context entries as the decision takes them: list types multivalued, the others single-valued.
+ * Context key names are case-insensitive: a key given twice, in any letter case, is refused.
+ */
 export function contextValues(entries: ReadonlyArray<{ ContextKeyName?: string; ContextKeyValues?: string[]; ContextKeyType?: string }> | undefined): RequestContextValues {
   const values: RequestContextValues = {};
+  const seen = new Map<string, string>();
   for (const entry of entries ?? []) {
     if (!entry.ContextKeyName) continue;
+    const previous = seen.get(entry.ContextKeyName.toLowerCase());
+    if (previous !== undefined) {
+      throw new IamError('InvalidInput', `The context key ${entry.ContextKeyName} is given twice (as ${previous}); context key names are case-insensitive.`);
+    }
+    seen.set(entry.ContextKeyName.toLowerCase(), entry.ContextKeyName);
     const list = entry.ContextKeyValues ?? [];
     if (entry.ContextKeyType?.endsWith('List')) values[entry.ContextKeyName] = list;
     else if (list.length > 1) {
@@ -171,13 +180,19 @@ export const Authorize = defineOperation({
   },
   call: async (i, c) => {
     const principal = await principalOf(i.Principal, c);
-    const context: RequestContextValues = {
+    const given = contextValues(i.ContextEntries);
+    // The principal's keys, unless the request gives them (in any letter case: keys are case-insensitive).
+    const givenNames = new Set(Object.keys(given).map((key) => key.toLowerCase()));
+    const fromPrincipal: RequestContextValues = {
       'aws:PrincipalArn': principal.arn,
       'aws:PrincipalAccount': c.accountId,
       'aws:PrincipalType': principal.ref.Type === 'root' ? 'Account' : 'User',
       'aws:userid': principal.user?.id ?? c.accountId,
       ...(principal.user ? { 'aws:username': principal.user.name } : {}),
-      ...contextValues(i.ContextEntries),
+    };
+    const context: RequestContextValues = {
+      ...Object.fromEntries(Object.entries(fromPrincipal).filter(([key]) => !givenNames.has(key.toLowerCase()))),
+      ...given,
     };
     const decision = await c.bus.send(AuthorizationPatterns.Authorize, {
       Principal: principal.ref,
