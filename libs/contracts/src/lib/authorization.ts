@@ -241,7 +241,7 @@ export const PolicyArn = awsString({ min: 20, max: 2048 });
 /** AWS `policyDocumentType`: tab, line feed, carriage return and U+0020 to U+00FF. */
 export const PolicyDocument = awsString({ min: 1, max: 131072, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' });
 export const PolicyVersionId = awsString({ pattern: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?' });
-export const PolicyDescription = awsString({ min: 0, max: 1000 });
+export const PolicyDescription = awsString({ min: 0, max: 1000, stored: true });
 /** AWS `ResourceNameType`, for `ResourceArns` and `PolicySourceArn`. */
 export const ResourceName = awsString({ min: 1, max: 2048 });
 /** AWS `ActionNameType`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IamError } from './errors';
+import { CreatePolicyRequest } from './authorization';
 import { CreateUserRequest } from './identity';
 import { awsInteger, awsString, parseRequest } from './validation';
 
@@ -51,5 +52,18 @@ describe('AWS-worded request validation', () => {
   it('matches patterns against the whole value, not a part of it', () => {
     const schema = z.object({ Name: awsString({ pattern: '[a-z]+' }) });
     expect(validationError(schema, { Name: 'abc1' })).toContain('Member must satisfy regular expression pattern: [a-z]+');
+  });
+
+  it('refuses U+0000 in stored free text (PostgreSQL text cannot hold it): a policy description', () => {
+    const document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
+    expect(validationError(CreatePolicyRequest, { PolicyName: 'p', PolicyDocument: document, Description: 'a\u0000b' })).toBe(
+      "1 validation error detected: Value 'a\u0000b' at 'description' failed to satisfy constraint: Member must not contain the NUL character (U+0000)",
+    );
+    expect(parseRequest(CreatePolicyRequest, { PolicyName: 'p', PolicyDocument: document, Description: 'Tab\there, ünïcode 😀' })).toMatchObject({ Description: 'Tab\there, ünïcode 😀' });
+  });
+
+  it('leaves U+0000 to free text that is only evaluated', () => {
+    const schema = z.object({ Resource: awsString({ min: 1, max: 2048 }) });
+    expect(parseRequest(schema, { Resource: 'arn:aws:s3:::a\u0000b' })).toEqual({ Resource: 'arn:aws:s3:::a\u0000b' });
   });
 });

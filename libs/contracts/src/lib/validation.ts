@@ -29,6 +29,11 @@ export interface AwsStringRules {
   max?: number;
   /** The pattern as AWS prints it, without anchors; it must match the whole value. */
   pattern?: string;
+  /**
+   * Free text (no pattern) that is stored: it may not hold U+0000, which PostgreSQL text
+   * cannot keep. Text that is only evaluated (a resource in a decision) may.
+   */
+  stored?: boolean;
 }
 
 function stringProblems(value: string, rules: AwsStringRules, whole: RegExp | undefined): string[] {
@@ -53,7 +58,9 @@ function wholePattern(rules: AwsStringRules): RegExp | undefined {
 export function awsString(rules: AwsStringRules = {}) {
   const whole = wholePattern(rules);
   return z.string().superRefine((value, ctx) => {
-    for (const message of stringProblems(value, rules, whole)) {
+    const problems = stringProblems(value, rules, whole);
+    if (rules.stored && value.includes('\u0000')) problems.push('Member must not contain the NUL character (U+0000)');
+    for (const message of problems) {
       ctx.addIssue({ code: 'custom', message, params: { value } });
     }
   });

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayOptions } from './gateway.options';
 import { GatewayHttpModule } from './gateway-http.module';
+import { answerClientError } from './http/client-error';
 import { GatewayErrorFilter } from './http/error.filter';
 import type { LoggedRequest } from './http/logged-request';
 import { RequestScopeInterceptor } from './http/request-scope';
@@ -22,14 +23,16 @@ export interface GatewayBootstrapOptions extends GatewayOptions {
 export const API_VERSION = '1.0.0';
 
 /**
- * The Fastify adapter the gateway runs on: our request ids, bodies up to 1 MiB, and
- * X-Forwarded-For believed only from the proxies `trustProxy` names (none by default).
+ * The Fastify adapter the gateway runs on: our request ids, bodies up to 1 MiB, requests that
+ * Node's HTTP parser refuses answered as AWS errors, and X-Forwarded-For believed only from the
+ * proxies `trustProxy` names (none by default).
  */
 export function gatewayAdapter(trustProxy: boolean | number | string = false): FastifyAdapter {
   return new FastifyAdapter({
     genReqId: () => RequestContext.newId(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    clientErrorHandler: answerClientError,
     trustProxy,
   });
 }

@@ -29,6 +29,12 @@ describe('pagination helpers', () => {
     expect(() => decodeMarker(encodeMarker(['a', 1]), 3)).toThrow(expect.objectContaining({ code: 'InvalidInput' }));
   });
 
+  it('refuses a forged marker whose key no row can have (U+0000, which PostgreSQL text cannot hold) or that is not a finite number', () => {
+    expect(() => decodeMarker(encodeMarker(['a\u0000b', 'arn']), 2)).toThrow(expect.objectContaining({ code: 'InvalidInput' }));
+    expect(() => decodeMarker(Buffer.from('[1e400]').toString('base64url'), 1)).toThrow(expect.objectContaining({ code: 'InvalidInput' }));
+    expect(decodeMarker(encodeMarker(['a b', 2]), 2)).toEqual(['a b', 2]);
+  });
+
   it('orders keys part by part, numbers as numbers', () => {
     expect(compareKeys([1, 'b'], [1, 'a'])).toBeGreaterThan(0);
     expect(compareKeys([2], [10])).toBeLessThan(0);

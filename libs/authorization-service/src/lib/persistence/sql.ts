@@ -44,7 +44,9 @@ export function encodeMarker(key: readonly (string | number)[]): string {
 export function decodeMarker(marker: string, arity?: number): (string | number)[] {
   try {
     const key = JSON.parse(Buffer.from(marker, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && (arity === undefined || key.length === arity) && key.length > 0 && key.every((part) => typeof part === 'string' || typeof part === 'number')) {
+    // Keys are stored strings (never holding U+0000, which PostgreSQL text cannot) and finite numbers.
+    const part = (p: unknown) => (typeof p === 'string' && !p.includes('\u0000')) || (typeof p === 'number' && Number.isFinite(p));
+    if (Array.isArray(key) && (arity === undefined || key.length === arity) && key.length > 0 && key.every(part)) {
       return key as (string | number)[];
     }
   } catch {

@@ -15,6 +15,7 @@ describe('pagination markers', () => {
     ['an empty key', encodeMarker('groups', '')],
     ['a non-canonical encoding', `${encodeMarker('groups', 'abc')}==`],
     ['a wrong shape', Buffer.from(JSON.stringify({ k: 'x' })).toString('base64url')],
+    ['a key no row can have (U+0000, which PostgreSQL text cannot hold)', encodeMarker('groups', 'a\u0000b')],
   ])('refuses %s with InvalidInput', (_case, marker) => {
     expect(() => decodeMarker('groups', marker)).toThrow(IamError);
     try {

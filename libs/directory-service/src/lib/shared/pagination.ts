@@ -27,6 +27,8 @@ export function decodeMarker(listing: string, marker: string | undefined): strin
     decoded[0] !== listing ||
     typeof decoded[1] !== 'string' ||
     decoded[1].length === 0 ||
+    // No stored key holds U+0000 (PostgreSQL text cannot): such a marker was forged.
+    decoded[1].includes('\u0000') ||
     encodeMarker(listing, decoded[1]) !== marker
   ) {
     throw DirectoryErrors.invalidMarker();

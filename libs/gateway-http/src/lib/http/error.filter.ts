@@ -4,7 +4,7 @@ import type { ErrorCode } from '@iam/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ERROR_STATUS, faultOf } from './error-status';
-import { clientErrorOrInternal } from './errors';
+import { clientErrorOrInternal, printableMessage } from './errors';
 
 /** The REST front's error body. */
 export interface ErrorBody {
@@ -36,14 +36,15 @@ export class GatewayErrorFilter implements ExceptionFilter {
       this.logger.error({ err: cause, requestId }, 'unexpected error'),
     );
     const status = ERROR_STATUS[error.code];
+    const message = printableMessage(error.message);
     if (isQueryRequest(request)) {
       void reply
         .status(status)
         .header('content-type', 'text/xml')
-        .send(queryErrorResponse({ type: faultOf(error.code), code: error.code, message: error.message }, requestId));
+        .send(queryErrorResponse({ type: faultOf(error.code), code: error.code, message }, requestId));
       return;
     }
-    const body: ErrorBody = { code: error.code, message: error.message, requestId };
+    const body: ErrorBody = { code: error.code, message, requestId };
     void reply.status(status).header('content-type', 'application/json').send(body);
   }
 }

@@ -40,3 +40,17 @@ export function clientErrorOrInternal(exception: unknown, method: string, path: 
   log(exception);
   return Errors.internal();
 }
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and lone surrogates.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A message as the client sees it: one line whatever it echoes from the request. Control
+ * characters, line separators and lone surrogates are shown as escapes (`\n`, `\u0000`), so a
+ * value echoed from the input can neither break the line nor a log or XML reader.
+ */
+export function printableMessage(message: string): string {
+  return message.replace(UNPRINTABLE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -7,7 +7,7 @@ describe('pagination markers', () => {
     expect(decodeMarker(marker, ['n'])).toEqual({ n: 'alice+bob@example.com' });
   });
 
-  it.each(['%%%', Buffer.from('[1]').toString('base64url'), encodeMarker({ other: 'x' })])('refuses %s with InvalidInput', (marker) => {
+  it.each(['%%%', Buffer.from('[1]').toString('base64url'), encodeMarker({ other: 'x' }), encodeMarker({ n: 'a\u0000b' })])('refuses %s with InvalidInput', (marker) => {
     expect(() => decodeMarker(marker, ['n'])).toThrow(expect.objectContaining({ code: 'InvalidInput' }));
   });
 

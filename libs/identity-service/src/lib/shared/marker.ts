@@ -8,7 +8,7 @@ export function encodeMarker(position: Record<string, string>): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
-/** Reads a marker made by {@link encodeMarker} with the given string fields, or throws `InvalidInput`. */
+/** Reads a marker made by {@link encodeMarker} with the given string fields (none holding U+0000), or throws `InvalidInput`. */
 export function decodeMarker<K extends string>(marker: string, fields: readonly K[]): Record<K, string> {
   let value: unknown;
   try {
@@ -19,7 +19,9 @@ export function decodeMarker<K extends string>(marker: string, fields: readonly 
   if (typeof value !== 'object' || value === null) throw IdentityErrors.invalidMarker();
   const record = value as Record<string, unknown>;
   for (const field of fields) {
-    if (typeof record[field] !== 'string') throw IdentityErrors.invalidMarker();
+    // No stored key holds U+0000 (PostgreSQL text cannot): such a marker was forged.
+    const part = record[field];
+    if (typeof part !== 'string' || part.includes('\u0000')) throw IdentityErrors.invalidMarker();
   }
   return record as Record<K, string>;
 }
