@@ -257,6 +257,8 @@ interface Path {
   /** The request, made (signed) afresh for each round. */
   readonly call: () => Promise<Call> | Call;
   readonly expected: Expected;
+  /** The processes whose CPU time the path uses (besides the client's). */
+  readonly components: readonly Component[];
   /** Checks one reply in full (status and body) before anything is measured. */
   readonly check: (status: number, text: string) => string | undefined;
 }
@@ -264,20 +266,38 @@ interface Path {
 const marker = (text: string) => Buffer.from(text);
 const count = (text: string, piece: string) => text.split(piece).length - 1;
 
-function paths(system: System, account: Account, baselines: { plain: number; nats: number }): Path[] {
-  const { port, root } = system;
+function paths(running: System, account: Account, baselines: { plain: number; nats: number }): Path[] {
+  const { port, root } = running;
   const okJson = (status: number, text: string) => (status === 200 && JSON.parse(text).ok === true ? undefined : `${status} ${text}`);
+  const system = ['gateway', 'identity', 'directory', 'authorization', 'postgres', 'nats'];
   const getUserXml = (status: number, text: string) =>
     status === 200 && text.includes('<GetUserResponse') && text.includes(`<UserName>${TARGET_USER}</UserName>`) && text.includes('<Path>/bench/</Path>')
       ? undefined
       : `${status} ${text.slice(0, 400)}`;
   return [
-    { key: 'A', label: 'A: bare node:http server, small JSON body', port: baselines.plain, call: () => plain(baselines.plain, '/'), expected: { status: 200, marker: marker('"ok":true') }, check: okJson },
-    { key: 'B', label: 'B: bare server + one NATS request/reply', port: baselines.nats, call: () => plain(baselines.nats, '/'), expected: { status: 200, marker: marker('"ok":true') }, check: okJson },
+    {
+      key: 'A',
+      label: 'A: bare node:http server, small JSON body',
+      port: baselines.plain,
+      call: () => plain(baselines.plain, '/'),
+      expected: { status: 200, marker: marker('"ok":true') },
+      components: ['baseline-plain'],
+      check: okJson,
+    },
+    {
+      key: 'B',
+      label: 'B: bare server + one NATS request/reply',
+      port: baselines.nats,
+      call: () => plain(baselines.nats, '/'),
+      expected: { status: 200, marker: marker('"ok":true') },
+      components: ['baseline-nats', 'baseline-responder', 'nats'],
+      check: okJson,
+    },
     {
       key: 'health',
       label: '`GET /health` (no authentication)',
       port,
+      components: system,
       call: () => plain(port, '/health'),
       expected: { status: 200, marker: marker('"status":"ok"') },
       check: (status, text) => {
@@ -289,6 +309,7 @@ function paths(system: System, account: Account, baselines: { plain: number; nat
       key: 'getUser',
       label: '`GetUser` (Query API, SigV4) as the IAM user',
       port,
+      components: system,
       call: () => query(port, account.reader, { Action: 'GetUser', UserName: TARGET_USER }),
       expected: { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) },
       check: getUserXml,
@@ -297,6 +318,7 @@ function paths(system: System, account: Account, baselines: { plain: number; nat
       key: 'getUserRoot',
       label: '`GetUser` (Query API, SigV4) as root',
       port,
+      components: system,
       call: () => query(port, root, { Action: 'GetUser', UserName: TARGET_USER }),
       expected: { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) },
       check: getUserXml,
@@ -305,6 +327,7 @@ function paths(system: System, account: Account, baselines: { plain: number; nat
       key: 'restUser',
       label: '`GET /v1/users/{name}` (REST, bearer session) as the IAM user',
       port,
+      components: system,
       call: () => plain(port, `/v1/users/${TARGET_USER}`, { authorization: `Bearer ${account.session}` }),
       expected: { status: 200, marker: marker(`"UserName":"${TARGET_USER}"`) },
       check: (status, text) => {
@@ -316,6 +339,7 @@ function paths(system: System, account: Account, baselines: { plain: number; nat
       key: 'listUsers',
       label: '`ListUsers` `MaxItems=100` (Query API, SigV4) as the IAM user',
       port,
+      components: system,
       call: () => query(port, account.reader, { Action: 'ListUsers', MaxItems: '100' }),
       expected: { status: 200, marker: marker('<IsTruncated>true</IsTruncated>') },
       check: (status, text) =>
@@ -492,9 +516,13 @@ function section(list: Path[], results: Map<string, Result>, hops: Map<string, {
     const head = `| Path | ${CPU_COLUMNS.map((c) => c.label).join(' | ')} | Total | Requests/s the total allows on ${os.cpus().length} cores |\n| --- |${' ---: |'.repeat(CPU_COLUMNS.length + 2)}`;
     const rows = list.map((p) => {
       const used = get(p.key).cpu;
-      const cells = CPU_COLUMNS.map((c) => c.components.reduce((sum, component) => sum + (used.get(component) ?? 0), 0));
-      const total = cells.reduce((a, b) => a + b, 0);
-      return `| ${p.label} | ${cells.map((ms) => (ms >= 0.0005 ? fmt(ms, 3) : '')).join(' | ')} | ${fmt(total, 3)} | ${fmt((os.cpus().length * 1000) / total)} |`;
+      const counted = new Set<Component>([...p.components, 'client']);
+      const cells = CPU_COLUMNS.map((c) => {
+        const parts = c.components.filter((component) => counted.has(component));
+        return parts.length ? parts.reduce((sum, component) => sum + (used.get(component) ?? 0), 0) : undefined;
+      });
+      const total = cells.reduce<number>((a, b) => a + (b ?? 0), 0);
+      return `| ${p.label} | ${cells.map((ms) => (ms === undefined ? '' : fmt(ms, 3))).join(' | ')} | ${fmt(total, 3)} | ${fmt((os.cpus().length * 1000) / total)} |`;
     });
     return [head, ...rows].join('\n');
   };

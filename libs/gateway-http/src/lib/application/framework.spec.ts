@@ -49,11 +49,13 @@ describe('gateway framework: both fronts over one application layer', () => {
           return { User: user };
         },
         [IdentityPatterns.GetUser]: (r) => {
+          calls.push(`get:${r.UserName}`);
           const user = users.get((r.UserName ?? '').toLowerCase());
           if (!user) throw new IamError('NoSuchEntity', `The user with name ${r.UserName} cannot be found.`);
           return { User: user };
         },
         [IdentityPatterns.ResolveUser]: (r) => {
+          calls.push(`resolve:${'UserName' in r ? r.UserName : ''}`);
           const user = 'UserName' in r && r.UserName ? users.get(r.UserName.toLowerCase()) : undefined;
           if (!user) throw new IamError('NoSuchEntity', 'not found');
           return { UserId: user.UserId, UserName: user.UserName, Path: user.Path, Arn: user.Arn, State: 'active', Tags: user.Tags ?? [], CreateDate: user.CreateDate };
@@ -88,12 +90,12 @@ describe('gateway framework: both fronts over one application layer', () => {
     });
 
   it('creates through REST with the ARN of the new user as the checked resource and its tags in the context', async () => {
-    const response = await rest('POST', '/v1/users', 'root', { UserName: 'ann', Path: '/eng/', Tags: [{ Key: 'team', Value: 'blue' }] });
+    const response = await rest('POST', '/v1/users', 'bob', { UserName: 'ann', Path: '/eng/', Tags: [{ Key: 'team', Value: 'blue' }] });
     expect(response.status).toBe(201);
     expect((await json(response)).User).toMatchObject({ UserName: 'ann', Path: '/eng/' });
     expect(authorizer.seen).toEqual([
       {
-        caller: 'arn:aws:iam::123456789012:root',
+        caller: 'arn:aws:iam::123456789012:user/bob',
         checks: [
           {
             action: 'iam:CreateUser',
@@ -113,6 +115,18 @@ describe('gateway framework: both fronts over one application layer', () => {
     expect(body.GetUserResponse.GetUserResult.User).toMatchObject({ UserName: 'ann', Path: '/eng/', Arn: 'arn:aws:iam::123456789012:user/eng/ann' });
     expect(body.GetUserResponse.ResponseMetadata.RequestId).toBe(response.headers.get('x-amzn-requestid'));
     expect(authorizer.seen[0].checks[0]).toMatchObject({ action: 'iam:GetUser', resource: 'arn:aws:iam::123456789012:user/eng/ann' });
+  });
+
+  it('computes no checks for root, which is not subject to policies: no authorizer call, no read of the target', async () => {
+    const response = await query({ Action: 'GetUser', UserName: 'ANN' }, 'root');
+    expect(response.status).toBe(200);
+    expect(xml.parse(await response.text()).GetUserResponse.GetUserResult.User).toMatchObject({ UserName: 'ann', Path: '/eng/' });
+    expect(authorizer.seen).toEqual([]);
+    expect(calls).toEqual(['get:ANN']);
+    const asUser = await query({ Action: 'GetUser', UserName: 'ANN' }, 'bob');
+    expect(asUser.status).toBe(200);
+    expect(authorizer.seen).toHaveLength(1);
+    expect(calls).toEqual(['get:ANN', 'resolve:ANN', 'get:ANN']);
   });
 
   it('denies before the owning service is called', async () => {
