@@ -257,6 +257,8 @@ interface Path {
   /** The request, made (signed) afresh for each round. */
   readonly call: () => Promise<Call> | Call;
   readonly expected: Expected;
+  /** Sends its bus requests all at once (`/health`). */
+  readonly parallel?: boolean;
   /** The processes whose CPU time the path uses (besides the client's). */
   readonly components: readonly Component[];
   /** Checks one reply in full (status and body) before anything is measured. */
@@ -297,6 +299,7 @@ function paths(running: System, account: Account, baselines: { plain: number; na
       key: 'health',
       label: '`GET /health` (no authentication)',
       port,
+      parallel: true,
       components: system,
       call: () => plain(port, '/health'),
       expected: { status: 200, marker: marker('"status":"ok"') },
@@ -479,12 +482,67 @@ async function measure(list: Path[], meter: CpuMeter): Promise<Map<string, Resul
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function hopText(hops: { requests: string[]; events: string[] } | undefined, key: string): string {
-  if (key === 'A') return '0';
-  if (key === 'B') return '1';
+interface Hops {
+  requests: string[];
+  events: string[];
+}
+
+function hopText(hops: Hops | undefined, path: Path): string {
+  if (path.key === 'A') return '0';
+  if (path.key === 'B') return '1';
   if (!hops) return '?';
   const events = hops.events.length ? ` + ${hops.events.length} event${hops.events.length > 1 ? 's' : ''}` : '';
-  return `${hops.requests.length}${events}`;
+  return `${hops.requests.length}${path.parallel ? ' in parallel' : ''}${events}`;
+}
+
+/** The bus requests of a call in the order sent; the decision's own request to directory shown inside it. */
+function hopSequence(hops: Hops, path: Path): string {
+  const parts: string[] = [];
+  for (let i = 0; i < hops.requests.length; i++) {
+    const subject = hops.requests[i];
+    const next = hops.requests[i + 1];
+    if (subject === 'authorization.authorize' && next?.startsWith('directory.')) {
+      parts.push(`\`${subject}\` (which asks \`${next}\`)`);
+      i++;
+    } else {
+      parts.push(`\`${subject}\``);
+    }
+  }
+  const events = hops.events.length ? `; events: ${hops.events.map((e) => `\`${e}\``).join(', ')}` : '';
+  return `${parts.length ? parts.join(path.parallel ? ', ' : ' → ') : 'none'}${path.parallel ? ', in parallel' : ''}${events}`;
+}
+
+/** What dominates, from the CPU time per request: computed, so that it holds for the figures above it. */
+function timeShares(list: Path[], results: Map<string, Result>, hops: Map<string, Hops>): string {
+  const perRequest = (key: string, component: Component) => results.get(key)?.cpu.get(component) ?? 0;
+  const total = (path: Path) => [...path.components, 'client'].reduce((sum, c) => sum + perRequest(path.key, c), 0);
+  const user = list.find((p) => p.key === 'getUser');
+  const health = list.find((p) => p.key === 'health');
+  const lines: string[] = [];
+  const bound = list
+    .filter((p) => !['A', 'B'].includes(p.key))
+    .map((p) => (results.get(p.key)?.many.perSecond ?? 0) / ((os.cpus().length * 1000) / total(p)));
+  if (bound.length > 0) {
+    lines.push(
+      `Through the gateway every path is bound by CPU: at ${IN_FLIGHT} in flight each reaches ${fmt(Math.min(...bound) * 100)}–${fmt(Math.max(...bound) * 100)}% of the throughput its CPU time per request allows on ${os.cpus().length} cores, so a path costs the sum of what every process spends on it, and that grows with its bus requests.`,
+    );
+  }
+  if (user) {
+    const all = total(user);
+    const requests = hops.get(user.key)?.requests ?? [];
+    const identity = requests.filter((r) => r.startsWith('identity.')).length;
+    const share = (components: Component[]) => fmt((components.reduce((sum, c) => sum + perRequest(user.key, c), 0) / all) * 100);
+    lines.push(
+      `For \`GetUser\` as the IAM user (${fmt(all, 2)} ms of CPU per request): the gateway ${share(['gateway'])}%, the three services ${share(['identity', 'directory', 'authorization'])}% (identity ${share(['identity'])}%, which answers ${identity} of the ${requests.length} requests), PostgreSQL ${share(['postgres'])}%, the NATS server ${share(['nats'])}%, the client ${share(['client'])}%.`,
+    );
+  }
+  if (health && results.has('B')) {
+    const service = (['identity', 'directory', 'authorization'] as Component[]).reduce((sum, c) => sum + perRequest('health', c), 0) / 3;
+    lines.push(
+      `A bus request costs its service far more than the raw request/reply of baseline B costs its responder: a health request (a database ping) ${fmt(service, 3)} ms of a service's CPU against ${fmt(perRequest('B', 'baseline-responder'), 3)} ms, and the gateway's side of a \`/health\` (HTTP in, three requests out) ${fmt(perRequest('health', 'gateway'), 3)} ms against ${fmt(perRequest('B', 'baseline-nats'), 3)} ms for B's server. That is the NestJS microservice pipeline around each message on the receiving side (rxjs, interceptors, the contract's zod validation, one log line) and NestJS's client proxy, Fastify and the gateway's own work on the sending side; each message is also one socket write for its sender and work for the NATS server.`,
+    );
+  }
+  return lines.length ? `### Where the time goes\n\n${lines.join('\n\n')}` : '';
 }
 
 const CPU_COLUMNS: { label: string; components: Component[] }[] = [
@@ -498,7 +556,7 @@ const CPU_COLUMNS: { label: string; components: Component[] }[] = [
   { label: 'client', components: ['client'] },
 ];
 
-function section(list: Path[], results: Map<string, Result>, hops: Map<string, { requests: string[]; events: string[] }>, startedAt: Date, cpuMeasured: boolean): string {
+function section(list: Path[], results: Map<string, Result>, hops: Map<string, Hops>, startedAt: Date, cpuMeasured: boolean): string {
   const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
   const get = (key: string) => results.get(key) as Result;
   const A = results.get('A');
@@ -508,7 +566,7 @@ function section(list: Path[], results: Map<string, Result>, hops: Map<string, {
     const rows = list.map((p) => {
       const f = get(p.key)[level];
       const ratio = (base: Result | undefined) => (base ? fmt(f.perSecond / base[level].perSecond, 3) : '');
-      return `| ${p.label} | ${hopText(hops.get(p.key), p.key)} | ${fmt(f.perSecond)} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${ratio(B)} | ${ratio(A)} |`;
+      return `| ${p.label} | ${hopText(hops.get(p.key), p)} | ${fmt(f.perSecond)} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${ratio(B)} | ${ratio(A)} |`;
     });
     return [head, ...rows].join('\n');
   };
@@ -528,12 +586,9 @@ function section(list: Path[], results: Map<string, Result>, hops: Map<string, {
   };
   const sequence = list
     .filter((p) => hops.has(p.key))
-    .map((p) => {
-      const h = hops.get(p.key) as { requests: string[]; events: string[] };
-      const events = h.events.length ? `; events: ${h.events.map((e) => `\`${e}\``).join(', ')}` : '';
-      return `- ${p.label}: ${h.requests.map((r) => `\`${r}\``).join(' → ') || 'none'}${events}`;
-    })
+    .map((p) => `- ${p.label}: ${hopSequence(hops.get(p.key) as Hops, p)}`)
     .join('\n');
+  const whereTimeGoes = cpuMeasured ? timeShares(list, results, hops) : '';
   return `## Gateway
 
 Measured ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} with \`${COMMAND}\` (script: \`libs/gateway-http/bench/bench.ts\`).
@@ -582,11 +637,12 @@ ${cpuTable()}`
     : 'Not measured: this system has no `/proc`.'
 }
 
+${whereTimeGoes}
+
 ### Bus requests per call
 
-Counted in the run by listening on the system's subject prefix while each path was called 10 times (in the order
-sent; \`authorization.authorize\` makes the \`directory\` request itself, so it is nested, the others are the
-gateway's):
+Counted in the run by listening on the system's subject prefix while each path was called 10 times, in the order
+sent (the gateway sends them all but the \`directory\` request, which the authorization service makes while deciding):
 
 ${sequence}
 `;
