@@ -190,6 +190,12 @@ describe('gateway framework: both fronts over one application layer', () => {
       Code: 'InvalidAction',
       Message: 'The action CreateRole is not supported by this server yet.',
     });
+    const otherVersion = await query({ Action: 'ListUsers', Version: '2011-01-01' }, 'root');
+    expect(otherVersion.status).toBe(400);
+    expect(xml.parse(await otherVersion.text()).ErrorResponse.Error).toMatchObject({
+      Code: 'InvalidAction',
+      Message: 'Could not find operation ListUsers for version 2011-01-01',
+    });
   });
 
   it('lets a session whose password must be reset do nothing but change it', async () => {

@@ -16,7 +16,7 @@ function unknownAction(action: string | undefined, version: string): IamError {
   if (action === undefined || action === '') {
     return new IamError('InvalidAction', 'The request must contain the parameter Action.');
   }
-  if (AWS_IAM_ACTIONS.has(action)) {
+  if (version === IAM_API_VERSION && AWS_IAM_ACTIONS.has(action)) {
     return new IamError('InvalidAction', `The action ${action} is not supported by this server yet.`);
   }
   return new IamError('InvalidAction', `Could not find operation ${action} for version ${version}`);
