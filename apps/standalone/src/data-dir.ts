@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 
@@ -41,17 +41,23 @@ function newRootCredentials(): RootCredentials {
   return { accessKeyId, secretAccessKey };
 }
 
+function readIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /**
  * Reads `name` from the data folder, or creates it once with `create()`,
  * readable by the owner only (mode 0600).
  */
 function readOrCreate(directory: string, name: string, create: () => string): { value: string; path: string; created: boolean } {
   const path = join(directory, name);
-  try {
-    return { value: readFileSync(path, 'utf8').trim(), path, created: false };
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw error;
-  }
+  const existing = readIfPresent(path);
+  if (existing !== undefined) return { value: existing, path, created: false };
   const value = create();
   writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
   return { value, path, created: true };
@@ -64,8 +70,52 @@ export function rootCredentialsIn(directory: string) {
   return { ...credentials, path: file.path, created: file.created };
 }
 
-/** The key that encrypts secrets at rest, generated on first start. */
+const MASTER_KEY = 'master.key';
+/** Where the key being retired waits while a rotation re-encrypts the secrets it sealed. */
+const PREVIOUS_MASTER_KEY = 'master.key.previous';
+
+const newMasterKey = () => randomBytes(32).toString('base64');
+
+/** Replaces `path` all at once (a new file renamed over it, synced first), mode 0600. */
+function replaceFile(path: string, content: string): void {
+  const next = `${path}.next`;
+  rmSync(next, { force: true });
+  const fd = openSync(next, 'wx', 0o600);
+  try {
+    writeFileSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(next, path);
+}
+
+/**
+ * The key that encrypts secrets at rest, generated on first start, and the key a rotation
+ * that has not finished is retiring (secrets sealed under either stay readable).
+ */
 export function masterKeyIn(directory: string) {
-  const file = readOrCreate(directory, 'master.key', () => randomBytes(32).toString('base64'));
-  return { key: file.value, path: file.path, created: file.created };
+  const file = readOrCreate(directory, MASTER_KEY, newMasterKey);
+  const previous = readIfPresent(join(directory, PREVIOUS_MASTER_KEY));
+  return { key: file.value, previous, path: file.path, created: file.created };
+}
+
+/**
+ * Starts (or resumes) replacing the data folder's master key: the current key is kept as the
+ * previous one, then a new key takes its place, each file replaced atomically, so that a crash
+ * at any point leaves every secret readable with the keys on disk. A rotation left unfinished is
+ * resumed with the keys it had chosen.
+ */
+export function beginMasterKeyRotation(directory: string): { key: string; previous: string; path: string } {
+  const keys = masterKeyIn(directory);
+  if (keys.previous !== undefined) return { key: keys.key, previous: keys.previous, path: keys.path };
+  replaceFile(join(directory, PREVIOUS_MASTER_KEY), `${keys.key}\n`);
+  const key = newMasterKey();
+  replaceFile(keys.path, `${key}\n`);
+  return { key, previous: keys.key, path: keys.path };
+}
+
+/** Forgets the retired key once no secret is sealed under it. */
+export function finishMasterKeyRotation(directory: string): void {
+  rmSync(join(directory, PREVIOUS_MASTER_KEY), { force: true });
 }

@@ -1,11 +1,12 @@
 import { AuthorizationEnv, authorizationOptions, AuthorizationServiceModule } from '@iam/authorization-service';
 import { DirectoryEnv, directoryOptions, DirectoryServiceModule } from '@iam/directory-service';
 import { GatewayEnv, gatewayOptions, startGateway } from '@iam/gateway-http';
-import { IdentityEnv, identityOptions, IdentityServiceModule } from '@iam/identity-service';
+import { IdentityEnv, identityOptions, IdentityServiceModule, rotateMasterKey } from '@iam/identity-service';
 import {
   BusTransport,
   checkRootCredentials,
   closeOnSignals,
+  ConfigError,
   createLogger,
   InProcessBroker,
   loadConfig,
@@ -14,7 +15,7 @@ import {
 } from '@iam/platform';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { lockDataDir, masterKeyIn, rootCredentialsIn } from './data-dir';
+import { beginMasterKeyRotation, finishMasterKeyRotation, lockDataDir, masterKeyIn, rootCredentialsIn } from './data-dir';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
 const StandaloneEnv = z.object({
@@ -28,12 +29,23 @@ const StandaloneEnv = z.object({
   IAM_DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./data')),
 });
 
+type StandaloneEnv = z.infer<typeof StandaloneEnv>;
+
+const services = 3;
+
+/** `DATABASE_URL` when given, else the embedded PostgreSQL in the data folder. */
+async function databaseFor(env: StandaloneEnv, dataDir: string, connections: number) {
+  return env.DATABASE_URL
+    ? { url: env.DATABASE_URL, close: async () => undefined }
+    : startEmbeddedPostgres(resolve(dataDir, 'postgres'), connections);
+}
+
 /**
  * The whole system in one process: the three services and the gateway, an
  * in-process bus in place of NATS, and an embedded PostgreSQL keeping its
  * data under IAM_DATA_DIR.
  */
-runMain('iam', async () => {
+async function serve(): Promise<void> {
   const env = loadConfig(StandaloneEnv);
   checkRootCredentials(env);
   const logger = createLogger('iam', env.LOG_LEVEL);
@@ -47,18 +59,18 @@ runMain('iam', async () => {
   if ('path' in root) {
     say(`Root access keys ${root.created ? 'generated and stored' : 'are'} in ${root.path} (readable by you only).`);
   }
-  const masterKey = env.IAM_MASTER_KEY ?? masterKeyIn(dataDir).key;
+  const masterKeys = env.IAM_MASTER_KEY
+    ? { key: env.IAM_MASTER_KEY, previous: env.IAM_MASTER_KEY_PREVIOUS }
+    : masterKeyIn(dataDir);
 
-  const services = 3;
-  const database = env.DATABASE_URL
-    ? { url: env.DATABASE_URL, close: async () => undefined }
-    : await startEmbeddedPostgres(resolve(dataDir, 'postgres'), services * env.IAM_DB_POOL_SIZE + 4);
+  const database = await databaseFor(env, dataDir, services * env.IAM_DB_POOL_SIZE + 4);
   const resolved = {
     ...env,
     DATABASE_URL: database.url,
     IAM_ROOT_ACCESS_KEY_ID: root.accessKeyId,
     IAM_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey,
-    IAM_MASTER_KEY: masterKey,
+    IAM_MASTER_KEY: masterKeys.key,
+    IAM_MASTER_KEY_PREVIOUS: masterKeys.previous,
   };
 
   const transport: BusTransport = { kind: 'in-process', broker: new InProcessBroker() };
@@ -90,4 +102,55 @@ runMain('iam', async () => {
 
   const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
   say(`IAM is listening on ${url} (data in ${dataDir}).`);
-});
+}
+
+/**
+ * `rotate-master-key`, with the system stopped: re-encrypts every access key secret under a new
+ * master key. With the generated key of the data folder, the new key is generated and replaces
+ * it there; with IAM_MASTER_KEY set, the secrets under IAM_MASTER_KEY_PREVIOUS are re-encrypted
+ * under IAM_MASTER_KEY, as the identity app's command does.
+ */
+async function rotate(): Promise<void> {
+  const env = loadConfig(StandaloneEnv);
+  if (env.IAM_MASTER_KEY && !env.IAM_MASTER_KEY_PREVIOUS) {
+    throw new ConfigError([
+      'IAM_MASTER_KEY_PREVIOUS is required (the key being retired) when IAM_MASTER_KEY is set; unset both to rotate the data folder\'s generated key',
+    ]);
+  }
+  const dataDir = resolve(env.IAM_DATA_DIR);
+  const dataLock = await lockDataDir(dataDir);
+  try {
+    const keys = env.IAM_MASTER_KEY
+      ? { key: env.IAM_MASTER_KEY, previous: env.IAM_MASTER_KEY_PREVIOUS as string, path: undefined }
+      : beginMasterKeyRotation(dataDir);
+    const database = await databaseFor(env, dataDir, 4);
+    try {
+      const result = await rotateMasterKey({ databaseUrl: database.url, currentKey: keys.key, previousKey: keys.previous });
+      const where = keys.path ? `; the new key is in ${keys.path}` : '';
+      process.stdout.write(
+        `iam rotate-master-key: re-encrypted ${result.reencrypted} access key secret(s) from master key ${result.fromKeyId} to ${result.toKeyId}${where}.\n`,
+      );
+      const unreadable = Object.entries(result.unreadable);
+      if (unreadable.length > 0) {
+        const detail = unreadable.map(([id, count]) => `${count} under ${id}`).join(', ');
+        process.stderr.write(`iam rotate-master-key: secrets under neither key remain (${detail}).\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (keys.path) finishMasterKeyRotation(dataDir);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await dataLock.close();
+  }
+}
+
+if (process.argv[2] === 'rotate-master-key') {
+  runMain('iam rotate-master-key', async () => {
+    await rotate();
+    process.exit();
+  });
+} else {
+  runMain('iam', serve);
+}

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Credentials, signedFetch } from './support/gateway';
@@ -104,5 +105,75 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
     } finally {
       for (const [folder, mode] of restore) chmodSync(folder, mode);
     }
+  });
+
+  it('rotates the generated master key with the system stopped, and resumes a rotation cut short', async () => {
+    const port = await freePort();
+    const env = { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir };
+    const base = `http://127.0.0.1:${port}`;
+    const masterKeyFile = join(dataDir, 'master.key');
+    const previousKeyFile = join(dataDir, 'master.key.previous');
+    const runRotation = async () => {
+      const command = start('rotate-master-key', process.execPath, [join(ROOT, 'dist/apps/standalone/main.js'), 'rotate-master-key'], env);
+      const code = await command.waitForExit();
+      return { code, output: command.lines.join('\n') };
+    };
+    const startSystem = async () => {
+      app = startApp('standalone', env);
+      await waitForStatus(`${base}/health`, 200, 90_000);
+    };
+    const asKeyholder = (credentials: Credentials) => signedFetch(base, credentials, { method: 'GET', path: '/v1/me' });
+
+    await startSystem();
+    const root = rootOf(dataDir);
+    const json = { 'content-type': 'application/json' };
+    expect((await signedFetch(base, root, { method: 'POST', path: '/v1/users', headers: json, body: JSON.stringify({ UserName: 'keyholder' }) })).status).toBe(201);
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] };
+    expect(
+      (await signedFetch(base, root, { method: 'PUT', path: '/v1/users/keyholder/policies/self', headers: json, body: JSON.stringify({ PolicyDocument: document }) })).status,
+    ).toBe(204);
+    const created = await signedFetch(base, root, { method: 'POST', path: '/v1/users/keyholder/access-keys', headers: json, body: '{}' });
+    expect(created.status).toBe(201);
+    const { AccessKey } = await body(created);
+    const keyholder = { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey };
+    expect((await body(await asKeyholder(keyholder))).User.UserName).toBe('keyholder');
+
+    // Refused while the system holds the data folder: nothing changes.
+    const firstKey = readFileSync(masterKeyFile, 'utf8');
+    const refused = await runRotation();
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(`Another process is using the data folder ${dataDir}`);
+    expect(readFileSync(masterKeyFile, 'utf8')).toBe(firstKey);
+    expect(existsSync(previousKeyFile)).toBe(false);
+    await app?.stop('SIGTERM');
+
+    const rotated = await runRotation();
+    expect(rotated.code).toBe(0);
+    expect(rotated.output).toMatch(/re-encrypted 1 access key secret\(s\) from master key [0-9a-f]{16} to [0-9a-f]{16}; the new key is in /);
+    expect(rotated.output).toContain(`the new key is in ${masterKeyFile}.`);
+    const secondKey = readFileSync(masterKeyFile, 'utf8');
+    expect(secondKey).not.toBe(firstKey);
+    expect(Buffer.from(secondKey.trim(), 'base64')).toHaveLength(32);
+    expect(statSync(masterKeyFile).mode & 0o777).toBe(0o600);
+    expect(existsSync(previousKeyFile)).toBe(false);
+
+    // Only the new key is on disk, so the secret was re-encrypted under it.
+    await startSystem();
+    expect((await body(await asKeyholder(keyholder))).User.UserName).toBe('keyholder');
+    await app?.stop('SIGTERM');
+
+    // A rotation cut short after replacing the key file: the retired key waits beside the new
+    // one, the system still verifies the old secret, and the command finishes the job.
+    writeFileSync(previousKeyFile, secondKey, { mode: 0o600 });
+    writeFileSync(masterKeyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    await startSystem();
+    expect((await body(await asKeyholder(keyholder))).User.UserName).toBe('keyholder');
+    await app?.stop('SIGTERM');
+    const resumed = await runRotation();
+    expect(resumed.code).toBe(0);
+    expect(resumed.output).toContain('re-encrypted 1 access key secret(s)');
+    expect(existsSync(previousKeyFile)).toBe(false);
+    await startSystem();
+    expect((await body(await asKeyholder(keyholder))).User.UserName).toBe('keyholder');
   });
 });
