@@ -158,6 +158,24 @@ export function tutorialStory(front: Front, context: () => StoryContext): void {
     await expectOk(asDave('GetGroup', { GroupName: 'security' }));
   });
 
+  it("tells when a key was last used to a caller allowed on its owner, and nothing about a key to anyone else", async () => {
+    const daves = await expectOk(asAdmin('GetAccessKeyLastUsed', { AccessKeyId: dave.accessKeyId }));
+    expect(daves['UserName']).toBe('dave');
+    expect(daves['UserArn']).toBeUndefined();
+    await expectError(
+      asDave('GetAccessKeyLastUsed', { AccessKeyId: admin.accessKeyId }),
+      'AccessDenied',
+      `User: arn:aws:iam::${ACCOUNT}:user/dave is not authorized to perform: iam:GetAccessKeyLastUsed on resource: arn:aws:iam::${ACCOUNT}:user/staff/admin because no identity-based policy allows the iam:GetAccessKeyLastUsed action`,
+    );
+    // An unknown key is refused alike, so that it cannot be told from another user's.
+    await expectError(
+      asDave('GetAccessKeyLastUsed', { AccessKeyId: 'AKIAUNKNOWNUNKNOWN00' }),
+      'AccessDenied',
+      `User: arn:aws:iam::${ACCOUNT}:user/dave is not authorized to perform: iam:GetAccessKeyLastUsed on resource: arn:aws:iam::${ACCOUNT}:user/* because no identity-based policy allows the iam:GetAccessKeyLastUsed action`,
+    );
+    await expectError(asAdmin('GetAccessKeyLastUsed', { AccessKeyId: 'AKIAUNKNOWNUNKNOWN00' }), 'NoSuchEntity', 'The Access Key with id AKIAUNKNOWNUNKNOWN00 cannot be found.');
+  });
+
   describe('every error code', () => {
     it('NoSuchEntity (404)', () => expectError(root('GetUser', { UserName: 'nobody' }), 'NoSuchEntity', 'The user with name nobody cannot be found.'));
 

@@ -529,6 +529,11 @@ export type GetAccessKeyLastUsedRequest = z.infer<typeof GetAccessKeyLastUsedReq
 export interface GetAccessKeyLastUsedReply {
   /** The owner's name; `root` for the root's key. */
   UserName: string;
+  /**
+   * The owner's ARN (the account's root ARN for the root's key): the resource on which a caller
+   * needs `iam:GetAccessKeyLastUsed`.
+   */
+  UserArn: string;
   AccessKeyLastUsed: {
     /** Absent when never used. */
     LastUsedDate?: string;

@@ -211,11 +211,32 @@ describe('the operation table', () => {
     const resolve = bus.send;
     bus.send = async (pattern, request) =>
       pattern === 'identity.access-key.last-used'
-        ? { UserName: 'ann', AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } }
+        ? { UserName: 'ann', UserArn: USER, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } }
         : resolve(pattern, request);
-    await operation.call({ AccessKeyId: 'AKIAEXAMPLEEXAMPLE00' }, { ...context, authorize: async (checks) => void checked.push(...checks) });
+    const reply = await operation.call({ AccessKeyId: 'AKIAEXAMPLEEXAMPLE00' }, { ...context, authorize: async (checks) => void checked.push(...checks) });
+    expect(reply).toEqual({ UserName: 'ann', AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } });
     expect(await operation.checks({ AccessKeyId: 'AKIAEXAMPLEEXAMPLE00' }, context)).toEqual([]);
     expect(checked).toEqual([{ action: 'iam:GetAccessKeyLastUsed', resource: USER }]);
+  });
+
+  it('GetAccessKeyLastUsed tells that a key does not exist only to a caller allowed on every user', async () => {
+    const operation = OPERATIONS.find((o) => o.name === 'GetAccessKeyLastUsed') as AnyOperation;
+    const context = fakeContext();
+    const bus = context.bus as unknown as { send: (pattern: string, request: unknown) => Promise<unknown> };
+    bus.send = async () => {
+      throw new IamError('NoSuchEntity', 'The Access Key with id AKIAEXAMPLEEXAMPLE00 cannot be found.');
+    };
+    const checked: unknown[] = [];
+    const allowed = operation.call({ AccessKeyId: 'AKIAEXAMPLEEXAMPLE00' }, { ...context, authorize: async (checks) => void checked.push(...checks) });
+    await expect(allowed).rejects.toMatchObject({ code: 'NoSuchEntity' });
+    expect(checked).toEqual([{ action: 'iam:GetAccessKeyLastUsed', resource: `arn:aws:iam::${ACCOUNT}:user/*` }]);
+    const denied = operation.call({ AccessKeyId: 'AKIAEXAMPLEEXAMPLE00' }, {
+      ...context,
+      authorize: async () => {
+        throw new IamError('AccessDenied', 'denied');
+      },
+    });
+    await expect(denied).rejects.toMatchObject({ code: 'AccessDenied' });
   });
 
   it.each(Object.entries(OWN))('%s (REST only) checks %j', async (name, expected) => {

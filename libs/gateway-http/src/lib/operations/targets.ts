@@ -10,7 +10,7 @@ export interface Target {
   readonly tags: readonly Tag[];
 }
 
-function isNotFound(error: unknown): boolean {
+export function isNotFound(error: unknown): boolean {
   return error instanceof IamError && error.code === 'NoSuchEntity';
 }
 

@@ -3,6 +3,7 @@ import { ConfigError } from '@iam/platform';
 import { IdentityEvents, IdentityPatterns as P } from '@iam/contracts';
 import { describeWithServices } from '@iam/testing';
 import {
+  ACCOUNT_ID,
   eventually,
   failure,
   FakeClock,
@@ -145,15 +146,16 @@ describeWithServices('access keys', () => {
   });
 
   it('reports last use as N/A until the key signs a request, then its date, service and region', async () => {
-    const user = await newUser();
+    const user = (await bus().send(P.CreateUser, { UserName: `keyed-${++counter}`, Path: '/team/' })).User;
     const { AccessKey } = await bus().send(P.CreateAccessKey, { UserName: user.UserName });
     await expect(bus().send(P.GetAccessKeyLastUsed, { AccessKeyId: AccessKey.AccessKeyId })).resolves.toEqual({
       UserName: user.UserName,
+      UserArn: `arn:aws:iam::${ACCOUNT_ID}:user/team/${user.UserName}`,
       AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' },
     });
     const request = await signWithHeader({ accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey }, {}, 'eu-central-1');
     await bus().send(P.VerifySignature, verificationOf(prepare(request)));
-    const expected = { UserName: user.UserName, AccessKeyLastUsed: { LastUsedDate: clock.now().toISOString(), ServiceName: 'iam', Region: 'eu-central-1' } };
+    const expected = { UserName: user.UserName, UserArn: user.Arn, AccessKeyLastUsed: { LastUsedDate: clock.now().toISOString(), ServiceName: 'iam', Region: 'eu-central-1' } };
     expect(
       await eventually(async () => JSON.stringify(await bus().send(P.GetAccessKeyLastUsed, { AccessKeyId: AccessKey.AccessKeyId })) === JSON.stringify(expected)),
     ).toBe(true);
@@ -166,6 +168,7 @@ describeWithServices('access keys', () => {
   it("records the root key's use under UserName root", async () => {
     await expect(bus().send(P.GetAccessKeyLastUsed, { AccessKeyId: ROOT_KEY_ID })).resolves.toEqual({
       UserName: 'root',
+      UserArn: `arn:aws:iam::${ACCOUNT_ID}:root`,
       AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' },
     });
     const request = await signWithHeader({ accessKeyId: ROOT_KEY_ID, secretAccessKey: ROOT_SECRET });

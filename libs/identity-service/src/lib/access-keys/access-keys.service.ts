@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   AccessKeyMetadata,
+  Arns,
   Caller,
   CreateAccessKeyReply,
   DEFAULT_MAX_ITEMS,
@@ -140,6 +141,7 @@ export class AccessKeysService {
       const used = account.rootKeyId === accessKeyId && account.rootKeyLastUsedDate !== null;
       return {
         UserName: 'root',
+        UserArn: Arns.root(this.options.accountId),
         AccessKeyLastUsed: lastUsedOf(
           used ? account.rootKeyLastUsedDate : null,
           account.rootKeyLastUsedService,
@@ -147,16 +149,20 @@ export class AccessKeysService {
         ),
       };
     }
-    const rows: Array<{ name: string; last_used_date: Date | null; last_used_service: string | null; last_used_region: string | null }> =
+    const rows: Array<{ name: string; path: string; last_used_date: Date | null; last_used_service: string | null; last_used_region: string | null }> =
       await this.dataSource.query(
-        `SELECT u.name, k.last_used_date, k.last_used_service, k.last_used_region
+        `SELECT u.name, u.path, k.last_used_date, k.last_used_service, k.last_used_region
          FROM identity.access_keys k JOIN identity.users u ON u.user_id = k.user_id
          WHERE k.access_key_id = $1`,
         [accessKeyId],
       );
     const row = rows[0];
     if (!row) throw IdentityErrors.noSuchAccessKey(accessKeyId);
-    return { UserName: row.name, AccessKeyLastUsed: lastUsedOf(row.last_used_date, row.last_used_service, row.last_used_region) };
+    return {
+      UserName: row.name,
+      UserArn: Arns.user(this.options.accountId, row.path, row.name),
+      AccessKeyLastUsed: lastUsedOf(row.last_used_date, row.last_used_service, row.last_used_region),
+    };
   }
 
   /** `UserName` when given, else the caller. */

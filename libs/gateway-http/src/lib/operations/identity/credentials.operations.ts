@@ -1,7 +1,7 @@
-import { IamError, IdentityPatterns } from '@iam/contracts';
+import { Arns, IamError, IdentityPatterns } from '@iam/contracts';
 import { type Check, defineOperation, input, required } from '../operation';
 import { AccessKeyMetadataOut, LoginProfileOut, Out, PageMembers, PageOut, Shapes } from '../shapes';
-import { callerRef, resourceTagContext, userOrCaller, userTarget } from '../targets';
+import { callerRef, isNotFound, resourceTagContext, userOrCaller, userTarget } from '../targets';
 
 const TAG = 'Credentials';
 
@@ -186,21 +186,23 @@ export const GetAccessKeyLastUsed = defineOperation({
   query: true,
   tag: TAG,
   summary:
-    'When and where an access key was last used. The key names its owner, so the owner is looked up first and the reply is given only when iam:GetAccessKeyLastUsed on the owner is allowed.',
+    'When and where an access key was last used. The key names its owner, so the owner is looked up first and the reply is given only when iam:GetAccessKeyLastUsed on the owner is allowed; that an unknown key does not exist is told only to a caller allowed on every user.',
   input: input({ AccessKeyId: required(Shapes.accessKeyId) }),
   output: Out.struct({ UserName: Out.text, AccessKeyLastUsed: Out.struct({ LastUsedDate: Out.timestamp, ServiceName: Out.text, Region: Out.text }) }),
   // The resource is the key's owner, known only from the reply: see `call`.
   checks: () => [],
   call: async (i, c) => {
-    const reply = await c.bus.send(IdentityPatterns.GetAccessKeyLastUsed, i);
-    const owner =
-      c.caller.type === 'user' && c.caller.accessKeyId === i.AccessKeyId
-        ? c.caller.arn
-        : reply.UserName === 'root' && c.caller.type === 'root'
-          ? c.caller.arn
-          : (await userTarget(c, reply.UserName)).arn;
-    await c.authorize([{ action: 'iam:GetAccessKeyLastUsed', resource: owner }]);
-    return reply;
+    const action = 'iam:GetAccessKeyLastUsed';
+    try {
+      const { UserName, UserArn, AccessKeyLastUsed } = await c.bus.send(IdentityPatterns.GetAccessKeyLastUsed, i);
+      await c.authorize([{ action, resource: UserArn }]);
+      return { UserName, AccessKeyLastUsed };
+    } catch (error) {
+      // An unknown key names no owner: checked as if it were every user's, so that a caller
+      // allowed on some users only cannot tell an unknown key from another user's.
+      if (isNotFound(error)) await c.authorize([{ action, resource: Arns.user(c.accountId, '/', '*') }]);
+      throw error;
+    }
   },
   rest: { method: 'GET', path: '/v1/access-keys/{AccessKeyId}/last-used' },
 });
