@@ -1,4 +1,4 @@
-import { IdentityEnv, identityOptions, IdentityServiceModule, rotateMasterKey } from '@iam/identity-service';
+import { IdentityEnv, identityOptions, IdentityServiceModule, rotateMasterKey, rotationReport } from '@iam/identity-service';
 import {
   checkRootCredentials,
   closeOnSignals,
@@ -51,16 +51,10 @@ async function rotate(): Promise<void> {
     currentKey: env.IAM_MASTER_KEY,
     previousKey: env.IAM_MASTER_KEY_PREVIOUS,
   });
-  process.stdout.write(
-    `identity rotate-master-key: re-encrypted ${result.reencrypted} access key secret(s) from master key ${result.fromKeyId} to ${result.toKeyId}.\n`,
-  );
-  const unreadable = Object.entries(result.unreadable);
-  if (unreadable.length > 0) {
-    const detail = unreadable.map(([id, count]) => `${count} under ${id}`).join(', ');
-    process.stderr.write(`identity rotate-master-key: secrets under neither key remain (${detail}).\n`);
-    process.exit(1);
-  }
-  process.exit(0);
+  const report = rotationReport('identity rotate-master-key', result);
+  process.stdout.write(`${report.summary}\n`);
+  if (report.problem) process.stderr.write(`${report.problem}\n`);
+  process.exit(report.problem ? 1 : 0);
 }
 
 if (process.argv[2] === 'rotate-master-key') {

@@ -1,7 +1,7 @@
 import { AuthorizationEnv, authorizationOptions, AuthorizationServiceModule } from '@iam/authorization-service';
 import { DirectoryEnv, directoryOptions, DirectoryServiceModule } from '@iam/directory-service';
 import { GatewayEnv, gatewayOptions, startGateway } from '@iam/gateway-http';
-import { IdentityEnv, identityOptions, IdentityServiceModule, rotateMasterKey } from '@iam/identity-service';
+import { IdentityEnv, identityOptions, IdentityServiceModule, rotateMasterKey, rotationReport } from '@iam/identity-service';
 import {
   BusTransport,
   checkRootCredentials,
@@ -126,18 +126,14 @@ async function rotate(): Promise<void> {
     const database = await databaseFor(env, dataDir, 4);
     try {
       const result = await rotateMasterKey({ databaseUrl: database.url, currentKey: keys.key, previousKey: keys.previous });
-      const where = keys.path ? `; the new key is in ${keys.path}` : '';
-      process.stdout.write(
-        `iam rotate-master-key: re-encrypted ${result.reencrypted} access key secret(s) from master key ${result.fromKeyId} to ${result.toKeyId}${where}.\n`,
-      );
-      const unreadable = Object.entries(result.unreadable);
-      if (unreadable.length > 0) {
-        const detail = unreadable.map(([id, count]) => `${count} under ${id}`).join(', ');
-        process.stderr.write(`iam rotate-master-key: secrets under neither key remain (${detail}).\n`);
+      const report = rotationReport('iam rotate-master-key', result, keys.path ? `; the new key is in ${keys.path}` : '');
+      process.stdout.write(`${report.summary}\n`);
+      if (report.problem) {
+        process.stderr.write(`${report.problem}\n`);
         process.exitCode = 1;
-        return;
+      } else if (keys.path) {
+        finishMasterKeyRotation(dataDir);
       }
-      if (keys.path) finishMasterKeyRotation(dataDir);
     } finally {
       await database.close();
     }

@@ -175,5 +175,15 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
     expect(existsSync(previousKeyFile)).toBe(false);
     await startSystem();
     expect((await body(await asKeyholder(keyholder))).User.UserName).toBe('keyholder');
+    await app?.stop('SIGTERM');
+
+    // Keys that open none of the secrets: the command says so, exits 1 and keeps the retired key.
+    const stray = () => `${randomBytes(32).toString('base64')}\n`;
+    writeFileSync(previousKeyFile, stray(), { mode: 0o600 });
+    writeFileSync(masterKeyFile, stray(), { mode: 0o600 });
+    const stranded = await runRotation();
+    expect(stranded.code).toBe(1);
+    expect(stranded.output).toMatch(/iam rotate-master-key: secrets under neither key remain \(1 under [0-9a-f]{16}\)\./);
+    expect(existsSync(previousKeyFile)).toBe(true);
   });
 });

@@ -80,3 +80,15 @@ export async function rotateMasterKey(input: RotateMasterKeyInput): Promise<Rota
     await dataSource.destroy();
   }
 }
+
+/**
+ * What a `rotate-master-key` command prints: the summary line, and the problem line when secrets
+ * under neither key remain (the command then exits 1). `where` ends the summary (where the new key is).
+ */
+export function rotationReport(command: string, result: RotateMasterKeyResult, where = ''): { summary: string; problem?: string } {
+  const summary = `${command}: re-encrypted ${result.reencrypted} access key secret(s) from master key ${result.fromKeyId} to ${result.toKeyId}${where}.`;
+  const unreadable = Object.entries(result.unreadable);
+  if (unreadable.length === 0) return { summary };
+  const detail = unreadable.map(([id, count]) => `${count} under ${id}`).join(', ');
+  return { summary, problem: `${command}: secrets under neither key remain (${detail}).` };
+}
