@@ -255,4 +255,55 @@ describe('gateway framework: both fronts over one application layer', () => {
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
   });
+
+  describe('POST /v1/me/permissions: what the caller may do, in one batch', () => {
+    const checks = [
+      { Action: 'iam:ListUsers', Resource: '*' },
+      { Action: 'iam:DeleteUser', Resource: 'arn:aws:iam::123456789012:user/ann' },
+      { Action: 'myapp:Read', Resource: 'arn:myapp:::report/1' },
+    ];
+
+    it('answers the decision on each check, in order, without refusing the denied ones', async () => {
+      authorizer.deny.add('iam:DeleteUser');
+      const response = await rest('POST', '/v1/me/permissions', 'bob', { Checks: checks });
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual({
+        Principal: 'arn:aws:iam::123456789012:user/bob',
+        Results: [
+          { Action: 'iam:ListUsers', Resource: '*', Decision: 'allowed', MissingContextKeys: [] },
+          { Action: 'iam:DeleteUser', Resource: 'arn:aws:iam::123456789012:user/ann', Decision: 'implicitDeny', MissingContextKeys: [] },
+          { Action: 'myapp:Read', Resource: 'arn:myapp:::report/1', Decision: 'allowed', MissingContextKeys: [] },
+        ],
+      });
+      // The operation itself needs no permission; then the caller itself is asked about, check by
+      // check; no service was called.
+      expect(authorizer.seen[0]).toEqual({ caller: 'arn:aws:iam::123456789012:user/bob', checks: [] });
+      expect(authorizer.seen.slice(1).map((s) => [s.caller, s.checks.map((c) => c.action)])).toEqual([
+        ['arn:aws:iam::123456789012:user/bob', ['iam:ListUsers']],
+        ['arn:aws:iam::123456789012:user/bob', ['iam:DeleteUser']],
+        ['arn:aws:iam::123456789012:user/bob', ['myapp:Read']],
+      ]);
+      expect(calls).toEqual([]);
+    });
+
+    it('needs credentials, refuses a session that must change its password, and is not on the Query API', async () => {
+      expect((await json(await rest('POST', '/v1/me/permissions', undefined, { Checks: checks }))).code).toBe('MissingAuthenticationToken');
+      const reset = await rest('POST', '/v1/me/permissions', 'reset-bob', { Checks: checks });
+      expect(reset.status).toBe(403);
+      expect((await json(reset)).code).toBe('PasswordResetRequired');
+      const viaQuery = await query({ Action: 'GetCallerPermissions' }, 'bob');
+      expect(viaQuery.status).toBe(400);
+      expect(await viaQuery.text()).toContain('InvalidAction');
+    });
+
+    it('refuses an empty batch, more than 100 checks, a malformed action and unknown members', async () => {
+      const many = Array.from({ length: 101 }, () => ({ Action: 'iam:ListUsers', Resource: '*' }));
+      for (const body of [{ Checks: [] }, { Checks: many }, { Checks: [{ Action: 'ListUsers', Resource: '*' }] }, { Checks: checks, Principal: 'ann' }, {}]) {
+        const response = await rest('POST', '/v1/me/permissions', 'bob', body);
+        expect(response.status).toBe(400);
+        expect((await json(response)).code).toBe('ValidationError');
+      }
+      expect(authorizer.seen).toEqual([]);
+    });
+  });
 });

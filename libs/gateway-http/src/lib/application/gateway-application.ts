@@ -81,6 +81,10 @@ export class GatewayApplication {
         if (!caller) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token');
         await this.authorizer.authorize(caller, checks, request, now);
       },
+      decide: async (checks) => {
+        if (!caller) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token');
+        return this.authorizer.decide(caller, checks, request, now);
+      },
     };
   }
 }

@@ -1,6 +1,14 @@
+import { IamError, type DecisionKind } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
 import type { Check } from '../operations/operation';
+
+/** The decision on one check, for a caller asking what it may do. */
+export interface CheckDecision {
+  readonly decision: DecisionKind;
+  /** Context keys the applicable statements reference that the check did not give. */
+  readonly missingContextKeys: readonly string[];
+}
 
 /**
  * Decides whether `caller` may make every check of an operation; resolves when all are
@@ -9,6 +17,25 @@ import type { Check } from '../operations/operation';
  */
 export abstract class Authorizer {
   abstract authorize(caller: Caller, checks: readonly Check[], request: RequestInfo, now: Date): Promise<void>;
+
+  /**
+   * The decision on each check on its own, in order, as `authorize` would make it (root: all
+   * allowed). Fails closed as `authorize` does: a decision that could not be made is a deny;
+   * `ServiceUnavailable` when no decision could be asked for.
+   */
+  async decide(caller: Caller, checks: readonly Check[], request: RequestInfo, now: Date): Promise<CheckDecision[]> {
+    return Promise.all(
+      checks.map(async (check): Promise<CheckDecision> => {
+        try {
+          await this.authorize(caller, [check], request, now);
+          return { decision: 'allowed', missingContextKeys: [] };
+        } catch (error) {
+          if (error instanceof IamError && error.code === 'AccessDenied') return { decision: 'implicitDeny', missingContextKeys: [] };
+          throw error;
+        }
+      }),
+    );
+  }
 }
 
 /** AWS's AccessDenied message for an implicit or explicit deny of an identity-based policy. */

@@ -131,4 +131,51 @@ describe('BusAuthorizer: the decision pattern for every check', () => {
     await authorizer.authorize(ROOT, [check], request, now);
     expect(seen).toEqual([]);
   });
+
+  describe('decide: each check on its own, for a caller asking what it may do', () => {
+    const checks = [
+      { action: 'iam:ListUsers', resource: '*' },
+      { action: 'iam:DeleteUser', resource: 'arn:aws:iam::123456789012:user/bob' },
+      { action: 'iam:AttachUserPolicy', resource: 'arn:aws:iam::123456789012:user/bob' },
+      { action: 'iam:CreateGroup', resource: 'arn:aws:iam::123456789012:group/ops' },
+    ];
+
+    it('answers every decision in order, explicit and implicit denies apart, with the missing context keys', async () => {
+      const { authorizer, seen } = await authorizerAnswering((r) => {
+        if (r.Action === 'iam:ListUsers') return decision('allowed');
+        if (r.Action === 'iam:DeleteUser') return decision('explicitDeny');
+        if (r.Action === 'iam:AttachUserPolicy') return decision('implicitDeny', { MissingContextKeys: ['iam:PolicyARN'] });
+        return decision('implicitDeny');
+      });
+      const decisions = await authorizer.decide(userCaller('alice'), checks, request, now);
+      expect(decisions).toEqual([
+        { decision: 'allowed', missingContextKeys: [] },
+        { decision: 'explicitDeny', missingContextKeys: [] },
+        { decision: 'implicitDeny', missingContextKeys: ['iam:PolicyARN'] },
+        { decision: 'implicitDeny', missingContextKeys: [] },
+      ]);
+      // The same global condition keys as a real request of the caller's.
+      expect(seen.map((r) => r.Context?.['aws:SourceIp'])).toEqual(['203.0.113.9', '203.0.113.9', '203.0.113.9', '203.0.113.9']);
+      expect(seen.every((r) => r.Context?.['aws:username'] === 'alice')).toBe(true);
+    });
+
+    it('fails closed: an allow with an error or a failed decision is a deny; no replica at all is ServiceUnavailable', async () => {
+      const withError = await authorizerAnswering(() => decision('allowed', { Error: 'directory unavailable', MissingContextKeys: ['x'] }));
+      expect(await withError.authorizer.decide(userCaller('alice'), checks.slice(0, 1), request, now)).toEqual([{ decision: 'implicitDeny', missingContextKeys: [] }]);
+      const failing = await authorizerAnswering(() => {
+        throw new IamError('ServiceFailure', 'boom');
+      });
+      expect(await failing.authorizer.decide(userCaller('alice'), checks.slice(0, 1), request, now)).toEqual([{ decision: 'implicitDeny', missingContextKeys: [] }]);
+      const bus = await testBusClient(inProcessTransport(), 1_000);
+      closers.push(bus);
+      const unreachable = new BusAuthorizer(bus, { accountId: '123456789012' } as GatewayOptions);
+      await expect(unreachable.decide(userCaller('alice'), checks, request, now)).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+    });
+
+    it('allows root everything without asking', async () => {
+      const { authorizer, seen } = await authorizerAnswering(() => decision('explicitDeny'));
+      expect((await authorizer.decide(ROOT, checks, request, now)).map((d) => d.decision)).toEqual(['allowed', 'allowed', 'allowed', 'allowed']);
+      expect(seen).toEqual([]);
+    });
+  });
 });

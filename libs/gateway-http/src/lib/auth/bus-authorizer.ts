@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type RequestContextValues } from '@iam/contracts';
-import type { Caller } from '../application/caller';
+import type { Caller, UserCaller } from '../application/caller';
 import { globalContext } from '../application/request-context';
 import type { RequestInfo } from '../application/request-info';
 import type { Check, ContextValue } from '../operations/operation';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
-import { accessDeniedMessage, Authorizer } from './authorizer';
+import { accessDeniedMessage, Authorizer, type CheckDecision } from './authorizer';
 
 /** Context values as the decision pattern takes them: strings, or arrays of strings. */
 export function toContextValues(context: Readonly<Record<string, ContextValue>>): RequestContextValues {
@@ -38,8 +38,27 @@ export class BusAuthorizer extends Authorizer {
 
   async authorize(caller: Caller, checks: readonly Check[], request: RequestInfo, now: Date): Promise<void> {
     if (caller.type === 'root' || checks.length === 0) return;
+    const decisions = await this.ask(caller, checks, request, now);
+    for (const { check, reply } of decisions) {
+      if (!isAllowed(reply)) {
+        throw new IamError('AccessDenied', accessDeniedMessage(caller, check, reply?.Decision === 'explicitDeny'));
+      }
+    }
+  }
+
+  override async decide(caller: Caller, checks: readonly Check[], request: RequestInfo, now: Date): Promise<CheckDecision[]> {
+    if (caller.type === 'root') return checks.map(() => ({ decision: 'allowed', missingContextKeys: [] }));
+    const decisions = await this.ask(caller, checks, request, now);
+    return decisions.map(({ reply }) => ({
+      decision: isAllowed(reply) ? 'allowed' : reply?.Decision === 'explicitDeny' ? 'explicitDeny' : 'implicitDeny',
+      missingContextKeys: reply && !reply.Error ? reply.MissingContextKeys : [],
+    }));
+  }
+
+  /** Every check's decision, in parallel; `undefined` for a failed one (a deny). */
+  private async ask(caller: UserCaller, checks: readonly Check[], request: RequestInfo, now: Date) {
     const base = globalContext(caller, request, now);
-    const decisions = await Promise.all(
+    return Promise.all(
       checks.map(async (check) => {
         try {
           const reply = await this.bus.send(AuthorizationPatterns.Authorize, {
@@ -48,20 +67,15 @@ export class BusAuthorizer extends Authorizer {
             Resource: check.resource,
             Context: toContextValues({ ...base, ...check.context }),
           });
+          if (reply.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
           return { check, reply };
         } catch (error) {
           if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
           this.logger?.warn({ requestId: request.requestId, action: check.action, err: error }, 'authorization failed; denying');
-          return { check, reply: undefined };
+          return { check, reply: undefined as AuthorizeReply | undefined };
         }
       }),
     );
-    for (const { check, reply } of decisions) {
-      if (!isAllowed(reply)) {
-        if (reply?.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
-        throw new IamError('AccessDenied', accessDeniedMessage(caller, check, reply?.Decision === 'explicitDeny'));
-      }
-    }
   }
 }
 

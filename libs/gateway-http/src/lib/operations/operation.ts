@@ -2,6 +2,7 @@ import type { Infer, Shape, StructureShape, XmlStructure } from '@iam/aws-protoc
 import type { BusClient } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
+import type { CheckDecision } from '../auth/authorizer';
 import type { GatewayOptions } from '../gateway.options';
 
 /** A value in the request context of an authorization check. */
@@ -32,6 +33,8 @@ export interface OperationContext {
    * that combine several reads.
    */
   authorize(checks: readonly Check[]): Promise<void>;
+  /** The caller's decision on each check on its own, in order, without refusing anything. */
+  decide(checks: readonly Check[]): Promise<CheckDecision[]>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -99,6 +99,7 @@ const OWN: Record<string, { actions: string[]; resource?: string }> = {
   GetCallerUser: { actions: ['iam:GetUser'], resource: CALLER },
   ListGroupMembers: { actions: ['iam:GetGroup'], resource: GROUP },
   Authorize: { actions: ['iam:SimulatePrincipalPolicy'], resource: USER },
+  GetCallerPermissions: { actions: [] },
   WhoCan: { actions: ['iam:GetAccountAuthorizationDetails'], resource: '*' },
   GetUserOverview: {
     actions: [
@@ -138,6 +139,7 @@ const SAMPLE: Record<string, unknown> = {
   PolicyInputList: ['{}'],
   Tags: [{ Key: 'team', Value: 'blue' }],
   TagKeys: ['team'],
+  Checks: [{ Action: 'iam:ListUsers', Resource: '*' }],
 };
 
 function sampleInput(operation: AnyOperation): Parameters<AnyOperation['checks']>[0] {
@@ -178,6 +180,7 @@ function fakeContext(): OperationContext {
     now: new Date(),
     options: { accountId: ACCOUNT } as OperationContext['options'],
     authorize: async () => undefined,
+    decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
   };
 }
 

@@ -30,6 +30,7 @@ function context(): OperationContext & { asked: Record<string, unknown>[] } {
     now: new Date('2026-11-28T01:02:03.000Z'),
     options: { accountId: ACCOUNT } as OperationContext['options'],
     authorize: async () => undefined,
+    decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
   };
 }
 

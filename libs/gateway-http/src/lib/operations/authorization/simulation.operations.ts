@@ -231,11 +231,57 @@ export const WhoCan = defineOperation({
   rest: { method: 'GET', path: '/v1/who-can', aliases: { action: 'ActionName', resource: 'ResourceArn' }, listParams: { verdicts: 'Verdicts' } },
 });
 
+/** How many checks one `GetCallerPermissions` request may ask about. */
+export const CALLER_PERMISSIONS_MAX_CHECKS = 100;
+
+export const GetCallerPermissions = defineOperation({
+  name: 'GetCallerPermissions',
+  query: false,
+  tag: 'Decisions',
+  summary:
+    `What may I do? The caller's decision on each of Checks (an action and a resource, at most ${CALLER_PERMISSIONS_MAX_CHECKS}), made as for a request of the caller's with the same global condition keys (source IP, time, principal tags, ...): \`allowed\`, \`explicitDeny\` or \`implicitDeny\`, with the context keys the applicable statements reference that a real request might give (\`iam:PolicyARN\`, \`aws:RequestTag/...\`), so a decision that depends on them is not final. Any authenticated caller may ask about itself (no IAM action is needed); root is allowed everything. Lets a user interface show what the caller may not do; every call is still authorized on its own.`,
+  input: input({
+    Checks: required({
+      type: 'list',
+      min: 1,
+      max: CALLER_PERMISSIONS_MAX_CHECKS,
+      member: {
+        type: 'structure',
+        members: {
+          Action: required({ type: 'string', min: 3, max: 128, pattern: '[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+' }),
+          Resource: required(Shapes.resourceName),
+        },
+      },
+    }),
+  }),
+  output: Out.struct({
+    Principal: Out.text,
+    Results: Out.list(Out.struct({ Action: Out.text, Resource: Out.text, Decision: Out.text, MissingContextKeys: Out.list(Out.text) })),
+  }),
+  // The caller asks about itself only: what it may do is no secret to it.
+  checks: () => [],
+  call: async (i, c) => {
+    const checks = i.Checks.map((check) => ({ action: check.Action, resource: check.Resource }));
+    const decisions = await c.decide(checks);
+    return {
+      Principal: c.caller.arn,
+      Results: checks.map((check, n) => ({
+        Action: check.action,
+        Resource: check.resource,
+        Decision: decisions[n].decision,
+        MissingContextKeys: [...decisions[n].missingContextKeys],
+      })),
+    };
+  },
+  rest: { method: 'POST', path: '/v1/me/permissions' },
+});
+
 export const SIMULATION_OPERATIONS = [
   SimulatePrincipalPolicy,
   SimulateCustomPolicy,
   GetContextKeysForPrincipalPolicy,
   GetContextKeysForCustomPolicy,
   Authorize,
+  GetCallerPermissions,
   WhoCan,
 ];

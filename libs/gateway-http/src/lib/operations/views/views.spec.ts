@@ -28,6 +28,7 @@ function contextWith(handlers: Record<string, (request: Record<string, unknown>)
     now: new Date('2026-11-28T01:02:03.000Z'),
     options: { accountId: '123456789012' } as OperationContext['options'],
     authorize: async () => undefined,
+    decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
   };
 }
 
