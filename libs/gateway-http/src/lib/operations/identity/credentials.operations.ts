@@ -89,10 +89,21 @@ export const GetAccountPasswordPolicy = defineOperation({
   name: 'GetAccountPasswordPolicy',
   query: true,
   tag: 'Account',
-  summary: 'The account password policy; NoSuchEntity when none is set.',
+  summary:
+    'The account password policy; NoSuchEntity when none is set. Needs iam:GetAccountPasswordPolicy, except (as in AWS) when the policy lets users change their password, and for a session that must change its password (it needs the rules to choose one).',
   input: input({}),
   output: Out.struct({ PasswordPolicy: PasswordPolicyOut }),
-  checks: () => [{ action: 'iam:GetAccountPasswordPolicy', resource: '*' }],
+  allowedWhilePasswordResetRequired: true,
+  checks: async (_i, c): Promise<Check[]> => {
+    const check: Check = { action: 'iam:GetAccountPasswordPolicy', resource: '*' };
+    if (c.caller.type !== 'user') return [check];
+    if (c.caller.passwordResetRequired) return [];
+    const policy = await c.bus.send(IdentityPatterns.GetAccountPasswordPolicy, {}).catch((error: unknown) => {
+      if (error instanceof IamError && error.code === 'NoSuchEntity') return undefined;
+      throw error;
+    });
+    return policy?.PasswordPolicy.AllowUsersToChangePassword ? [] : [check];
+  },
   call: (_i, c) => c.bus.send(IdentityPatterns.GetAccountPasswordPolicy, {}),
   rest: { method: 'GET', path: '/v1/account/password-policy' },
 });
