@@ -94,6 +94,8 @@ async function serve(): Promise<void> {
   });
   const gateway = await startGateway({
     ...gatewayOptions(resolved, transport),
+    // The web console's build sits beside this app's in dist (dist/apps/console).
+    consoleDir: env.IAM_CONSOLE_DIR ?? resolve(__dirname, '../console'),
     host: env.HOST,
     port: env.PORT,
     logger: createLogger('gateway', env.LOG_LEVEL),
@@ -102,6 +104,7 @@ async function serve(): Promise<void> {
 
   const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
   say(`IAM is listening on ${url} (data in ${dataDir}).`);
+  say(`Web console: ${url}/console/ (${env.IAM_ROOT_PASSWORD ? 'sign in as root with IAM_ROOT_PASSWORD' : 'to sign in as root, start with IAM_ROOT_PASSWORD set'}).`);
 }
 
 /**

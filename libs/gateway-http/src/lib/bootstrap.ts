@@ -4,6 +4,7 @@ import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { NestPinoLogger, RequestContext } from '@iam/platform';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { serveConsole } from './console/console';
 import { GatewayOptions } from './gateway.options';
 import { GatewayHttpModule } from './gateway-http.module';
 import { answerClientError } from './http/client-error';
@@ -40,10 +41,10 @@ export function gatewayAdapter(trustProxy: boolean | number | string = false): F
 /**
  * Everything the gateway sets up on its Nest app before it listens: bodies kept as raw bytes
  * (SigV4 signs the exact bytes; each front parses its own format), the request id header,
- * one log line per request, the request scope, the one error filter, `/openapi.json` and the
- * explorer at `/docs`.
+ * one log line per request, the request scope, the one error filter, `/openapi.json`, the
+ * explorer at `/docs`, and the web console at `/console/` when `consoleDir` is given.
  */
-export function configureGateway(app: NestFastifyApplication, logger: Logger): void {
+export async function configureGateway(app: NestFastifyApplication, logger: Logger, consoleDir?: string): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -73,6 +74,7 @@ export function configureGateway(app: NestFastifyApplication, logger: Logger): v
     raw: ['json'],
     customSiteTitle: 'IAM REST API',
   });
+  await serveConsole(fastify, consoleDir, logger);
 }
 
 /** Creates and starts the gateway on Fastify; resolves once it listens. */
@@ -81,7 +83,7 @@ export async function startGateway(options: GatewayBootstrapOptions): Promise<Ne
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
     bodyParser: false,
   });
-  configureGateway(app, options.logger);
+  await configureGateway(app, options.logger, options.consoleDir);
   await app.listen(options.port, options.host);
   return app;
 }

@@ -15,6 +15,8 @@ export const GatewayEnv = z.object({
    * comma-separated addresses and CIDR ranges.
    */
   IAM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().regex(/^(true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, a hop count, or comma-separated addresses/CIDR ranges').optional()),
+  /** The web console's build, served at /console/ (default: `console` beside the app's own folder in dist). */
+  IAM_CONSOLE_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** The quotas GetAccountSummary reports: set them as for the services that enforce them. */
   IAM_MAX_GROUPS_PER_USER: envInteger(1, 1_000, 10),
   IAM_MAX_GROUPS_PER_ACCOUNT: envInteger(1, 100_000, 300),
@@ -38,6 +40,8 @@ export interface GatewayOptions {
   quotas?: Partial<AccountQuotas>;
   /** Fastify's `trustProxy`: which proxies may name the client (none unless given). */
   trustProxy?: boolean | number | string;
+  /** The folder of the web console's build, served at `/console/`; none unless given. */
+  consoleDir?: string;
 }
 
 /** Adjustable quotas, as the services that enforce them are configured. */
@@ -57,6 +61,7 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
     healthTimeoutMs: Math.min(env.IAM_BUS_TIMEOUT_MS, 2_000),
     maxClockSkewMs: env.IAM_MAX_CLOCK_SKEW_SECONDS * 1000,
     ...(env.IAM_TRUST_PROXY !== undefined ? { trustProxy: trustProxyOf(env.IAM_TRUST_PROXY) } : {}),
+    ...(env.IAM_CONSOLE_DIR !== undefined ? { consoleDir: env.IAM_CONSOLE_DIR } : {}),
     quotas: {
       groupsPerUser: env.IAM_MAX_GROUPS_PER_USER,
       groupsPerAccount: env.IAM_MAX_GROUPS_PER_ACCOUNT,

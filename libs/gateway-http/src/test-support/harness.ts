@@ -48,6 +48,7 @@ export interface GatewayHarnessOptions {
   clock?: Clock;
   timeoutMs?: number;
   logger?: Logger;
+  consoleDir?: string;
 }
 
 /** A gateway on a free loopback port, with the real module and optional fakes for authn/authz. */
@@ -67,7 +68,7 @@ export async function startTestGateway(options: GatewayHarnessOptions): Promise<
   if (options.authorizer) builder = builder.overrideProvider(Authorizer).useValue(options.authorizer);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(gatewayAdapter(), { logger: false, bodyParser: false });
-  configureGateway(app, options.logger ?? silentLogger('gateway'));
+  await configureGateway(app, options.logger ?? silentLogger('gateway'), options.consoleDir);
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { IamError, IdentityPatterns, type User } from '@iam/contracts';
+import { IamError, IdentityPatterns, type PasswordPolicy, type User } from '@iam/contracts';
 import { inProcessTransport, memoryLogger, startStubService } from '@iam/testing';
 import { XMLParser } from 'fast-xml-parser';
 import { HeaderAuthenticator, json, startTestGateway } from '../../test-support/harness';
@@ -28,6 +28,7 @@ describe('gateway framework: both fronts over one application layer', () => {
   const users = new Map<string, User>();
   const closers: Array<{ close(): Promise<unknown> }> = [];
   const calls: string[] = [];
+  let passwordPolicy: PasswordPolicy | undefined;
   const logs = memoryLogger('gateway');
 
   beforeAll(async () => {
@@ -53,6 +54,10 @@ describe('gateway framework: both fronts over one application layer', () => {
           const user = users.get((r.UserName ?? '').toLowerCase());
           if (!user) throw new IamError('NoSuchEntity', `The user with name ${r.UserName} cannot be found.`);
           return { User: user };
+        },
+        [IdentityPatterns.GetAccountPasswordPolicy]: () => {
+          if (!passwordPolicy) throw new IamError('NoSuchEntity', 'The Password Policy with domain name 123456789012 cannot be found.');
+          return { PasswordPolicy: passwordPolicy };
         },
         [IdentityPatterns.ResolveUser]: (r) => {
           calls.push(`resolve:${'UserName' in r ? r.UserName : ''}`);
@@ -304,6 +309,45 @@ describe('gateway framework: both fronts over one application layer', () => {
         expect((await json(response)).code).toBe('ValidationError');
       }
       expect(authorizer.seen).toEqual([]);
+    });
+  });
+
+  describe('GET /v1/account/password-policy: the rules, for whoever must choose a password', () => {
+    const policy = (allow: boolean): PasswordPolicy => ({
+      MinimumPasswordLength: 12,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: allow,
+      ExpirePasswords: false,
+      HardExpiry: false,
+    });
+    afterEach(() => (passwordPolicy = undefined));
+
+    it('needs iam:GetAccountPasswordPolicy unless the policy lets users change their password (as in AWS)', async () => {
+      passwordPolicy = policy(false);
+      authorizer.deny.add('iam:GetAccountPasswordPolicy');
+      const denied = await rest('GET', '/v1/account/password-policy', 'bob');
+      expect(denied.status).toBe(403);
+      expect((await json(denied)).code).toBe('AccessDenied');
+      passwordPolicy = policy(true);
+      const allowed = await rest('GET', '/v1/account/password-policy', 'bob');
+      expect(allowed.status).toBe(200);
+      expect((await json(allowed)).PasswordPolicy).toMatchObject({ MinimumPasswordLength: 12, AllowUsersToChangePassword: true });
+    });
+
+    it('is readable by a session that must change its password, which may do nothing else', async () => {
+      passwordPolicy = policy(false);
+      authorizer.deny.add('iam:GetAccountPasswordPolicy');
+      const response = await rest('GET', '/v1/account/password-policy', 'reset-bob');
+      expect(response.status).toBe(200);
+      expect((await json(response)).PasswordPolicy.MinimumPasswordLength).toBe(12);
+      const none = await rest('GET', '/v1/account/password-policy', 'reset-bob');
+      expect(none.status).toBe(200);
+      passwordPolicy = undefined;
+      expect((await json(await rest('GET', '/v1/account/password-policy', 'reset-bob'))).code).toBe('NoSuchEntity');
+      expect((await json(await rest('GET', '/v1/users/ann', 'reset-bob'))).code).toBe('PasswordResetRequired');
     });
   });
 });

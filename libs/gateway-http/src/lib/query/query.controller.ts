@@ -4,6 +4,7 @@ import { IamError } from '@iam/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayApplication } from '../application/gateway-application';
 import { requestInfoOf } from '../application/request-info';
+import { CONSOLE_PATH, isBrowserVisit } from '../console/console';
 import type { LoggedRequest } from '../http/logged-request';
 import type { AnyOperation } from '../operations/operation';
 import { OPERATION_TABLE, OperationTable } from '../operations/table';
@@ -74,8 +75,13 @@ export class QueryController {
     return this.handle(request, reply);
   }
 
+  /** The Query API; a browser's visit (HTML accepted, no action, no credentials) goes to the console. */
   @Get('/')
-  get(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async get(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (isBrowserVisit(requestInfoOf(request))) {
+      void reply.redirect(CONSOLE_PATH, 302);
+      return;
+    }
     return this.handle(request, reply);
   }
 
