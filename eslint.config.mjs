@@ -22,6 +22,8 @@ export default [
             { sourceTag: 'type:engine', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworks },
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworks },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            // The web console talks to the REST API only: it imports no library.
+            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
             {
