@@ -8,6 +8,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: here,
   base: '/console/',
+  // React's production build: the Nx target sets NODE_ENV=production whatever the caller has
+  // (Jest sets `test`, which would give React's development build).
+  mode: 'production',
   plugins: [react()],
   build: {
     outDir: fileURLToPath(new URL('../../dist/apps/console', import.meta.url)),

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { Api, ApiError } from './lib/api';
 import { PermissionBatcher, type Check, type CheckResult, type Permission } from './lib/permissions';
 
@@ -47,6 +48,7 @@ function stored(): Session | undefined {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | undefined>(stored);
   const [ended, setEnded] = useState<string>();
+  const navigate = useNavigate();
   const tokenRef = useRef(session?.token);
   tokenRef.current = session?.token;
 
@@ -100,7 +102,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
     permissions.clear();
     forget();
-  }, [api, permissions, forget]);
+    // Signing out leaves the page: whoever signs in next starts at the dashboard. (A session that
+    // ends by itself keeps the page, to come back to it.)
+    navigate('/', { replace: true });
+  }, [api, permissions, forget, navigate]);
 
   const value = useMemo(() => ({ session, ended, api, permissions, signIn, signOut, forget }), [session, ended, api, permissions, signIn, signOut, forget]);
   return <Context.Provider value={value}>{children}</Context.Provider>;

@@ -19,7 +19,14 @@ export function usePasswordPolicy(): { policy?: PasswordPolicy; loading: boolean
 }
 
 /** The rules, each ticked as the password being typed meets it; announced politely. */
-export function PasswordRules({ password, policy, readable, userName, accountId, id }: { password: string; policy?: PasswordPolicy; readable: boolean; userName?: string; accountId?: string; id?: string }) {
+export function PasswordRules({ password, policy, readable, loading, userName, accountId, id }: { password: string; policy?: PasswordPolicy; readable: boolean; loading?: boolean; userName?: string; accountId?: string; id?: string }) {
+  if (loading) {
+    return (
+      <p className="muted" id={id} role="status">
+        Reading the password policy…
+      </p>
+    );
+  }
   const rules = passwordRules(password, policy, { userName, accountId });
   return (
     <div className="rules" id={id}>
@@ -44,14 +51,14 @@ export function PasswordRules({ password, policy, readable, userName, accountId,
 /** Current password, new password and its confirmation, with the policy's rules as one types. */
 export function ChangePasswordForm({ userName, accountId, onChanged, submitLabel = 'Change password' }: { userName?: string; accountId?: string; onChanged: (newPassword: string) => Promise<void> | void; submitLabel?: string }) {
   const api = useApi();
-  const { policy, readable } = usePasswordPolicy();
+  const { policy, readable, loading } = usePasswordPolicy();
   const [oldPassword, setOld] = useState('');
   const [newPassword, setNew] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const rulesId = useId();
-  const ok = meetsRules(passwordRules(newPassword, policy, { userName, accountId }));
+  const ok = !loading && meetsRules(passwordRules(newPassword, policy, { userName, accountId }));
   const mismatch = confirm !== '' && confirm !== newPassword;
 
   const submit = async (event: FormEvent) => {
@@ -78,7 +85,7 @@ export function ChangePasswordForm({ userName, accountId, onChanged, submitLabel
       <Field label="New password">
         {(id) => <input id={id} type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNew(e.target.value)} aria-describedby={rulesId} aria-invalid={newPassword !== '' && !ok} required />}
       </Field>
-      <PasswordRules id={rulesId} password={newPassword} policy={policy} readable={readable} userName={userName} accountId={accountId} />
+      <PasswordRules id={rulesId} password={newPassword} policy={policy} readable={readable} loading={loading} userName={userName} accountId={accountId} />
       <Field label="Confirm new password" hint={mismatch ? 'The passwords do not match.' : undefined}>
         {(id, hintId) => <input id={id} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={mismatch} aria-describedby={hintId} required />}
       </Field>

@@ -139,7 +139,7 @@ export function CreateUserPage() {
               </div>
               {!generated && (
                 <>
-                  <Field label="Custom password">{(id) => <input id={id} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
+                  <Field label="Password">{(id) => <input id={id} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}</Field>
                   <PasswordRules password={password} policy={policy} readable={readable} userName={name} accountId={account} />
                 </>
               )}

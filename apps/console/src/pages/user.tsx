@@ -450,7 +450,7 @@ function CredentialsTab({ view, reload }: { view: UserView; reload: () => void }
           </div>
           {!generated && (
             <>
-              <Field label="Custom password">{(id) => <input id={id} type="password" autoComplete="new-password" value={custom} onChange={(e) => setCustom(e.target.value)} />}</Field>
+              <Field label="Password">{(id) => <input id={id} type="password" autoComplete="new-password" value={custom} onChange={(e) => setCustom(e.target.value)} />}</Field>
               <PasswordRules password={custom} policy={policy} readable={readable} userName={user.UserName} accountId={account} />
             </>
           )}
