@@ -1,4 +1,3 @@
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -64,6 +63,9 @@ export async function serveConsole(fastify: FastifyInstance, dir: string | undef
       scope.get('/console/*', (_request, reply) => notBuilt(reply, dir));
       return;
     }
+    // Loaded here, not at the top: it requires an ES-module-only package, which Node loads but a
+    // Jest run that only imports this library (for its operation table) would not.
+    const { default: fastifyStatic } = await import('@fastify/static');
     await scope.register(fastifyStatic, {
       root,
       prefix: CONSOLE_PATH,
