@@ -53,6 +53,12 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
     app = start('npm start', 'npm', ['start'], env);
     await waitForStatus(`${base}/health`, 200, 90_000);
     await app.waitForLine(/IAM is listening on http:\/\//);
+    // It prints where the web console is, and serves it there.
+    const consoleLine = await app.waitForLine(/^Web console: http:\/\/\S+\/console\//);
+    const consoleUrl = (/(http:\/\/\S+\/console\/)/.exec(consoleLine) as RegExpExecArray)[1].replace('localhost', '127.0.0.1');
+    const page = await fetch(consoleUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>IAM console</title>');
     const banner = await app.waitForLine(/Root access keys generated and stored in/);
     expect(banner).toContain(join(dataDir, 'root-credentials.json'));
     const credentials = JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8'));

@@ -62,10 +62,9 @@ export interface AxeViolation {
  * policy does not govern.
  */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  const scope = globalThis as unknown as { axe?: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
   if (!(await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe !== 'undefined'))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const { axe, document } = globalThis as unknown as typeof scope;
+    const { axe, document } = globalThis as unknown as { axe?: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
     if (!axe) throw new Error('axe-core did not load');
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
