@@ -58,6 +58,23 @@ async function ignoreExists(promise) {
   }
 }
 
+/**
+ * Sends `command`, again after a pause when the entity it names is not found yet. A call right
+ * after the one that created that entity should never need it; each retry is counted and
+ * reported, so that the seed still completes while showing that it happened.
+ */
+async function sendFresh(iam, command, stats) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await iam.send(command);
+    } catch (error) {
+      if (error?.name !== 'NoSuchEntityException' || attempt >= 5) throw error;
+      stats.retried++;
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+  }
+}
+
 /** Runs `work(i)` for i in [0, n) with `concurrency` in flight. */
 async function pool(n, concurrency, work) {
   let next = 0;
@@ -71,6 +88,7 @@ async function pool(n, concurrency, work) {
 export async function seed({ endpoint, credentials, users, groups, concurrency = 8, log = () => undefined }) {
   const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 5 });
   const started = Date.now();
+  const stats = { retried: 0 };
   // The account id, from the caller's own ARN (for the ARNs of policies that already exist).
   const account = (await iam.send(new GetUserCommand({}))).User.Arn.split(':')[4];
   const managed = Math.max(1, Math.floor(groups / 5));
@@ -81,21 +99,22 @@ export async function seed({ endpoint, credentials, users, groups, concurrency =
   }
   await pool(groups, concurrency, async (g) => {
     await ignoreExists(iam.send(new CreateGroupCommand({ GroupName: groupName(g) })));
-    await iam.send(new PutGroupPolicyCommand({ GroupName: groupName(g), PolicyName: 'access', PolicyDocument: policyFor(g) }));
-    if (g % 5 === 0) await iam.send(new AttachGroupPolicyCommand({ GroupName: groupName(g), PolicyArn: policyArns[(g / 5) % policyArns.length] }));
+    await sendFresh(iam, new PutGroupPolicyCommand({ GroupName: groupName(g), PolicyName: 'access', PolicyDocument: policyFor(g) }), stats);
+    if (g % 5 === 0) await sendFresh(iam, new AttachGroupPolicyCommand({ GroupName: groupName(g), PolicyArn: policyArns[(g / 5) % policyArns.length] }), stats);
   });
   log(`${groups} groups in ${Date.now() - started} ms`);
   let memberships = 0;
   await pool(users, concurrency, async (u) => {
     await ignoreExists(iam.send(new CreateUserCommand({ UserName: userName(u), Path: `/team-${String(u % 20).padStart(2, '0')}/` })));
     for (const g of groupsOf(u, groups)) {
-      await iam.send(new AddUserToGroupCommand({ GroupName: groupName(g), UserName: userName(u) }));
+      await sendFresh(iam, new AddUserToGroupCommand({ GroupName: groupName(g), UserName: userName(u) }), stats);
       memberships++;
     }
     if ((u + 1) % 500 === 0) log(`${u + 1} users`);
   });
   iam.destroy();
-  return { users, groups, memberships, managedPolicies: managed, ms: Date.now() - started };
+  if (stats.retried > 0) log(`${stats.retried} calls found an entity created just before missing (NoSuchEntity) and were sent again`);
+  return { users, groups, memberships, managedPolicies: managed, retried: stats.retried, ms: Date.now() - started };
 }
 
 async function main() {
