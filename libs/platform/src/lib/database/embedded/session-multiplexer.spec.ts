@@ -68,4 +68,15 @@ describe('SessionMultiplexer: many pg connections over one PGlite session', () =
     expect(result.closed).toBe(true);
     expect(result.after).toEqual([{ one: 1 }]);
   });
+
+  it('runs TypeORM transactions one at a time without losing any, and refuses at once a query that would wait for its own transaction', () => {
+    const result = seen('guardedTypeorm');
+    expect(result.counted).toBe(40);
+    expect(result.outsideQuery.result).toBe('QueryOutsideTransactionError');
+    expect(result.viaBus.result).toBe('QueryOutsideTransactionError');
+    expect(result.nested.result).toBe('QueryOutsideTransactionError');
+    // Each refused transaction was rolled back.
+    expect(result.after).toBe(40);
+    expect(result.afterwards).toEqual([{ one: 1 }]);
+  });
 });

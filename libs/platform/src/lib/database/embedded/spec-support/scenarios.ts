@@ -2,6 +2,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { Client, Pool, PoolConfig } from 'pg';
 import { serialize } from 'pg-protocol';
 import { Duplex } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../database.module';
+import { guardTransactions } from '../../transaction-guard';
 import { SessionMultiplexer } from '../session-multiplexer';
 
 /**
@@ -224,7 +227,63 @@ async function protocolViolation({ mux, config }: Context) {
   return { reply: raw.received(), closed, after };
 }
 
-const SCENARIOS = { interleaved, separateClients, abandonedTransaction, unfinishedExtendedQuery, idleInTransaction, startupAndTerminate, protocolViolation };
+/**
+ * TypeORM over the multiplexer as the services use it, with the transaction guard: concurrent
+ * transactions all commit; a query on another connection inside a transaction (directly, or from
+ * a handler reached the way the in-process bus reaches one) fails at once instead of hanging.
+ */
+async function guardedTypeorm({ mux }: Context) {
+  const dataSource = guardTransactions(
+    await new DataSource(
+      dataSourceOptions({ url: 'postgres://postgres@embedded.invalid/postgres', stream: () => mux.connect(), schema: 'guarded', entities: [], migrations: [], poolSize: 4 }),
+    ).initialize(),
+  );
+  await dataSource.query('CREATE SCHEMA guarded');
+  await dataSource.query('CREATE TABLE guarded.counters (id int PRIMARY KEY, n int NOT NULL)');
+  await dataSource.query('INSERT INTO guarded.counters VALUES (1, 0)');
+  // 40 transactions at once, each a read-modify-write: none may be lost.
+  await Promise.all(
+    Array.from({ length: 40 }, () =>
+      dataSource.transaction(async (manager) => {
+        const [{ n }] = await manager.query('SELECT n FROM guarded.counters WHERE id = 1 FOR UPDATE');
+        await manager.query('UPDATE guarded.counters SET n = $1 WHERE id = 1', [n + 1]);
+      }),
+    ),
+  );
+  const [{ n: counted }] = await dataSource.query('SELECT n FROM guarded.counters WHERE id = 1');
+  const outcome = async (work: () => Promise<unknown>) => {
+    const started = Date.now();
+    const result = await work().then(
+      () => 'ok',
+      (error: Error) => error.name,
+    );
+    return { result, ms: Date.now() - started };
+  };
+  const outsideQuery = await outcome(() =>
+    dataSource.transaction(async (manager) => {
+      await manager.query('UPDATE guarded.counters SET n = -1 WHERE id = 1');
+      await dataSource.query('SELECT 1');
+    }),
+  );
+  const viaBus = await outcome(() =>
+    dataSource.transaction(async (manager) => {
+      await manager.query('UPDATE guarded.counters SET n = -2 WHERE id = 1');
+      await new Promise((resolve, reject) => setImmediate(() => dataSource.query('SELECT 1').then(resolve, reject)));
+    }),
+  );
+  const nested = await outcome(() => dataSource.transaction(() => dataSource.transaction(async () => undefined)));
+  const [{ n: after }] = await dataSource.query('SELECT n FROM guarded.counters WHERE id = 1');
+  // Work started inside a transaction but run after it ended is not refused.
+  let later: Promise<unknown> = Promise.resolve();
+  await dataSource.transaction(async () => {
+    later = new Promise((resolve) => setTimeout(resolve, 50)).then(() => dataSource.query('SELECT 1 AS one'));
+  });
+  const afterwards = await later;
+  await dataSource.destroy();
+  return { counted, outsideQuery, viaBus, nested, after, afterwards };
+}
+
+const SCENARIOS = { interleaved, separateClients, abandonedTransaction, unfinishedExtendedQuery, idleInTransaction, startupAndTerminate, protocolViolation, guardedTypeorm };
 export type Findings = { [K in keyof typeof SCENARIOS]: Awaited<ReturnType<(typeof SCENARIOS)[K]>> | { failed: string } };
 
 function bounded<T>(promise: Promise<T>, ms: number): Promise<T | { failed: string }> {
