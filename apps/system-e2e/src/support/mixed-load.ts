@@ -193,19 +193,25 @@ export async function runMixedLoad(base: string, root: Credentials, options: { c
       if (i % 3 === 2) {
         // Everything AWS requires gone first, then the user.
         let ready = true;
-        for (const id of user.keys.keys()) {
-          const gone = await me.call(new iam.DeleteAccessKeyCommand({ UserName: name, AccessKeyId: id }));
-          if (gone.ok) wrote('DeleteAccessKey');
-          else (ready = false), problem(`${me.label} DeleteAccessKey ${id}: ${gone.code} ${gone.message}`);
+        const refused = (what: string, outcome: Outcome<unknown>) => {
+          if (outcome.ok) return false;
+          ready = false;
+          problem(`${me.label} ${what}: ${outcome.code} ${outcome.message}`);
+          return true;
+        };
+        for (const id of [...user.keys.keys()]) {
+          if (refused(`DeleteAccessKey ${id}`, await me.call(new iam.DeleteAccessKeyCommand({ UserName: name, AccessKeyId: id })))) continue;
+          user.keys.delete(id);
+          wrote('DeleteAccessKey');
         }
-        user.keys.clear();
-        const unpolicied = await me.call(new iam.DeleteUserPolicyCommand({ UserName: name, PolicyName: INLINE }));
-        if (unpolicied.ok) (user.policy = false), wrote('DeleteUserPolicy');
-        else (ready = false), problem(`${me.label} DeleteUserPolicy ${name}: ${unpolicied.code} ${unpolicied.message}`);
+        if (!refused(`DeleteUserPolicy ${name}`, await me.call(new iam.DeleteUserPolicyCommand({ UserName: name, PolicyName: INLINE })))) {
+          user.policy = false;
+          wrote('DeleteUserPolicy');
+        }
         for (const g of [...user.groups]) {
-          const removed = await me.call(new iam.RemoveUserFromGroupCommand({ GroupName: g, UserName: name }));
-          if (removed.ok) user.groups.delete(g), wrote('RemoveUserFromGroup');
-          else (ready = false), problem(`${me.label} RemoveUserFromGroup ${g} ${name}: ${removed.code} ${removed.message}`);
+          if (refused(`RemoveUserFromGroup ${g} ${name}`, await me.call(new iam.RemoveUserFromGroupCommand({ GroupName: g, UserName: name })))) continue;
+          user.groups.delete(g);
+          wrote('RemoveUserFromGroup');
         }
         if (!ready) continue;
         const deleted = await me.call(new iam.DeleteUserCommand({ UserName: name }));

@@ -54,11 +54,14 @@ class ClientConnection {
   ending = false;
   closed = false;
   idleTimer?: NodeJS.Timeout;
+  readonly stream: SessionStream;
 
   constructor(
     readonly id: number,
-    readonly stream: SessionStream,
-  ) {}
+    stream: (connection: ClientConnection) => SessionStream,
+  ) {
+    this.stream = stream(this);
+  }
 
   /** Ends the connection from the server's side: nothing more is read from it. */
   close(): void {
@@ -163,20 +166,23 @@ export class SessionMultiplexer {
 
   /** A new client connection: give it to `pg` as its `stream`. */
   connect(): Duplex {
-    let connection: ClientConnection | undefined;
-    const stream = new SessionStream({
-      receive: (chunk) => connection && this.receive(connection, chunk),
-      ended: () => connection && this.ended(connection),
-      gone: () => connection && this.gone(connection),
-    });
-    connection = new ClientConnection(this.nextId++, stream);
+    const connection = new ClientConnection(
+      this.nextId++,
+      (self) =>
+        new SessionStream({
+          receive: (chunk) => this.receive(self, chunk),
+          ended: () => this.ended(self),
+          gone: () => this.gone(self),
+        }),
+    );
+    const stream = connection.stream;
     if (this.closing || this.broken) {
       const reason = this.broken ? `the embedded database failed: ${this.broken.message}` : 'the embedded database is shutting down';
       process.nextTick(() => stream.destroy(new Error(reason)));
       return stream;
     }
     this.connections.add(connection);
-    stream.once('close', () => this.connections.delete(connection as ClientConnection));
+    stream.once('close', () => this.connections.delete(connection));
     return stream;
   }
 
