@@ -37,7 +37,7 @@ type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 async function databaseFor(env: StandaloneEnv, dataDir: string, logger: ReturnType<typeof createLogger>): Promise<{ url: string; stream?: () => Duplex; close(): Promise<void> }> {
   return env.DATABASE_URL
     ? { url: env.DATABASE_URL, close: async () => undefined }
-    : startEmbeddedPostgres(resolve(dataDir, 'postgres'), (message) => logger.warn(message));
+    : startEmbeddedPostgres(resolve(dataDir, 'postgres'), logger);
 }
 
 /** A service's options with its connections going to `database` (in process, for the embedded one). */

@@ -79,4 +79,12 @@ describe('SessionMultiplexer: many pg connections over one PGlite session', () =
     expect(result.after).toBe(40);
     expect(result.afterwards).toEqual([{ one: 1 }]);
   });
+
+  it('refuses a role or database other than its own with FATAL 28000 or 3D000, without harm to the session', () => {
+    expect(seen('unknownRoleOrDatabase')).toEqual({
+      role: '28000: role "intruder" does not exist',
+      database: '3D000: database "elsewhere" does not exist',
+      after: [{ one: 1 }],
+    });
+  });
 });

@@ -8,7 +8,9 @@ import {
   queryMessage,
   replySummary,
   SSL_REQUEST,
+  startupMessage,
   startupPacketLength,
+  startupParameters,
   SYNC,
   takeMessages,
   TransactionStatus,
@@ -37,8 +39,13 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
 
 export interface SessionMultiplexerOptions {
   idleInTransactionTimeoutMs?: number;
+  /** The only role and database a connection may ask for (the engine's own); `postgres` unless given. */
+  user?: string;
+  database?: string;
   /** Told when the multiplexer ends a connection on its own, with PostgreSQL's message. */
   onTerminated?: (message: string) => void;
+  /** Told once when the engine failed and nothing can run any more (every connection is refused from then on). */
+  onBroken?: (error: Error) => void;
 }
 
 type Work = { kind: 'none' } | { kind: 'terminate' } | { kind: 'startup' | 'messages'; bytes: Buffer };
@@ -155,6 +162,7 @@ export class SessionMultiplexer {
   private closing = false;
   private broken?: Error;
   private nextId = 1;
+  private startup?: Promise<Uint8Array>;
   private readonly idleTimeoutMs: number;
 
   constructor(
@@ -191,11 +199,18 @@ export class SessionMultiplexer {
     return { connections: this.connections.size, waiting: this.waiting.length, held: this.holder !== undefined };
   }
 
-  /** Terminates every connection (rolling back the one inside a transaction) and waits until the session is idle. */
+  /**
+   * Lets what is already queued run (a client's last statements, its Terminate), then terminates
+   * every connection left (those ending already quietly, the others with PostgreSQL's FATAL
+   * 57P01), rolls back the one inside a transaction, and waits until the session is idle.
+   */
   async close(): Promise<void> {
     this.closing = true;
-    for (const connection of this.connections) this.fail(connection, '57P01', 'terminating connection due to administrator command');
-    await this.running;
+    await this.pump();
+    for (const connection of this.connections) {
+      if (connection.ending || connection.input[0] === 0x58) connection.close();
+      else this.fail(connection, '57P01', 'terminating connection due to administrator command');
+    }
     await this.pump();
     for (const connection of this.connections) connection.stream.destroy();
   }
@@ -285,6 +300,7 @@ export class SessionMultiplexer {
 
   private async run(): Promise<void> {
     for (;;) {
+      if (this.broken) return;
       let connection = this.holder;
       if (!connection) {
         connection = this.waiting.shift();
@@ -317,10 +333,20 @@ export class SessionMultiplexer {
       }
       let reply: Uint8Array;
       try {
-        reply = await this.execute(work.bytes);
+        if (work.kind === 'startup') {
+          const refusal = this.refusal(work.bytes);
+          if (refusal) {
+            this.fail(connection, refusal.code, refusal.message);
+            continue;
+          }
+          reply = await this.startupReply();
+        } else {
+          reply = await this.execute(work.bytes);
+        }
       } catch (error) {
-        this.fail(connection, 'XX000', `the embedded database failed: ${(error as Error).message}`);
-        continue;
+        // The engine threw: whatever state the session is in, it cannot be trusted any more.
+        this.breakDown(error as Error);
+        return;
       }
       // The state first: the client may answer synchronously while it reads the reply.
       if (work.kind === 'startup') connection.started = true;
@@ -351,6 +377,25 @@ export class SessionMultiplexer {
     return { kind: 'messages', bytes: batch };
   }
 
+  /**
+   * A connection may ask only for the engine's role and database: PGlite has no other, and a FATAL
+   * error during its startup would end the engine itself.
+   */
+  private refusal(packet: Buffer): { code: string; message: string } | undefined {
+    const parameters = startupParameters(packet);
+    const user = parameters['user'] ?? '';
+    const database = parameters['database'] || user;
+    if (user !== (this.options.user ?? 'postgres')) return { code: '28000', message: `role "${user}" does not exist` };
+    if (database !== (this.options.database ?? 'postgres')) return { code: '3D000', message: `database "${database}" does not exist` };
+    return undefined;
+  }
+
+  /** The engine's answer to a startup with its own role and database, asked once: every connection gets the same. */
+  private startupReply(): Promise<Uint8Array> {
+    this.startup ??= this.execute(startupMessage({ user: this.options.user ?? 'postgres', database: this.options.database ?? 'postgres' })).then((reply) => Uint8Array.from(reply));
+    return this.startup;
+  }
+
   private execute(bytes: Uint8Array): Promise<Uint8Array> {
     return this.engine.runExclusive(() => this.engine.execProtocolRaw(bytes));
   }
@@ -378,10 +423,12 @@ export class SessionMultiplexer {
 
   /** The session could not be brought back to idle: nothing may run in it any more. */
   private breakDown(error: Error): void {
+    if (this.broken) return;
     this.broken = error;
-    this.options.onTerminated?.(`the embedded database session is unusable: ${error.message}`);
-    for (const connection of this.connections) this.fail(connection, 'XX000', `the embedded database failed: ${error.message}`);
+    this.holder = undefined;
     this.waiting.length = 0;
+    for (const connection of this.connections) this.fail(connection, 'XX000', `the embedded database failed: ${error.message}`);
+    this.options.onBroken?.(error);
   }
 
   private armIdleTimer(connection: ClientConnection): void {

@@ -48,6 +48,23 @@ export function takeMessages(buffer: Buffer): { batch: Buffer; rest: Buffer; ter
   return { batch: buffer.subarray(0, offset), rest: buffer.subarray(offset), terminate: false };
 }
 
+/** The parameters of a StartupMessage (`user`, `database`, ...). */
+export function startupParameters(packet: Buffer): Record<string, string> {
+  const parts = packet.subarray(8).toString('utf8').split('\0');
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i + 1 < parts.length && parts[i] !== ''; i += 2) parameters[parts[i]] = parts[i + 1];
+  return parameters;
+}
+
+/** A StartupMessage (protocol 3.0). */
+export function startupMessage(parameters: Record<string, string>): Buffer {
+  const body = Buffer.from(`${Object.entries(parameters).map(([name, value]) => `${name}\0${value}\0`).join('')}\0`, 'utf8');
+  const header = Buffer.alloc(8);
+  header.writeInt32BE(8 + body.length, 0);
+  header.writeInt32BE(PROTOCOL_3, 4);
+  return Buffer.concat([header, body]);
+}
+
 /** What a reply from the server says about the session: its last ReadyForQuery, and whether the reply ends with one. */
 export function replySummary(reply: Uint8Array): { status?: TransactionStatus; ready: boolean } {
   const bytes = Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);

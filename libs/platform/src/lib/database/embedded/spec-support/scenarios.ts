@@ -287,7 +287,28 @@ async function guardedTypeorm({ mux }: Context) {
   return { counted, outsideQuery, viaBus, nested, after, afterwards };
 }
 
-const SCENARIOS = { interleaved, separateClients, abandonedTransaction, unfinishedExtendedQuery, idleInTransaction, startupAndTerminate, protocolViolation, guardedTypeorm };
+/** A client asking for a role or a database PGlite does not have (a FATAL inside PGlite would end it). */
+async function unknownRoleOrDatabase({ config }: Context) {
+  const attempt = async (extra: PoolConfig) => {
+    const client = new Client({ ...config(), ...extra });
+    client.on('error', () => undefined);
+    return client.connect().then(
+      async () => {
+        await client.end();
+        return 'connected';
+      },
+      (error: Error & { code?: string }) => `${error.code}: ${error.message}`,
+    );
+  };
+  const role = await attempt({ user: 'intruder' });
+  const database = await attempt({ database: 'elsewhere' });
+  const pool = new Pool({ ...config(), max: 1 });
+  const after = (await pool.query('SELECT 1 AS one')).rows;
+  await pool.end();
+  return { role, database, after };
+}
+
+const SCENARIOS = { interleaved, separateClients, abandonedTransaction, unfinishedExtendedQuery, idleInTransaction, startupAndTerminate, protocolViolation, unknownRoleOrDatabase, guardedTypeorm };
 export type Findings = { [K in keyof typeof SCENARIOS]: Awaited<ReturnType<(typeof SCENARIOS)[K]>> | { failed: string } };
 
 function bounded<T>(promise: Promise<T>, ms: number): Promise<T | { failed: string }> {
