@@ -836,7 +836,12 @@ distributed mode's on the same path and concurrency.
 | Path | System | 1 in flight: requests/s | p50 ms | p99 ms | ÷ distributed | ${MODES_IN_FLIGHT} in flight: requests/s | p50 ms | p99 ms | ÷ distributed |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
-`;
+${
+  load[0] > os.cpus().length
+    ? `\nThe machine was busy with other work during this run (load average above its ${os.cpus().length} cores): every figure is low and
+noisy, and the two systems competed with that work differently. Run the command again on a quiet machine.\n`
+    : ''
+}`;
 }
 
 // ── main ────────────────────────────────────────────────────────────────────
