@@ -1,29 +1,60 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 
 /**
- * Takes the data folder for this process alone. The lock is refreshed every
- * second; one left by a process that was killed goes stale after five, so a
- * restart right after a crash waits a few seconds instead of failing, while a
- * second process next to a live one fails with a clear message.
+ * Takes the data folder for this process alone, and makes it and everything in
+ * it private to its owner (mode 0700 for folders, no group or other bits on
+ * files), whatever modes it had. The lock is refreshed every second; one left
+ * by a process that was killed goes stale after five, so a restart right after
+ * a crash waits a few seconds instead of failing, while a second process next
+ * to a live one fails with a clear message.
  */
 export async function lockDataDir(directory: string): Promise<{ close(): Promise<void> }> {
+  // Everything this process writes from now on (PGlite's files, keys, the lock) is the owner's only.
+  process.umask(0o077);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
+  let release: () => Promise<void>;
   try {
-    const release = await lock(directory, {
+    release = await lock(directory, {
       lockfilePath: join(directory, '.lock'),
       stale: 5_000,
       update: 1_000,
       retries: { retries: 7, minTimeout: 1_000, maxTimeout: 1_000 },
     });
-    return { close: () => release() };
   } catch (error) {
     if ((error as { code?: string }).code === 'ELOCKED') {
       throw new Error(`Another process is using the data folder ${directory}.`);
     }
     throw error;
+  }
+  try {
+    ownerOnly(directory);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { close: () => release() };
+}
+
+/**
+ * Takes every permission of group and others away from `path` and, for a folder, from everything
+ * in it: the data folder may have been made beforehand, or its files copied in, with open modes.
+ * Symbolic links are left alone (their targets are not the data folder's).
+ */
+export function ownerOnly(path: string): void {
+  const stats = lstatSync(path);
+  if (stats.isSymbolicLink()) return;
+  if ((stats.mode & 0o077) !== 0) {
+    try {
+      chmodSync(path, stats.mode & 0o7700);
+    } catch (error) {
+      throw new Error(`Cannot make ${path} private to its owner (${(error as { code?: string }).code ?? (error as Error).message}): the data folder and everything in it must belong to the user running IAM.`);
+    }
+  }
+  if (stats.isDirectory()) {
+    for (const entry of readdirSync(path)) ownerOnly(join(path, entry));
   }
 }
 

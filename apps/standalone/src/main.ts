@@ -8,12 +8,14 @@ import {
   closeOnSignals,
   ConfigError,
   createLogger,
+  DatabaseAccess,
   InProcessBroker,
   loadConfig,
   runMain,
   startService,
 } from '@iam/platform';
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { beginMasterKeyRotation, finishMasterKeyRotation, lockDataDir, masterKeyIn, rootCredentialsIn } from './data-dir';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -31,13 +33,16 @@ const StandaloneEnv = z.object({
 
 type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 
-const services = 3;
-
-/** `DATABASE_URL` when given, else the embedded PostgreSQL in the data folder. */
-async function databaseFor(env: StandaloneEnv, dataDir: string, connections: number) {
+/** `DATABASE_URL` when given, else the embedded PostgreSQL in the data folder (reached in process, without a socket). */
+async function databaseFor(env: StandaloneEnv, dataDir: string, logger: ReturnType<typeof createLogger>): Promise<{ url: string; stream?: () => Duplex; close(): Promise<void> }> {
   return env.DATABASE_URL
     ? { url: env.DATABASE_URL, close: async () => undefined }
-    : startEmbeddedPostgres(resolve(dataDir, 'postgres'), connections);
+    : startEmbeddedPostgres(resolve(dataDir, 'postgres'), logger);
+}
+
+/** A service's options with its connections going to `database` (in process, for the embedded one). */
+function on<T extends { database: DatabaseAccess }>(database: { stream?: () => Duplex }, options: T): T {
+  return { ...options, database: { ...options.database, stream: database.stream } };
 }
 
 /**
@@ -63,7 +68,7 @@ async function serve(): Promise<void> {
     ? { key: env.IAM_MASTER_KEY, previous: env.IAM_MASTER_KEY_PREVIOUS }
     : masterKeyIn(dataDir);
 
-  const database = await databaseFor(env, dataDir, services * env.IAM_DB_POOL_SIZE + 4);
+  const database = await databaseFor(env, dataDir, logger);
   const resolved = {
     ...env,
     DATABASE_URL: database.url,
@@ -76,19 +81,19 @@ async function serve(): Promise<void> {
   const transport: BusTransport = { kind: 'in-process', broker: new InProcessBroker() };
   const identity = await startService({
     name: 'identity',
-    module: IdentityServiceModule.register(identityOptions(resolved, transport)),
+    module: IdentityServiceModule.register(on(database, identityOptions(resolved, transport))),
     transport,
     logger: createLogger('identity', env.LOG_LEVEL),
   });
   const directory = await startService({
     name: 'directory',
-    module: DirectoryServiceModule.register(directoryOptions(resolved, transport)),
+    module: DirectoryServiceModule.register(on(database, directoryOptions(resolved, transport))),
     transport,
     logger: createLogger('directory', env.LOG_LEVEL),
   });
   const authorization = await startService({
     name: 'authorization',
-    module: AuthorizationServiceModule.register(authorizationOptions(resolved, transport)),
+    module: AuthorizationServiceModule.register(on(database, authorizationOptions(resolved, transport))),
     transport,
     logger: createLogger('authorization', env.LOG_LEVEL),
   });
@@ -126,9 +131,9 @@ async function rotate(): Promise<void> {
     const keys = env.IAM_MASTER_KEY
       ? { key: env.IAM_MASTER_KEY, previous: env.IAM_MASTER_KEY_PREVIOUS as string, path: undefined }
       : beginMasterKeyRotation(dataDir);
-    const database = await databaseFor(env, dataDir, 4);
+    const database = await databaseFor(env, dataDir, createLogger('iam', env.LOG_LEVEL));
     try {
-      const result = await rotateMasterKey({ databaseUrl: database.url, currentKey: keys.key, previousKey: keys.previous });
+      const result = await rotateMasterKey({ databaseUrl: database.url, databaseStream: database.stream, currentKey: keys.key, previousKey: keys.previous });
       const report = rotationReport('iam rotate-master-key', result, keys.path ? `; the new key is in ${keys.path}` : '');
       process.stdout.write(`${report.summary}\n`);
       if (report.problem) {

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,6 +28,79 @@ async function createAndRead(base: string, root: Credentials) {
   expect((await body(read)).User).toEqual(User);
   return User;
 }
+
+/** Every path under `folder`, itself first. */
+function everything(folder: string): string[] {
+  const found = [folder];
+  for (const entry of readdirSync(folder)) {
+    const path = join(folder, entry);
+    if (lstatSync(path).isDirectory()) found.push(...everything(path));
+    else found.push(path);
+  }
+  return found;
+}
+
+/** The TCP ports a process listens on, and the paths of the unix sockets it listens on. */
+function listeningOf(pid: number): { tcp: number[]; unix: string[] } {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const table = (file: string) =>
+    readFileSync(`/proc/${pid}/net/${file}`, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/));
+  const tcp = ['tcp', 'tcp6'].flatMap((file) => table(file).filter((f) => f[3] === '0A' && inodes.has(f[9])).map((f) => parseInt(f[1].split(':')[1], 16)));
+  // A listening unix socket has __SO_ACCEPTCON (0x10000) in its flags.
+  const unix = table('unix')
+    .filter((f) => inodes.has(f[6]) && (parseInt(f[3], 16) & 0x10000) !== 0)
+    .map((f) => f[7] ?? '(unnamed)');
+  return { tcp: [...new Set(tcp)], unix };
+}
+
+/**
+ * Lets other users pass through the checkout's ancestors while `work` runs (a fresh CI clone
+ * may sit in a folder only root may enter), so that a process of theirs finds Node's modules.
+ */
+async function withPassableAncestors<T>(work: () => Promise<T>): Promise<T> {
+  const restore: Array<[string, number]> = [];
+  for (let folder = ROOT; folder !== dirname(folder); folder = dirname(folder)) {
+    const mode = statSync(folder).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      restore.push([folder, mode]);
+      chmodSync(folder, mode | 0o001);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    for (const [folder, mode] of restore) chmodSync(folder, mode);
+  }
+}
+
+/** Run as another OS user: reads every file and lists every folder it is given, then tries to open the database. */
+const INTRUDER = `
+const fs = require('node:fs');
+const paths = JSON.parse(process.argv[1]);
+const opened = [];
+for (const path of paths) {
+  try {
+    if (fs.lstatSync(path).isDirectory()) fs.readdirSync(path); else fs.readFileSync(path);
+    opened.push(path);
+  } catch {}
+}
+require('@electric-sql/pglite').PGlite.create(process.argv[2]).then(
+  (db) => db.query('SELECT 1').then(() => 'opened'),
+  (error) => 'refused: ' + (error.code || error.message),
+).then((database) => { console.log(JSON.stringify({ opened, database })); process.exit(0); });
+`;
 
 // These specs start whole systems as processes.
 jest.setTimeout(180_000);
@@ -92,25 +165,52 @@ describe('embedded default: `npm start` as a newcomer runs it', () => {
   (asRoot ? it : it.skip)('runs as an ordinary user (here: nobody) when started by root', async () => {
     const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString().trim());
     chownSync(dataDir, nobody, nobody);
-    // The checkout may sit under a folder only root may enter (a fresh CI clone
-    // in a mktemp folder): let others pass through its ancestors for this test only.
-    const restore: Array<[string, number]> = [];
-    for (let folder = ROOT; folder !== dirname(folder); folder = dirname(folder)) {
-      const mode = statSync(folder).mode & 0o7777;
-      if ((mode & 0o001) === 0) {
-        restore.push([folder, mode]);
-        chmodSync(folder, mode | 0o001);
-      }
-    }
-    try {
+    await withPassableAncestors(async () => {
       const port = await freePort();
       app = startApp('standalone', { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir, HOME: dataDir }, { uid: nobody, gid: nobody });
       await waitForStatus(`http://127.0.0.1:${port}/health`, 200, 90_000);
       await createAndRead(`http://127.0.0.1:${port}`, rootOf(dataDir));
       expect(statSync(join(dataDir, 'postgres')).uid).toBe(nobody);
-    } finally {
-      for (const [folder, mode] of restore) chmodSync(folder, mode);
-    }
+    });
+  });
+
+  (asRoot ? it : it.skip)('keeps the database and every file of the data folder from other OS users (nobody), even in a folder made beforehand with open modes', async () => {
+    const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString().trim());
+    const port = await freePort();
+    const env = { ...CLEAN, PORT: String(port), IAM_DATA_DIR: dataDir };
+    const base = `http://127.0.0.1:${port}`;
+
+    // A data folder made beforehand, open to everyone; a database in it; then everything opened up
+    // as a careless copy would leave it.
+    chmodSync(dataDir, 0o755);
+    app = startApp('standalone', env);
+    await waitForStatus(`${base}/health`, 200, 90_000);
+    await createAndRead(base, rootOf(dataDir));
+    await app.stop('SIGTERM');
+    writeFileSync(join(dataDir, 'notes.txt'), 'left here by hand\n');
+    for (const path of everything(dataDir)) chmodSync(path, lstatSync(path).isDirectory() ? 0o755 : 0o644);
+    expect(statSync(join(dataDir, 'postgres', 'PG_VERSION')).mode & 0o777).toBe(0o644);
+
+    app = startApp('standalone', env);
+    await waitForStatus(`${base}/health`, 200, 90_000);
+    const paths = everything(dataDir);
+    expect(paths.length).toBeGreaterThan(500);
+    expect(paths.filter((path) => (lstatSync(path).mode & 0o077) !== 0)).toEqual([]);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+
+    // No database port: the process listens on its HTTP port and nothing else.
+    expect(listeningOf(app.child.pid as number)).toEqual({ tcp: [port], unix: [] });
+
+    // Another OS user can read no file, list no folder, and not open the database.
+    const intruder = await withPassableAncestors(async () =>
+      spawnSync(process.execPath, ['-e', INTRUDER, JSON.stringify(paths), join(dataDir, 'postgres')], { cwd: ROOT, uid: nobody, gid: nobody, encoding: 'utf8', timeout: 60_000 }),
+    );
+    expect(intruder.stderr).toBe('');
+    expect(JSON.parse(intruder.stdout)).toEqual({ opened: [], database: 'refused: EACCES' });
+
+    // The service goes on as before.
+    const again = await signedFetch(base, rootOf(dataDir), { method: 'GET', path: '/v1/users/newcomer' });
+    expect(again.status).toBe(200);
   });
 
   it('rotates the generated master key with the system stopped, and resumes a rotation cut short', async () => {

@@ -25,8 +25,15 @@
  * request; AWS, too, accepts a signed request again within its clock skew), so the client's
  * signing does not count. `BENCH_PROFILE=<dir>` starts the gateway with `--cpu-prof` into <dir>.
  *
- * Any failed check ends the run with an error and writes nothing. The figures go into the
- * `## Gateway` section of docs/benchmarks.md (that section only) and are printed.
+ * Then the embedded default beside the distributed mode: the embedded default started as `npm
+ * start` runs it (`dist/apps/standalone/main.js`, a fresh data folder), the same account seeded,
+ * and on both systems `GetUser` as the IAM user and a write mix (a user's whole life as an
+ * administrator through the REST front: eight writes), at 1 and `BENCH_MODES_IN_FLIGHT` (32) in
+ * flight, rounds interleaving paths and systems.
+ *
+ * `BENCH_SECTIONS=gateway` or `=modes` measures one of the two. Any failed check ends the run with
+ * an error and writes nothing. The figures go into the `## Gateway` and `## Embedded default beside
+ * the distributed mode` sections of docs/benchmarks.md (those sections only) and are printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +44,7 @@ import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { createTestDatabase, officialSigner, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
 import { type Component, CpuMeter } from './cpu';
-import { type Call, type Expected, type Figures, LoadClient, type Meter } from './load';
+import { type Call, type Expected, type Figures, LoadClient, type Meter, type Script } from './load';
 
 const COMMAND = 'NX_DAEMON=false NX_NO_CLOUD=true npx --no-install nx bench gateway-http';
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -53,6 +60,12 @@ const TARGET_USER = 'bench-user-042';
 const READER = 'bench-reader';
 const PASSWORD = 'Bench-Passw0rd!-Reader';
 const USERS = 100;
+/** Callers for the embedded default beside the distributed mode. */
+const MODES_IN_FLIGHT = Number(process.env['BENCH_MODES_IN_FLIGHT'] ?? 32);
+/** Which sections to measure: `gateway` (the paths and baselines), `modes` (embedded beside distributed). */
+const SECTIONS = (process.env['BENCH_SECTIONS'] ?? 'gateway,modes').split(',').map((s) => s.trim());
+const ADMIN = 'bench-admin';
+const ADMIN_PASSWORD = 'Bench-Passw0rd!-Admin';
 
 function fail(message: string): never {
   throw new Error(`BENCHMARK CHECK FAILED: ${message}`);
@@ -648,10 +661,10 @@ ${sequence}
 `;
 }
 
-function writeSection(text: string): void {
+function writeSection(text: string, heading = 'Gateway'): void {
   const file = join(ROOT, 'docs', 'benchmarks.md');
   const current = readFileSync(file, 'utf8');
-  const start = current.indexOf('\n## Gateway\n');
+  const start = current.indexOf(`\n## ${heading}\n`);
   let next: string;
   if (start === -1) {
     next = `${current.trimEnd()}\n\n${text}`;
@@ -662,6 +675,175 @@ function writeSection(text: string): void {
   writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
 }
 
+// ── the embedded default beside the distributed mode ────────────────────────
+
+/** Starts the embedded default (`npm start`'s `dist/apps/standalone/main.js`) on a fresh data folder, with `root`'s keys. */
+async function startEmbedded(root: Credentials): Promise<{ port: number; dataDir: string }> {
+  if (!existsSync(join(ROOT, 'dist', 'apps', 'standalone', 'main.js'))) fail('dist/apps/standalone/main.js is missing: build the apps first (nx bench builds them)');
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'embedded-bench-'));
+  const port = await freePort();
+  const p = startProcess('standalone', [join(ROOT, 'dist', 'apps', 'standalone', 'main.js')], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    IAM_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    NATS_URL: '',
+    IAM_BUS_SUBJECT_PREFIX: '',
+    IAM_ACCOUNT_ID: ACCOUNT,
+    IAM_ROOT_ACCESS_KEY_ID: root.accessKeyId,
+    IAM_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey,
+    IAM_MASTER_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+  });
+  await waitForLine(p, /IAM is listening on/, 120_000);
+  return { port, dataDir };
+}
+
+/** An administrator (a group with AdministratorAccess) signed in: the write mix's bearer session. */
+async function seedAdmin(client: LoadClient, system: System): Promise<string> {
+  const asRoot = (method: 'POST' | 'PUT', path: string, body?: object) => rest(client, system.port, system.root, method, path, body);
+  await asRoot('POST', '/v1/groups', { GroupName: 'bench-admins' });
+  await asRoot('POST', '/v1/groups/bench-admins/attached-policies', { PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+  await asRoot('POST', '/v1/groups', { GroupName: 'bench-mix' });
+  await asRoot('POST', '/v1/users', { UserName: ADMIN });
+  await asRoot('PUT', `/v1/groups/bench-admins/members/${ADMIN}`);
+  await asRoot('POST', `/v1/users/${ADMIN}/login-profile`, { Password: ADMIN_PASSWORD, PasswordResetRequired: false });
+  const signIn = await client.once({
+    method: 'POST',
+    path: '/v1/sessions',
+    headers: { host: `127.0.0.1:${system.port}`, 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify({ UserName: ADMIN, Password: ADMIN_PASSWORD })),
+  });
+  if (signIn.status !== 201) fail(`signing in as ${ADMIN} answered ${signIn.status}: ${signIn.text}`);
+  return JSON.parse(signIn.text).SessionToken;
+}
+
+/**
+ * The write mix: a user's whole life through the REST front as the administrator (bearer session,
+ * so the client signs nothing): CreateUser, AddUserToGroup, CreateAccessKey, PutUserPolicy, then
+ * DeleteAccessKey, DeleteUserPolicy, RemoveUserFromGroup and DeleteUser; eight writes, each reply
+ * checked.
+ */
+function writeMix(port: number, session: string): Script {
+  const run = randomBytes(3).toString('hex');
+  const call = (method: Call['method'], path: string, body?: object): Call => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    return {
+      method,
+      path,
+      headers: {
+        host: `127.0.0.1:${port}`,
+        authorization: `Bearer ${session}`,
+        ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }),
+      },
+      ...(text === undefined ? {} : { body: Buffer.from(text) }),
+    };
+  };
+  const done = { status: 204, marker: marker('') };
+  const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] };
+  return async (request, caller, iteration) => {
+    const name = `mix-${run}-${caller}-${iteration}`;
+    await request(call('POST', '/v1/users', { UserName: name, Path: '/mix/' }), { status: 201, marker: marker(`"UserName":"${name}"`) });
+    await request(call('PUT', `/v1/groups/bench-mix/members/${name}`), done);
+    const created = await request(call('POST', `/v1/users/${name}/access-keys`, {}), { status: 201, marker: marker(`"UserName":"${name}"`) });
+    const key = JSON.parse(created).AccessKey.AccessKeyId as string;
+    await request(call('PUT', `/v1/users/${name}/policies/mix`, { PolicyDocument: document }), done);
+    await request(call('DELETE', `/v1/users/${name}/access-keys/${key}`), done);
+    await request(call('DELETE', `/v1/users/${name}/policies/mix`), done);
+    await request(call('DELETE', `/v1/groups/bench-mix/members/${name}`), done);
+    await request(call('DELETE', `/v1/users/${name}`), done);
+  };
+}
+
+interface ModePath {
+  mode: 'distributed' | 'embedded';
+  kind: 'getUser' | 'writeMix';
+  port: number;
+  /** Measures one round at `inFlight`. */
+  run(client: LoadClient, warmupMs: number, durationMs: number): Promise<Figures>;
+}
+
+/** `GetUser` as the IAM user and the write mix, on each system, at 1 and `MODES_IN_FLIGHT` in flight, rounds interleaved. */
+async function measureModes(systems: Array<{ mode: ModePath['mode']; system: System; account: Account; session: string }>): Promise<Map<string, { one: Figures; many: Figures }>> {
+  const list: ModePath[] = systems.flatMap(({ mode, system, account, session }) => [
+    {
+      mode,
+      kind: 'getUser' as const,
+      port: system.port,
+      run: async (client: LoadClient, warmupMs: number, durationMs: number) =>
+        client.run(await query(system.port, account.reader, { Action: 'GetUser', UserName: TARGET_USER }), { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) }, warmupMs, durationMs),
+    },
+    { mode, kind: 'writeMix' as const, port: system.port, run: (client: LoadClient, warmupMs: number, durationMs: number) => client.runScript(writeMix(system.port, session), warmupMs, durationMs) },
+  ]);
+  const key = (p: ModePath) => `${p.mode}:${p.kind}`;
+  const clients = new Map(list.map((p) => [key(p), { one: new LoadClient(p.port, 1), many: new LoadClient(p.port, MODES_IN_FLIGHT) }]));
+  const rounds = new Map(list.map((p) => [key(p), { one: [] as Figures[], many: [] as Figures[] }]));
+  try {
+    process.stdout.write(`embedded beside distributed: warm-up, every path for ${ROUND_MS} ms at ${MODES_IN_FLIGHT} in flight\n`);
+    for (const p of list) await p.run(clients.get(key(p))?.many as LoadClient, ROUND_MS, 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stdout.write(`round ${round + 1} of ${ROUNDS}\n`);
+      for (let k = 0; k < list.length; k++) {
+        const p = list[(round + k) % list.length];
+        const client = clients.get(key(p));
+        const kept = rounds.get(key(p));
+        if (!client || !kept) continue;
+        kept.one.push(await p.run(client.one, WARMUP_MS, ROUND_MS));
+        kept.many.push(await p.run(client.many, WARMUP_MS, ROUND_MS));
+      }
+    }
+  } finally {
+    for (const { one, many } of clients.values()) {
+      one.close();
+      many.close();
+    }
+  }
+  return new Map([...rounds].map(([k, kept]) => [k, { one: medianFigures(kept.one), many: medianFigures(kept.many) }]));
+}
+
+function modesSection(results: Map<string, { one: Figures; many: Figures }>, startedAt: Date, load: number[]): string {
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  const label = { getUser: '`GetUser` (Query API, SigV4) as the IAM user', writeMix: 'Write mix (8 writes per user, REST, bearer session)' };
+  const mode = { distributed: 'distributed (4 processes, NATS, PostgreSQL)', embedded: 'embedded default (one process, PGlite)' };
+  const rows: string[] = [];
+  for (const kind of ['getUser', 'writeMix'] as const) {
+    for (const m of ['distributed', 'embedded'] as const) {
+      const f = results.get(`${m}:${kind}`);
+      if (!f) continue;
+      const base = results.get(`distributed:${kind}`);
+      const ratio = (level: 'one' | 'many') => (base ? fmt(f[level].perSecond / base[level].perSecond, 2) : '');
+      rows.push(
+        `| ${label[kind]} | ${mode[m]} | ${fmt(f.one.perSecond)} | ${fmt(f.one.p50, 2)} | ${fmt(f.one.p99, 2)} | ${ratio('one')} | ${fmt(f.many.perSecond)} | ${fmt(f.many.p50, 2)} | ${fmt(f.many.p99, 2)} | ${ratio('many')} |`,
+      );
+    }
+  }
+  return `## Embedded default beside the distributed mode
+
+Measured ${startedAt.toISOString().replace(/\\.\\d+Z$/, 'Z')} with \`${COMMAND}\` (script: \`libs/gateway-http/bench/bench.ts\`, \`BENCH_SECTIONS=modes\` for this
+section alone). Node ${process.version} on ${os.platform()}/${os.arch()}, ${cpu}, ${os.cpus().length} cores (load average ${load.map((l) => l.toFixed(2)).join(', ')} when
+this section began).
+
+The same account on both systems, each started as its users start it: the distributed mode as in the section above; the
+embedded default as \`npm start\` runs it (\`dist/apps/standalone/main.js\`, a fresh data folder, default settings: one
+process, the in-process bus, PGlite reached in process through the session multiplexer, so one transaction at a time).
+\`GetUser\`: as in the section above (the IAM user, SigV4, \`${TARGET_USER}\`). Write mix: each caller runs a user's whole
+life as an administrator (AdministratorAccess through a group, bearer session): \`CreateUser\`, \`AddUserToGroup\`,
+\`CreateAccessKey\`, \`PutUserPolicy\`, \`DeleteAccessKey\`, \`DeleteUserPolicy\`, \`RemoveUserFromGroup\`, \`DeleteUser\`, every
+reply checked; the figures count writes. Each path runs ${ROUND_MS} ms per round after a ${WARMUP_MS} ms warm-up, ${ROUNDS} rounds
+interleaving the paths and the systems; medians over the rounds. "÷ distributed": throughput as a fraction of the
+distributed mode's on the same path and concurrency.
+
+| Path | System | 1 in flight: requests/s | p50 ms | p99 ms | ÷ distributed | ${MODES_IN_FLIGHT} in flight: requests/s | p50 ms | p99 ms | ÷ distributed |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
+${
+  load[0] > os.cpus().length
+    ? `\nThe machine was busy with other work during this run (load average above its ${os.cpus().length} cores): every figure is low and
+noisy, and the two systems competed with that work differently. Run the command again on a quiet machine.\n`
+    : ''
+}`;
+}
+
 // ── main ────────────────────────────────────────────────────────────────────
 
 async function main(): Promise<void> {
@@ -670,52 +852,85 @@ async function main(): Promise<void> {
   let ok = false;
   let database: TestDatabase | undefined;
   let nc: NatsConnection | undefined;
+  let embeddedData: string | undefined;
   try {
     database = await createTestDatabase();
     process.stdout.write(`starting the system (logs in ${logDir})…\n`);
     const system = await startSystem(database);
-    const echo = `${system.prefix}-baseline.echo`;
-    const responder = startProcess('baseline-responder', [join(__dirname, 'baseline.mjs'), 'responder'], { NATS_URL: TEST_NATS_URL, SUBJECT: echo });
-    await waitForLine(responder, /^ready$/);
-    const baselines = { plain: await startBaseline('plain', echo), nats: await startBaseline('nats', echo) };
-
     const client = new LoadClient(system.port, 1);
     process.stdout.write('seeding the account…\n');
     const account = await seed(client, system);
-    const list = paths(system, account, baselines).filter((p) => !ONLY || ONLY.includes(p.key));
-    if (list.length === 0) fail(`BENCH_ONLY names no path (paths: A, B, health, getUser, getUserRoot, restUser, listUsers)`);
 
-    process.stdout.write('checking every path…\n');
-    for (const path of list) {
-      const checker = new LoadClient(path.port, 1);
-      const call = await path.call();
-      for (let i = 0; i < 2; i++) {
-        const reply = await checker.once(call);
-        const problem = path.check(reply.status, reply.text);
-        if (problem) fail(`${path.label}: ${problem}`);
+    if (SECTIONS.includes('gateway')) {
+      const echo = `${system.prefix}-baseline.echo`;
+      const responder = startProcess('baseline-responder', [join(__dirname, 'baseline.mjs'), 'responder'], { NATS_URL: TEST_NATS_URL, SUBJECT: echo });
+      await waitForLine(responder, /^ready$/);
+      const baselines = { plain: await startBaseline('plain', echo), nats: await startBaseline('nats', echo) };
+      const list = paths(system, account, baselines).filter((p) => !ONLY || ONLY.includes(p.key));
+      if (list.length === 0) fail(`BENCH_ONLY names no path (paths: A, B, health, getUser, getUserRoot, restUser, listUsers)`);
+
+      process.stdout.write('checking every path…\n');
+      for (const path of list) {
+        const checker = new LoadClient(path.port, 1);
+        const call = await path.call();
+        for (let i = 0; i < 2; i++) {
+          const reply = await checker.once(call);
+          const problem = path.check(reply.status, reply.text);
+          if (problem) fail(`${path.label}: ${problem}`);
+        }
+        checker.close();
       }
-      checker.close();
-    }
-    await checkRefusals(client, system, account);
-    nc = await connect({ servers: TEST_NATS_URL, name: 'gateway-bench-observer' });
-    const hops = await countHops(nc, system.prefix, client, list);
-    await nc.drain();
-    nc = undefined;
-    client.close();
+      await checkRefusals(client, system, account);
+      nc = await connect({ servers: TEST_NATS_URL, name: 'gateway-bench-observer' });
+      const hops = await countHops(nc, system.prefix, client, list);
+      await nc.drain();
+      nc = undefined;
 
-    process.stdout.write('measuring…\n');
-    const meter = new CpuMeter(() => new Map(processes.flatMap((p) => (p.child.pid === undefined ? [] : [[p.name, p.child.pid] as const]))), database.name);
-    const results = await measure(list, meter);
-    for (const p of processes) if (p.child.exitCode !== null) fail(`${p.name} exited during the run:\n${tail(p)}`);
-    const text = section(list, results, hops, startedAt, meter.available);
-    if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
-    else writeSection(text);
-    process.stdout.write(`\n${text}`);
+      process.stdout.write('measuring…\n');
+      const meter = new CpuMeter(() => new Map(processes.flatMap((p) => (p.child.pid === undefined ? [] : [[p.name, p.child.pid] as const]))), database.name);
+      const results = await measure(list, meter);
+      for (const p of processes) if (p.child.exitCode !== null) fail(`${p.name} exited during the run:\n${tail(p)}`);
+      const text = section(list, results, hops, startedAt, meter.available);
+      if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
+      else writeSection(text);
+      process.stdout.write(`\n${text}`);
+    }
+
+    if (SECTIONS.includes('modes')) {
+      process.stdout.write('starting the embedded default…\n');
+      const session = await seedAdmin(client, system);
+      const started = await startEmbedded(system.root);
+      embeddedData = started.dataDir;
+      const embedded: System = { port: started.port, prefix: '', root: system.root };
+      const embeddedClient = new LoadClient(embedded.port, 1);
+      const embeddedAccount = await seed(embeddedClient, embedded);
+      const embeddedSession = await seedAdmin(embeddedClient, embedded);
+      for (const [port, reader] of [[system.port, account.reader], [embedded.port, embeddedAccount.reader]] as const) {
+        const checker = new LoadClient(port, 1);
+        const reply = await checker.once(await query(port, reader, { Action: 'GetUser', UserName: TARGET_USER }));
+        checker.close();
+        if (reply.status !== 200 || !reply.text.includes(`<UserName>${TARGET_USER}</UserName>`)) fail(`GetUser on port ${port}: ${reply.status} ${reply.text.slice(0, 300)}`);
+      }
+      embeddedClient.close();
+      const at = new Date();
+      const load = os.loadavg();
+      const results = await measureModes([
+        { mode: 'distributed', system, account, session },
+        { mode: 'embedded', system: embedded, account: embeddedAccount, session: embeddedSession },
+      ]);
+      for (const p of processes) if (p.child.exitCode !== null) fail(`${p.name} exited during the run:\n${tail(p)}`);
+      const text = modesSection(results, at, load);
+      if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
+      else writeSection(text, 'Embedded default beside the distributed mode');
+      process.stdout.write(`\n${text}`);
+    }
+    client.close();
     ok = true;
   } finally {
     await nc?.close();
     await stopAll();
     await database?.drop();
+    if (embeddedData) rmSync(embeddedData, { recursive: true, force: true });
     if (ok) rmSync(logDir, { recursive: true, force: true });
     else process.stderr.write(`the processes' logs are kept in ${logDir}\n`);
   }

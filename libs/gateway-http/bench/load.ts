@@ -7,7 +7,7 @@ import http from 'node:http';
 
 /** One request as sent on the wire (signed beforehand, when it needs to be). */
 export interface Call {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Buffer;
@@ -27,6 +27,13 @@ export interface Figures {
   readonly p99: number;
   readonly requests: number;
 }
+
+/**
+ * A caller's unit of work made of several different requests (a user's life cycle, say), each
+ * built from the replies before it: `request` sends one, checks its status and marker, counts its
+ * latency, and answers its body.
+ */
+export type Script = (request: (call: Call, expected: Expected) => Promise<string>, caller: number, iteration: number) => Promise<void>;
 
 /** Told when the counted part of a run starts and stops (to read CPU time around it). */
 export interface Meter {
@@ -90,6 +97,41 @@ export class LoadClient {
     meter?.stop(latencies.length);
     const sorted = Float64Array.from(latencies).sort();
     return { perSecond: (latencies.length / elapsed) * 1000, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), requests: latencies.length };
+  }
+
+  /**
+   * Like `run`, each of the `inFlight` callers running `script` over and over (a script under way
+   * when the time is up finishes, and counts); the figures are per request.
+   */
+  async runScript(script: Script, warmupMs: number, durationMs: number): Promise<Figures> {
+    await this.scriptLoop(script, warmupMs, undefined);
+    const latencies: number[] = [];
+    const started = performance.now();
+    await this.scriptLoop(script, durationMs, latencies);
+    const elapsed = performance.now() - started;
+    const sorted = Float64Array.from(latencies).sort();
+    return { perSecond: (latencies.length / elapsed) * 1000, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), requests: latencies.length };
+  }
+
+  private iterations = 0;
+
+  private async scriptLoop(script: Script, ms: number, latencies: number[] | undefined): Promise<void> {
+    const started = performance.now();
+    const request = async (call: Call, expected: Expected) => {
+      const t0 = performance.now();
+      const reply = await send(this.agent, this.port, call);
+      const t1 = performance.now();
+      if (reply.status !== expected.status || reply.body.indexOf(expected.marker) === -1) {
+        throw new Error(`${call.method} ${call.path}: expected ${expected.status} with "${expected.marker.toString('utf8')}", got ${reply.status}: ${reply.body.toString('utf8').slice(0, 500)}`);
+      }
+      latencies?.push(t1 - t0);
+      return reply.body.toString('utf8');
+    };
+    await Promise.all(
+      Array.from({ length: this.inFlight }, async (_, caller) => {
+        while (performance.now() - started < ms) await script(request, caller, this.iterations++);
+      }),
+    );
   }
 
   private async loop(call: Call, expected: Expected, ms: number, latencies: number[] | undefined): Promise<void> {

@@ -13,3 +13,5 @@ export * from './lib/database/migrate';
 export * from './lib/health';
 export * from './lib/bootstrap';
 export * from './lib/bus/bus-server';
+export * from './lib/database/embedded/session-multiplexer';
+export * from './lib/database/transaction-guard';

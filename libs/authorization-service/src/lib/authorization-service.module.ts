@@ -42,8 +42,7 @@ export class AuthorizationServiceModule {
       imports: [
         BusModule.forRoot(options.bus),
         serviceDatabase({
-          url: options.database.url,
-          poolSize: options.database.poolSize,
+          ...options.database,
           schema: AUTHORIZATION_SCHEMA,
           entities: [],
           migrations: authorizationMigrations,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, envInteger } from '@iam/platform';
+import { BusModuleOptions, BusTransport, CommonEnv, DatabaseAccess, DatabaseEnv, envInteger } from '@iam/platform';
 
 /** The environment the authorization service reads. */
 export const AuthorizationEnv = z.object({
@@ -14,7 +14,7 @@ export type AuthorizationEnv = z.infer<typeof AuthorizationEnv>;
 
 export interface AuthorizationServiceOptions {
   accountId: string;
-  database: { url: string; poolSize: number };
+  database: DatabaseAccess;
   bus: BusModuleOptions;
   /** Quotas of managed policies attached to one principal; 10 each when absent. */
   quotas?: { policiesPerUser: number; policiesPerGroup: number };

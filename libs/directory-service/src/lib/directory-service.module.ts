@@ -30,8 +30,7 @@ export class DirectoryServiceModule {
       imports: [
         BusModule.forRoot(options.bus),
         serviceDatabase({
-          url: options.database.url,
-          poolSize: options.database.poolSize,
+          ...options.database,
           schema: DIRECTORY_SCHEMA,
           entities: directoryEntities,
           migrations: directoryMigrations,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, envInteger } from '@iam/platform';
+import { BusModuleOptions, BusTransport, CommonEnv, DatabaseAccess, DatabaseEnv, envInteger } from '@iam/platform';
 
 /** AWS's quota of groups a user can be in (not adjustable at AWS). */
 export const AWS_GROUPS_PER_USER = 10;
@@ -19,7 +19,7 @@ export type DirectoryEnv = z.infer<typeof DirectoryEnv>;
 
 export interface DirectoryServiceOptions {
   accountId: string;
-  database: { url: string; poolSize: number };
+  database: DatabaseAccess;
   bus: BusModuleOptions;
   limits?: {
     /** Groups per user; {@link AWS_GROUPS_PER_USER} when not given. */

@@ -69,8 +69,7 @@ export class IdentityServiceModule {
       imports: [
         BusModule.forRoot(options.bus),
         serviceDatabase({
-          url: options.database.url,
-          poolSize: options.database.poolSize,
+          ...options.database,
           schema: IDENTITY_SCHEMA,
           entities: identityEntities,
           migrations: identityMigrations,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BusModuleOptions, BusTransport, CommonEnv, DatabaseEnv, envInteger, SecretsEnv } from '@iam/platform';
+import { BusModuleOptions, BusTransport, CommonEnv, DatabaseAccess, DatabaseEnv, envInteger, SecretsEnv } from '@iam/platform';
 
 
 /** The environment the identity service reads. */
@@ -40,7 +40,7 @@ export interface SignInProtection {
 
 export interface IdentityServiceOptions {
   accountId: string;
-  database: { url: string; poolSize: number };
+  database: DatabaseAccess;
   bus: BusModuleOptions;
   root: { accessKeyId?: string; secretAccessKey?: string; password?: string };
   /** 32 bytes, base64: encrypts new secret access keys. */

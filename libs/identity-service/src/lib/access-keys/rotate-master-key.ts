@@ -1,4 +1,4 @@
-import { dataSourceOptions, migrate } from '@iam/platform';
+import { dataSourceOptions, DatabaseAccess, guardTransactions, migrate } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { identityMigrations } from '../migrations';
 import { IDENTITY_SCHEMA, identityEntities } from '../persistence';
@@ -6,6 +6,8 @@ import { AesGcmSecretCipher, masterKeyFromBase64, masterKeyId } from './secret-c
 
 export interface RotateMasterKeyInput {
   databaseUrl: string;
+  /** For the embedded database: a new connection's stream (see `DatabaseAccess`). */
+  databaseStream?: DatabaseAccess['stream'];
   /** The new key (`IAM_MASTER_KEY`), base64. */
   currentKey: string;
   /** The key being retired (`IAM_MASTER_KEY_PREVIOUS`), base64. */
@@ -36,15 +38,18 @@ export async function rotateMasterKey(input: RotateMasterKeyInput): Promise<Rota
   const fromKeyId = masterKeyId(previous);
   const batchSize = input.batchSize ?? 100;
 
-  const dataSource = await new DataSource(
-    dataSourceOptions({
-      url: input.databaseUrl,
-      schema: IDENTITY_SCHEMA,
-      entities: identityEntities,
-      migrations: identityMigrations,
-      poolSize: 2,
-    }),
-  ).initialize();
+  const dataSource = guardTransactions(
+    await new DataSource(
+      dataSourceOptions({
+        url: input.databaseUrl,
+        stream: input.databaseStream,
+        schema: IDENTITY_SCHEMA,
+        entities: identityEntities,
+        migrations: identityMigrations,
+        poolSize: 2,
+      }),
+    ).initialize(),
+  );
   try {
     await migrate(dataSource, IDENTITY_SCHEMA);
     let reencrypted = 0;

@@ -1,17 +1,28 @@
 import { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Duplex } from 'node:stream';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { migrate } from './migrate';
+import { guardTransactions } from './transaction-guard';
 
-export interface ServiceDatabaseOptions {
+/** Where a service's database is and how many connections it may open. */
+export interface DatabaseAccess {
   url: string;
+  poolSize: number;
+  /**
+   * For a database inside this process (the embedded default): a new connection's stream, which
+   * `pg` uses instead of a socket to `url`'s host.
+   */
+  stream?: () => Duplex;
+}
+
+export interface ServiceDatabaseOptions extends DatabaseAccess {
   /** The service's own PostgreSQL schema. */
   schema: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function>;
-  poolSize: number;
   /** How often to retry the first connection (the database may start after us). */
   retryAttempts?: number;
 }
@@ -36,6 +47,7 @@ export function dataSourceOptions(options: ServiceDatabaseOptions): DataSourceOp
       connectionTimeoutMillis: 10_000,
       statement_timeout: STATEMENT_TIMEOUT_MS,
       query_timeout: STATEMENT_TIMEOUT_MS + 1_000,
+      ...(options.stream ? { stream: options.stream } : {}),
     },
   };
 }
@@ -53,7 +65,7 @@ export function serviceDatabase(options: ServiceDatabaseOptions): DynamicModule 
       retryDelay: 1_000,
     }),
     dataSourceFactory: async (config) => {
-      const dataSource = await new DataSource(config as DataSourceOptions).initialize();
+      const dataSource = guardTransactions(await new DataSource(config as DataSourceOptions).initialize());
       try {
         await migrate(dataSource, options.schema);
       } catch (error) {
