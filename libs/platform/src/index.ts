@@ -1,5 +1,5 @@
 export * from './lib/config';
-export * from './lib/request-context';
+export * from './lib/request-scope';
 export * from './lib/ports';
 export * from './lib/logging/logger';
 export * from './lib/bus/in-flight';
@@ -15,3 +15,4 @@ export * from './lib/bootstrap';
 export * from './lib/bus/bus-server';
 export * from './lib/database/embedded/session-multiplexer';
 export * from './lib/database/transaction-guard';
+export * from './lib/pagination';

@@ -3,7 +3,6 @@ import {
   AccessGrant,
   AccessPrincipal,
   AccessVerdict,
-  DEFAULT_MAX_ITEMS,
   PermissionSource,
   ResolvedUser,
   UserPermissionsReply,
@@ -11,11 +10,14 @@ import {
   WhoCanReply,
   WhoCanRequest,
 } from '@iam/contracts';
+import { Listing } from '@iam/platform';
 import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, CompiledPolicy, PolicyAccess } from '@iam/policy-engine';
 import { AppliedPolicy, PolicySets } from '../decisions/policy-sets';
 import { Principals } from '../neighbours/principals';
-import { encodeMarker, page } from '../persistence/sql';
 import { simulationContext } from '../simulation/simulation.service';
+
+/** Who can: users by name regardless of case, then id. */
+const WHO_CAN = new Listing<[nameLower: string, userId: string]>('who-can', 2);
 
 /**
  * Bytes of principals one who-can page carries at most, so that a reply fits
@@ -131,7 +133,7 @@ export class AccessService {
     const candidates: Candidate[] = users
       .filter((user) => verdicts.has(user.UserId))
       .map((user) => ({ user, ...(verdicts.get(user.UserId) as { verdict: AccessVerdict; parts: Part[] }) }));
-    const key = (candidate: Candidate) => [candidate.user.UserName.toLowerCase(), candidate.user.UserId];
+    const key = (candidate: Candidate): [string, string] => [candidate.user.UserName.toLowerCase(), candidate.user.UserId];
     candidates.sort((a, b) => {
       const [x, y] = [key(a), key(b)];
       return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
@@ -145,16 +147,15 @@ export class AccessService {
 
     // 4. One page, with group names for the grants shown.
     const wanted = new Set<AccessVerdict>(request.Verdicts ?? ['allowed', 'denied', 'conditional']);
-    const shown = page(
+    const shown = WHO_CAN.slice(
       candidates.filter((candidate) => wanted.has(candidate.verdict)),
-      key,
       request,
-      DEFAULT_MAX_ITEMS,
+      key,
     );
     const groupNames = await this.groupNames(shown.items);
     const Principals: AccessPrincipal[] = [];
     let bytes = 0;
-    let marker = shown.Marker;
+    let marker = shown.page.Marker;
     for (const { user, verdict, parts } of shown.items) {
       const principal: AccessPrincipal = {
         UserName: user.UserName,
@@ -168,7 +169,7 @@ export class AccessService {
       bytes += Buffer.byteLength(JSON.stringify(principal));
       if (bytes > this.pageBytes && Principals.length > 0) {
         const last = Principals[Principals.length - 1];
-        marker = encodeMarker([last.UserName.toLowerCase(), last.UserId]);
+        marker = WHO_CAN.encode([last.UserName.toLowerCase(), last.UserId]);
         break;
       }
       Principals.push(principal);

@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AttachedPolicy, IamError, ListEntitiesForPolicyReply, ListEntitiesForPolicyRequest, Page, PageRequest } from '@iam/contracts';
-import { Clock } from '@iam/platform';
+import { Clock, compareKeys, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { Principals } from '../neighbours/principals';
-import { changed, compareKeys, isTombstoned, lockPrincipal, page, rows } from '../persistence/sql';
+import { changed, isTombstoned, lockPrincipal, rows } from '../persistence/sql';
+
+const ATTACHED_POLICIES = new Listing<[seq: number]>('attached-policies', 1);
+/** Groups (kind 0) before users (kind 1), each by name regardless of case. */
+const POLICY_ENTITIES = new Listing<[kind: number, nameLower: string, id: string]>('policy-entities', 3);
 import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
 import { findPolicy } from '../policies/policies.service';
 import { parsePolicyArn, PolicyErrors } from '../policies/policy-arn';
@@ -70,17 +74,17 @@ export class AttachmentsService {
 
   async listAttached(type: PrincipalType, name: string, request: PageRequest & { PathPrefix?: string }): Promise<{ AttachedPolicies: AttachedPolicy[] } & Page> {
     const principal = await resolvePrincipal(this.principals, type, name);
-    const prefix = request.PathPrefix ?? '/';
-    const found = await rows<{ name: string; arn: string; path: string; seq: string }>(
+    const page = ATTACHED_POLICIES.query(request);
+    const found = await rows<{ name: string; arn: string; seq: string }>(
       this.db,
-      `SELECT p.name, p.arn, p.path, a.seq FROM "authorization".attachments a
+      `SELECT p.name, p.arn, a.seq FROM "authorization".attachments a
          JOIN "authorization".policies p ON p.policy_id = a.policy_id
-        WHERE a.principal_id = $1 ORDER BY a.seq`,
-      [principal.id],
+        WHERE a.principal_id = $1 AND left(p.path, length($2)) = $2 AND ($3::bigint IS NULL OR a.seq > $3::bigint)
+        ORDER BY a.seq LIMIT $4`,
+      [principal.id, request.PathPrefix ?? '/', page.after?.[0] ?? null, page.limit],
     );
-    const matching = found.filter((row) => row.path.startsWith(prefix));
-    const { items, ...rest } = page(matching, (row) => [Number(row.seq)], request);
-    return { AttachedPolicies: items.map((row) => ({ PolicyName: row.name, PolicyArn: row.arn })), ...rest };
+    const { items, page: shown } = ATTACHED_POLICIES.page(found, page, (row) => [Number(row.seq)]);
+    return { AttachedPolicies: items.map((row) => ({ PolicyName: row.name, PolicyArn: row.arn })), ...shown };
   }
 
   async listEntities(request: ListEntitiesForPolicyRequest): Promise<ListEntitiesForPolicyReply> {
@@ -121,9 +125,9 @@ export class AttachmentsService {
       ...groups.flatMap((group) => (group && group.Path.startsWith(prefix) ? [{ kind: 0, name: group.GroupName, id: group.GroupId }] : [])),
       ...users.filter((user) => user.Path.startsWith(prefix)).map((user) => ({ kind: 1, name: user.UserName, id: user.UserId })),
     ];
-    const key = (entity: { kind: number; name: string; id: string }) => [entity.kind, entity.name.toLowerCase(), entity.id];
+    const key = (entity: { kind: number; name: string; id: string }): [number, string, string] => [entity.kind, entity.name.toLowerCase(), entity.id];
     entities.sort((a, b) => compareKeys(key(a), key(b)));
-    const { items, ...rest } = page(entities, key, request);
+    const { items, page: rest } = POLICY_ENTITIES.slice(entities, request, key);
     return {
       PolicyGroups: items.filter((entity) => entity.kind === 0).map((entity) => ({ GroupName: entity.name, GroupId: entity.id })),
       PolicyUsers: items.filter((entity) => entity.kind === 1).map((entity) => ({ UserName: entity.name, UserId: entity.id })),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IamError, PageRequest, PolicyNamesPage } from '@iam/contracts';
-import { Clock } from '@iam/platform';
+import { Clock, Listing } from '@iam/platform';
 import { GROUP_INLINE_POLICIES_MAX_SIZE, policyDocumentSize, USER_INLINE_POLICIES_MAX_SIZE } from '@iam/policy-engine';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,9 @@ import { CompiledPolicies } from '../documents/compiled-policies';
 import { DocumentEvents } from '../documents/document-events';
 import { compileDocument } from '../documents/policy-documents';
 import { Principals } from '../neighbours/principals';
-import { changed, isTombstoned, lockPrincipal, page, rows } from '../persistence/sql';
+import { changed, isTombstoned, lockPrincipal, rows } from '../persistence/sql';
+
+const INLINE_POLICIES = new Listing<[nameLower: string]>('inline-policies', 1);
 import { NamedPrincipal, noSuchPrincipal, PrincipalType, resolvePrincipal } from '../principals/named-principal';
 
 /** The hash that keys an inline policy's compiled form. */
@@ -96,12 +98,15 @@ export class InlinePoliciesService {
 
   async list(type: PrincipalType, name: string, request: PageRequest): Promise<PolicyNamesPage> {
     const principal = await resolvePrincipal(this.principals, type, name);
+    const page = INLINE_POLICIES.query(request);
     const found = await rows<{ name: string; name_lower: string }>(
       this.db,
-      'SELECT name, name_lower FROM "authorization".inline_policies WHERE principal_id = $1 ORDER BY name_lower COLLATE "C"',
-      [principal.id],
+      `SELECT name, name_lower FROM "authorization".inline_policies
+        WHERE principal_id = $1 AND ($2::text IS NULL OR name_lower COLLATE "C" > $2::text COLLATE "C")
+        ORDER BY name_lower COLLATE "C" LIMIT $3`,
+      [principal.id, page.after?.[0] ?? null, page.limit],
     );
-    const { items, ...rest } = page(found, (row) => [row.name_lower], request);
-    return { PolicyNames: items.map((row) => row.name), ...rest };
+    const { items, page: shown } = INLINE_POLICIES.page(found, page, (row) => [row.name_lower]);
+    return { PolicyNames: items.map((row) => row.name), ...shown };
   }
 }

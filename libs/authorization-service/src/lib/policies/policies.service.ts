@@ -3,7 +3,6 @@ import {
   Arns,
   CreatePolicyRequest,
   CreatePolicyVersionRequest,
-  DEFAULT_MAX_ITEMS,
   IamError,
   ListPoliciesRequest,
   ListPolicyTagsRequest,
@@ -18,16 +17,23 @@ import {
   TagPolicyRequest,
   UntagPolicyRequest,
 } from '@iam/contracts';
-import { Clock, IdGenerator, isUniqueViolation } from '@iam/platform';
+import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { MANAGED_POLICY_MAX_SIZE, PolicySource } from '@iam/policy-engine';
 import { DataSource } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { CompiledPolicies } from '../documents/compiled-policies';
 import { DocumentEvents } from '../documents/document-events';
 import { compileDocument } from '../documents/policy-documents';
-import { changed, decodeMarker, encodeMarker, page, Queryable, rows } from '../persistence/sql';
+import { changed, Queryable, rows } from '../persistence/sql';
 import { AWS_ACCOUNT } from './aws-managed-policies';
 import { parsePolicyArn, PolicyErrors } from './policy-arn';
+
+/** Policies by name regardless of case (in byte order), then ARN. */
+const POLICIES = new Listing<[nameLower: string, arn: string]>('policies', 2);
+/** A policy's tags in the order they were added. */
+const POLICY_TAGS = new Listing<[index: number]>('policy-tags', 1);
+/** A policy's versions, newest first. */
+const POLICY_VERSIONS = new Listing<[negativeVersionNumber: number]>('policy-versions', 1);
 
 /** Versions a managed policy may have at once. */
 export const MAX_POLICY_VERSIONS = 5;
@@ -176,8 +182,7 @@ export class PoliciesService {
     if (request.PolicyUsageFilter === 'PermissionsBoundary') return { Policies: [], IsTruncated: false };
     const scope = request.Scope ?? 'All';
     const account = scope === 'All' ? null : scope === 'AWS' ? AWS_ACCOUNT : this.options.accountId;
-    const after = request.Marker === undefined ? null : decodeMarker(request.Marker, 2).map(String);
-    const max = request.MaxItems ?? DEFAULT_MAX_ITEMS;
+    const page = POLICIES.query(request);
     const found = await rows<PolicyRow>(
       this.db,
       `SELECT ${POLICY_COLUMNS} FROM "authorization".policies p
@@ -187,13 +192,10 @@ export class PoliciesService {
           AND ($4::text IS NULL OR (p.name_lower COLLATE "C", p.arn COLLATE "C") > ($4::text COLLATE "C", $5::text COLLATE "C"))
         ORDER BY p.name_lower COLLATE "C", p.arn COLLATE "C"
         LIMIT $6`,
-      [account, request.PathPrefix ?? '/', request.OnlyAttached ?? false, after?.[0] ?? null, after?.[1] ?? null, max + 1],
+      [account, request.PathPrefix ?? '/', request.OnlyAttached ?? false, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit],
     );
-    const shown = found.slice(0, max);
-    const last = shown[shown.length - 1];
-    return found.length > max
-      ? { Policies: shown.map((row) => this.toPolicy(row, false)), IsTruncated: true, Marker: encodeMarker([last.name_lower, last.arn]) }
-      : { Policies: shown.map((row) => this.toPolicy(row, false)), IsTruncated: false };
+    const { items, page: shown } = POLICIES.page(found, page, (row) => [row.name_lower, row.arn]);
+    return { Policies: items.map((row) => this.toPolicy(row, false)), ...shown };
   }
 
   async delete(arn: string): Promise<void> {
@@ -236,8 +238,8 @@ export class PoliciesService {
   async listTags(request: ListPolicyTagsRequest): Promise<{ Tags: Tag[] } & Page> {
     const policy = await findPolicy(this.db, request.PolicyArn);
     const indexed = policy.tags.map((tag, index) => ({ tag, index }));
-    const { items, ...rest } = page(indexed, (item) => [item.index], request);
-    return { Tags: items.map((item) => item.tag), ...rest };
+    const { items, page } = POLICY_TAGS.slice(indexed, request, (item) => [item.index]);
+    return { Tags: items.map((item) => item.tag), ...page };
   }
 
   private toVersion(row: VersionRow, defaultVersion: string, withDocument: boolean): PolicyVersion {
@@ -311,8 +313,8 @@ export class PoliciesService {
       'SELECT policy_id, version_id, version_number, create_date FROM "authorization".policy_versions WHERE policy_id = $1 ORDER BY version_number DESC',
       [policy.policy_id],
     );
-    const { items, ...rest } = page(found, (row) => [-row.version_number], request);
-    return { Versions: items.map((row) => this.toVersion(row, policy.default_version, false)), ...rest };
+    const { items, page } = POLICY_VERSIONS.slice(found, request, (row) => [-row.version_number]);
+    return { Versions: items.map((row) => this.toVersion(row, policy.default_version, false)), ...page };
   }
 
   async setDefaultVersion(request: PolicyVersionRequest): Promise<void> {

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ContextEntry,
   ContextKeysReply,
-  DEFAULT_MAX_ITEMS,
   Errors,
   EvaluationResult,
   IamError,
@@ -12,13 +11,16 @@ import {
   SimulationReply,
   SimulationStatement,
 } from '@iam/contracts';
+import { invalidMarker, Listing } from '@iam/platform';
 import { createRequestContextFromEntries, referencedContextKeys, RequestContext, RequestContextError } from '@iam/policy-engine';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { Evaluation, evaluatePolicies } from '../decisions/evaluation';
 import { PolicyHolder, PolicySets } from '../decisions/policy-sets';
 import { compileDocument, CompiledDocument } from '../documents/policy-documents';
 import { Principals } from '../neighbours/principals';
-import { decodeMarker, encodeMarker } from '../persistence/sql';
+
+/** Evaluation results by their index in actions × resources. */
+const EVALUATIONS = new Listing<[index: number]>('evaluations', 1);
 
 /** A policy taking part in a simulation: the principal's, or one given in the request. */
 interface SimulatedPolicy {
@@ -147,16 +149,17 @@ export class SimulationService {
   ): SimulationReply {
     const resources = request.ResourceArns ?? ['*'];
     const total = request.ActionNames.length * resources.length;
-    const start = request.Marker === undefined ? 0 : Number(decodeMarker(request.Marker, 1)[0]) + 1;
-    if (!Number.isInteger(start) || start < 0) throw new IamError('InvalidInput', 'Invalid Marker.');
-    const end = Math.min(total, start + (request.MaxItems ?? DEFAULT_MAX_ITEMS));
+    const page = EVALUATIONS.query(request);
+    const start = page.after === undefined ? 0 : page.after[0] + 1;
+    if (!Number.isInteger(start) || start < 0) throw invalidMarker();
+    const end = Math.min(total, start + page.maxItems);
     const results: EvaluationResult[] = [];
     for (let index = start; index < end; index++) {
       const action = request.ActionNames[Math.floor(index / resources.length)];
       const resource = resources[index % resources.length];
       results.push(this.result(policies, boundary, action, resource, context));
     }
-    return end < total ? { EvaluationResults: results, IsTruncated: true, Marker: encodeMarker([end - 1]) } : { EvaluationResults: results, IsTruncated: false };
+    return end < total ? { EvaluationResults: results, IsTruncated: true, Marker: EVALUATIONS.encode([end - 1]) } : { EvaluationResults: results, IsTruncated: false };
   }
 
   private result(

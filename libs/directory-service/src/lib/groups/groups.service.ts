@@ -13,7 +13,7 @@ import {
   UpdateGroupRequest,
   GroupMember,
 } from '@iam/contracts';
-import { Clock, IdGenerator, isUniqueViolation } from '@iam/platform';
+import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DIRECTORY_SETTINGS, DirectorySettings } from '../directory.options';
 import { MembershipEntity } from '../memberships/membership.entity';
@@ -21,12 +21,11 @@ import { DirectoryErrors } from '../shared/directory-errors';
 import { DirectoryEventPublisher } from '../shared/event-publisher';
 import { lockGroupCount } from '../shared/locks';
 import { AuthorizationPrincipals, IdentityUser, IdentityUsers } from '../shared/neighbours';
-import { pageQuery, toPage } from '../shared/pagination';
 import { GroupEntity } from './group.entity';
 import { isBeingDeleted, toGroup } from './group.view';
 
-const GROUPS_LISTING = 'groups';
-const MEMBERS_LISTING = 'members';
+const GROUPS = new Listing<[nameLower: string]>('groups', 1);
+const MEMBERS = new Listing<[userId: string]>('members', 1);
 
 /** Use cases on groups: create, get with members, list, update, delete. */
 @Injectable()
@@ -71,17 +70,17 @@ export class GroupsService {
   }
 
   async get(request: GetGroupRequest): Promise<GetGroupReply> {
-    const query = pageQuery(MEMBERS_LISTING, request);
+    const query = MEMBERS.query(request);
     const group = await this.byName(this.db.manager, request.GroupName);
     const rows = await this.db.manager
       .createQueryBuilder(MembershipEntity, 'm')
       .select('m.user_id', 'userId')
       .where('m.group_id = :groupId', { groupId: group.groupId })
-      .andWhere(query.after === undefined ? 'TRUE' : 'm.user_id > :after', { after: query.after })
+      .andWhere(query.after === undefined ? 'TRUE' : 'm.user_id > :after', { after: query.after?.[0] })
       .orderBy('m.user_id', 'ASC')
       .limit(query.limit)
       .getRawMany<{ userId: string }>();
-    const { items, page } = toPage(MEMBERS_LISTING, rows, query, (row) => row.userId);
+    const { items, page } = MEMBERS.page(rows, query, (row) => [row.userId]);
     const users = await this.identity.byIds(items.map((row) => row.userId));
     const members = items.flatMap((row) => {
       const user = users.get(row.userId);
@@ -91,15 +90,15 @@ export class GroupsService {
   }
 
   async list(request: ListGroupsRequest): Promise<GroupsPage> {
-    const query = pageQuery(GROUPS_LISTING, request);
+    const query = GROUPS.query(request);
     const rows = await this.db.manager
       .createQueryBuilder(GroupEntity, 'g')
       .where('starts_with(g.path, :prefix)', { prefix: request.PathPrefix ?? '/' })
-      .andWhere(query.after === undefined ? 'TRUE' : 'g.name_lower > :after', { after: query.after })
+      .andWhere(query.after === undefined ? 'TRUE' : 'g.name_lower > :after', { after: query.after?.[0] })
       .orderBy('g.name_lower', 'ASC')
       .limit(query.limit)
       .getMany();
-    const { items, page } = toPage(GROUPS_LISTING, rows, query, (row) => row.nameLower);
+    const { items, page } = GROUPS.page(rows, query, (row) => [row.nameLower]);
     return { Groups: items.map((row) => toGroup(row, this.settings.accountId)), ...page };
   }
 

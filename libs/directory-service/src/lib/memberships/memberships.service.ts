@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DirectoryEvents, Errors, GroupsPage, ListGroupsForUserRequest, MembershipRequest } from '@iam/contracts';
-import { Clock } from '@iam/platform';
+import { Clock, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { DIRECTORY_SETTINGS, DirectorySettings } from '../directory.options';
 import { GroupEntity } from '../groups/group.entity';
@@ -10,10 +10,9 @@ import { DirectoryErrors } from '../shared/directory-errors';
 import { DirectoryEventPublisher } from '../shared/event-publisher';
 import { lockUser } from '../shared/locks';
 import { IdentityUsers } from '../shared/neighbours';
-import { pageQuery, toPage } from '../shared/pagination';
 import { MembershipEntity } from './membership.entity';
 
-const USER_GROUPS_LISTING = 'user-groups';
+const USER_GROUPS = new Listing<[groupNameLower: string]>('user-groups', 1);
 
 /** Use cases on memberships: add, remove, list a user's groups. */
 @Injectable()
@@ -95,17 +94,17 @@ export class MembershipsService {
 
   /** AWS `ListGroupsForUser`: the user's groups by name regardless of case. */
   async listForUser(request: ListGroupsForUserRequest): Promise<GroupsPage> {
-    const query = pageQuery(USER_GROUPS_LISTING, request);
+    const query = USER_GROUPS.query(request);
     const user = await this.identity.byName(request.UserName);
     const rows = await this.db.manager
       .createQueryBuilder(GroupEntity, 'g')
       .innerJoin(MembershipEntity, 'm', 'm.groupId = g.groupId')
       .where('m.userId = :userId', { userId: user.UserId })
-      .andWhere(query.after === undefined ? 'TRUE' : 'g.nameLower > :after', { after: query.after })
+      .andWhere(query.after === undefined ? 'TRUE' : 'g.nameLower > :after', { after: query.after?.[0] })
       .orderBy('g.nameLower', 'ASC')
       .limit(query.limit)
       .getMany();
-    const { items, page } = toPage(USER_GROUPS_LISTING, rows, query, (row) => row.nameLower);
+    const { items, page } = USER_GROUPS.page(rows, query, (row) => [row.nameLower]);
     return { Groups: items.map((row) => toGroup(row, this.settings.accountId)), ...page };
   }
 

@@ -9,5 +9,4 @@ export const DirectoryErrors = {
   groupsPerAccount: (quota: number) => new IamError('LimitExceeded', `Cannot exceed quota for GroupsPerAccount: ${quota}`),
   groupBeingDeleted: (name: string) =>
     new IamError('EntityTemporarilyUnmodifiable', `The group with name ${name} is being deleted; try again later.`),
-  invalidMarker: () => new IamError('InvalidInput', 'The marker is not valid for this request; pass back the marker of the previous page.'),
 };

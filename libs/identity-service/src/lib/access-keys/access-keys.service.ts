@@ -5,21 +5,19 @@ import {
   Arns,
   Caller,
   CreateAccessKeyReply,
-  DEFAULT_MAX_ITEMS,
   GetAccessKeyLastUsedReply,
   IdentityEvents,
   ListAccessKeysReply,
   ListAccessKeysRequest,
   UpdateAccessKeyRequest,
 } from '@iam/contracts';
-import { Clock, IdGenerator } from '@iam/platform';
+import { Clock, IdGenerator, invalidMarker, Listing } from '@iam/platform';
 import { Brackets, DataSource } from 'typeorm';
 import { RootAccountService } from '../account/root-account.service';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
 import { iso } from '../shared/iso';
-import { decodeMarker, encodeMarker, pageOf } from '../shared/marker';
 import { SecretGenerator } from '../shared/secrets';
 import { SigningKeyCache } from '../signatures/signing-key-cache';
 import { UserEntity } from '../users/user.entity';
@@ -29,6 +27,8 @@ import { SecretCipher } from './secret-cipher';
 
 /** AWS's quota of access keys per user. */
 export const ACCESS_KEYS_PER_USER = 2;
+
+const ACCESS_KEYS = new Listing<[createDate: string, accessKeyId: string]>('access-keys', 2);
 
 type Owner = { kind: 'root' } | { kind: 'user'; user: UserEntity };
 
@@ -82,39 +82,34 @@ export class AccessKeysService {
   async list(request: ListAccessKeysRequest): Promise<ListAccessKeysReply> {
     const owner = await this.owner(request.UserName, request.Caller);
     if (owner.kind === 'root') return this.listRoot();
-    const maxItems = request.MaxItems ?? DEFAULT_MAX_ITEMS;
+    const page = ACCESS_KEYS.query(request);
     const query = this.dataSource
       .getRepository(AccessKeyEntity)
       .createQueryBuilder('k')
       .where('k.user_id = :userId', { userId: owner.user.userId })
       .orderBy('k.createDate')
       .addOrderBy('k.accessKeyId')
-      .limit(maxItems + 1);
-    if (request.Marker) {
-      const after = decodeMarker(request.Marker, ['d', 'i']);
-      const date = new Date(after.d);
-      if (Number.isNaN(date.getTime())) throw IdentityErrors.invalidMarker();
+      .limit(page.limit);
+    if (page.after !== undefined) {
+      const [createDate, id] = page.after;
+      const date = new Date(createDate);
+      if (Number.isNaN(date.getTime())) throw invalidMarker();
       query.andWhere(
         new Brackets((where) =>
-          where.where('k.create_date > :date', { date }).orWhere('k.create_date = :date AND k.access_key_id > :id', { id: after.i }),
+          where.where('k.create_date > :date', { date }).orWhere('k.create_date = :date AND k.access_key_id > :id', { id }),
         ),
       );
     }
-    const { items, truncated } = pageOf(await query.getMany(), maxItems);
-    const reply: ListAccessKeysReply = {
+    const { items, page: shown } = ACCESS_KEYS.page(await query.getMany(), page, (key) => [key.createDate.toISOString(), key.accessKeyId]);
+    return {
       AccessKeyMetadata: items.map((key) => ({
         UserName: owner.user.name,
         AccessKeyId: key.accessKeyId,
         Status: key.status,
         CreateDate: key.createDate.toISOString(),
       })),
-      IsTruncated: truncated,
+      ...shown,
     };
-    if (truncated) {
-      const last = items[items.length - 1];
-      reply.Marker = encodeMarker({ d: last.createDate.toISOString(), i: last.accessKeyId });
-    }
-    return reply;
   }
 
   async updateStatus(request: UpdateAccessKeyRequest): Promise<void> {

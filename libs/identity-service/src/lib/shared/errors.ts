@@ -24,8 +24,6 @@ export const IdentityErrors = {
     new IamError('ConcurrentModification', `The user with name ${name} was changed by another request while it was being deleted; try again.`),
   duplicateTagKeys: () => new IamError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
   tagLimit: () => new IamError('LimitExceeded', 'Cannot exceed quota for TagsPerUser: 50'),
-  invalidMarker: () => new IamError('InvalidInput', 'The Marker is not valid; pass back the Marker of the previous page unchanged.'),
-
   noSuchLoginProfile: (name: string) => new IamError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`),
   loginProfileExists: (name: string) => new IamError('EntityAlreadyExists', `Login Profile for user ${name} already exists.`),
   noPasswordPolicy: (accountId: string) =>

@@ -3,7 +3,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   Arns,
   CreateUserRequest,
-  DEFAULT_MAX_ITEMS,
   GetUserRequest,
   IdentityEvents,
   ListUsersReply,
@@ -17,14 +16,16 @@ import {
   UpdateUserRequest,
   User,
 } from '@iam/contracts';
-import { Clock, IdGenerator, isUniqueViolation } from '@iam/platform';
+import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
-import { decodeMarker, encodeMarker, pageOf } from '../shared/marker';
 import { assertUniqueKeys, mergeTags, removeTags, sortedTags, tagSortKey } from './tags';
 import { UserEntity } from './user.entity';
+
+const USERS = new Listing<[nameLower: string]>('users', 1);
+const USER_TAGS = new Listing<[tagKey: string]>('user-tags', 1);
 
 @Injectable()
 export class UsersService {
@@ -67,21 +68,15 @@ export class UsersService {
   }
 
   async list(request: ListUsersRequest): Promise<ListUsersReply> {
-    const maxItems = request.MaxItems ?? DEFAULT_MAX_ITEMS;
-    const after = request.Marker ? decodeMarker(request.Marker, ['n']).n : undefined;
+    const page = USERS.query(request);
     const query = this.users
       .createQueryBuilder('u')
       .where('starts_with(u.path, :prefix)', { prefix: request.PathPrefix ?? '/' })
       .orderBy('u.nameLower')
-      .limit(maxItems + 1);
-    if (after !== undefined) query.andWhere('u.name_lower > :after', { after });
-    const { items, truncated } = pageOf(await query.getMany(), maxItems);
-    const reply: ListUsersReply = {
-      Users: items.map((entity) => this.toUser(entity, { withTags: false })),
-      IsTruncated: truncated,
-    };
-    if (truncated) reply.Marker = encodeMarker({ n: items[items.length - 1].nameLower });
-    return reply;
+      .limit(page.limit);
+    if (page.after !== undefined) query.andWhere('u.name_lower > :after', { after: page.after[0] });
+    const { items, page: shown } = USERS.page(await query.getMany(), page, (entity) => [entity.nameLower]);
+    return { Users: items.map((entity) => this.toUser(entity, { withTags: false })), ...shown };
   }
 
   async update(request: UpdateUserRequest): Promise<void> {
@@ -115,13 +110,8 @@ export class UsersService {
 
   async listTags(request: ListUserTagsRequest): Promise<ListUserTagsReply> {
     const user = await this.byName(request.UserName);
-    const maxItems = request.MaxItems ?? DEFAULT_MAX_ITEMS;
-    const after = request.Marker ? decodeMarker(request.Marker, ['k']).k : undefined;
-    const remaining = sortedTags(user.tags).filter((tag) => after === undefined || tagSortKey(tag) > after);
-    const { items, truncated } = pageOf(remaining, maxItems);
-    const reply: ListUserTagsReply = { Tags: items, IsTruncated: truncated };
-    if (truncated) reply.Marker = encodeMarker({ k: tagSortKey(items[items.length - 1]) });
-    return reply;
+    const { items, page } = USER_TAGS.slice(sortedTags(user.tags), request, (tag) => [tagSortKey(tag)]);
+    return { Tags: items, ...page };
   }
 
   async resolve(request: ResolveUserRequest): Promise<ResolvedUser> {

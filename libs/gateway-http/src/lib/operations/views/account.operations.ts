@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   AuthorizationPatterns,
   DirectoryPatterns,
@@ -10,6 +9,7 @@ import {
   type User,
 } from '@iam/contracts';
 import type { XmlStructure } from '@iam/aws-protocol';
+import { invalidMarker, Listing } from '@iam/platform';
 import { urlEncodeDocument } from '../authorization/documents';
 import { defineOperation, input, type OperationContext } from '../operation';
 import { AttachedPolicyOut, GroupOut, Out, PageMembers, PageOut, PolicyOut, PolicyVersionOut, TagOut, UserOut } from '../shapes';
@@ -38,19 +38,14 @@ interface AuthorizationDetails {
 }
 
 /** A marker names an offset into the account's entities, bound to the filter it was issued for. */
-function markerFor(offset: number, filter: string): string {
-  const check = createHash('sha256').update(`${offset}|${filter}`).digest('base64url').slice(0, 8);
-  return Buffer.from(`${offset}.${check}`).toString('base64url');
-}
+/** Entities by their position in the listing of the filtered entity types (the filter is part of the marker). */
+const DETAILS = new Listing<[filter: string, offset: number]>('authorization-details', 2);
 
 function offsetOf(marker: string | undefined, filter: string): number {
   if (marker === undefined) return 0;
-  const [offset, check] = Buffer.from(marker, 'base64url').toString('utf8').split('.');
-  const n = Number(offset);
-  if (!/^\d{1,9}$/.test(offset ?? '') || markerFor(n, filter) !== marker || check === undefined) {
-    throw new IamError('InvalidInput', 'The marker is not valid for this request.');
-  }
-  return n;
+  const [issuedFor, offset] = DETAILS.decode(marker);
+  if (issuedFor !== filter || !Number.isInteger(offset) || offset < 0) throw invalidMarker();
+  return offset;
 }
 
 async function entities(c: OperationContext, types: ReadonlySet<EntityType>): Promise<Entity[]> {
@@ -166,7 +161,7 @@ export const GetAccountAuthorizationDetails = defineOperation({
         RoleDetailList: [],
         Policies: of('policy'),
         IsTruncated: truncated,
-        ...(truncated ? { Marker: markerFor(end, filter) } : {}),
+        ...(truncated ? { Marker: DETAILS.encode([filter, end]) } : {}),
       };
     });
   },
