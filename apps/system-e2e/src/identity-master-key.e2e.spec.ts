@@ -1,36 +1,11 @@
-import { createHash, createHmac, randomBytes, type Hash, type Hmac } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { prepareSigV4Verification } from '@iam/aws-protocol';
 import { BusClient, IdentityPatterns as P } from '@iam/contracts';
-import { createTestDatabase, describeWithServices, TEST_NATS_URL, testBusClient, TestDatabase } from '@iam/testing';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createTestDatabase, describeWithServices, officialSigner, smithyRequest, TEST_NATS_URL, testBusClient, TestDatabase, toWire } from '@iam/testing';
 import { RunningProcess, start, startApp } from './support/processes';
 
 // These specs start the identity app as a process.
 jest.setTimeout(180_000);
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) =>
-  typeof data === 'string' ? Buffer.from(data) : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-/** smithy's checksum interface over node:crypto. */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh() {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret));
-  }
-  update(data: SourceData) {
-    this.hash.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset() {
-    this.hash = this.fresh();
-  }
-}
 
 const keyId = (key: string) => createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 16);
 
@@ -71,16 +46,9 @@ describeWithServices('identity process: master key and rotate-master-key', () =>
   };
 
   const verify = async () => {
-    const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'iam', sha256: Sha256 });
     const now = new Date();
-    const signed = await signer.sign(
-      { method: 'GET', protocol: 'https:', hostname: 'iam.example.test', path: '/', query: { Action: 'GetUser' }, headers: { host: 'iam.example.test' } },
-      { signingDate: now },
-    );
-    const prepared = prepareSigV4Verification(
-      { method: 'GET', path: '/', rawQuery: 'Action=GetUser', headers: signed.headers, body: '' },
-      { now },
-    );
+    const signed = await officialSigner(credentials).sign(smithyRequest({ query: { Action: 'GetUser' } }, 'https://iam.example.test'), { signingDate: now });
+    const prepared = prepareSigV4Verification(toWire(signed), { now });
     const { Principal } = await bus.send(P.VerifySignature, {
       AccessKeyId: prepared.accessKeyId,
       Scope: { Date: prepared.scope.date, Region: prepared.scope.region, Service: prepared.scope.service },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as iam from '@aws-sdk/client-iam';
 import { CURSOR_PARAMS, OPERATIONS } from '@iam/gateway-http';
-import { createTestDatabase, officialSigner, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
+import { createTestDatabase, presignHttp, signHttp, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
 import { freePort, RunningProcess, startApp, waitForStatus } from './processes';
 
 export const ACCOUNT = '123456789012';
@@ -92,41 +92,13 @@ export async function signedFetch(
   request: { method: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: string },
   options: { region?: string; signingDate?: Date } = {},
 ): Promise<Response> {
-  const url = new URL(base);
-  const signer = officialSigner(credentials, { region: options.region });
-  const signed = await signer.sign(
-    {
-      method: request.method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: request.path,
-      query: request.query ?? {},
-      headers: { host: url.host, ...(request.headers ?? {}) },
-      ...(request.body !== undefined ? { body: request.body } : {}),
-    },
-    options.signingDate ? { signingDate: options.signingDate } : {},
-  );
-  const search = new URLSearchParams(request.query ?? {}).toString().replace(/\+/g, '%20');
-  const headers = { ...(signed.headers as Record<string, string>) };
-  delete headers['host'];
-  return fetch(`${base}${request.path}${search ? `?${search}` : ''}`, {
-    method: request.method,
-    headers,
-    ...(request.body !== undefined ? { body: request.body } : {}),
-  });
+  const { url, headers } = await signHttp(base, credentials, request, options);
+  return fetch(url, { method: request.method, headers, ...(request.body !== undefined ? { body: request.body } : {}) });
 }
 
 /** A presigned URL (SigV4 in the query string, service `iam`) for a GET. */
-export async function presignedUrl(base: string, credentials: Credentials, path: string, query: Record<string, string>, expiresIn = 300): Promise<string> {
-  const url = new URL(base);
-  const signer = officialSigner(credentials);
-  const presigned = await signer.presign(
-    { method: 'GET', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path, query, headers: { host: url.host } },
-    { expiresIn },
-  );
-  const search = new URLSearchParams(presigned.query as Record<string, string>).toString().replace(/\+/g, '%20');
-  return `${base}${path}?${search}`;
+export function presignedUrl(base: string, credentials: Credentials, path: string, query: Record<string, string>, expiresIn = 300): Promise<string> {
+  return presignHttp(base, credentials, { path, query }, { expiresIn });
 }
 
 /** A Query API request signed with SigV4, for what SDKs cannot send (unknown actions). */

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { NestPinoLogger, RequestContext } from '@iam/platform';
+import { NestPinoLogger, RequestScope } from '@iam/platform';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { serveConsole } from './console/console';
@@ -30,7 +30,7 @@ export const API_VERSION = '1.0.0';
  */
 export function gatewayAdapter(trustProxy: boolean | number | string = false): FastifyAdapter {
   return new FastifyAdapter({
-    genReqId: () => RequestContext.newId(),
+    genReqId: () => RequestScope.newId(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     clientErrorHandler: answerClientError,

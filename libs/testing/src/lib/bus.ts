@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BusClient, REQUEST_ID_HEADER } from '@iam/contracts';
-import { BusTransport, createBusProxy, InProcessBroker, RequestContext } from '@iam/platform';
+import { BusTransport, createBusProxy, InProcessBroker, RequestScope } from '@iam/platform';
 import { TEST_NATS_URL } from './services';
 
 /** A NATS transport under a subject prefix of its own, so parallel specs never see each other's messages. */
@@ -19,7 +19,7 @@ export async function testBusClient(transport: BusTransport, timeoutMs = 5_000):
   const client = new BusClient(proxy, {
     timeoutMs,
     wrap,
-    headers: () => ({ [REQUEST_ID_HEADER]: RequestContext.requestId() ?? RequestContext.newId() }),
+    headers: () => ({ [REQUEST_ID_HEADER]: RequestScope.requestId() ?? RequestScope.newId() }),
   });
   return Object.assign(client, { close: async () => void (await proxy.close()) });
 }

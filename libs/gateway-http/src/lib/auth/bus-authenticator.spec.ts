@@ -2,9 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { deriveSigningKey, signaturesEqual, signStringToSign } from '@iam/aws-protocol';
 import { IamError, IdentityPatterns, parseRequest, SessionTokenRequest, type UserPrincipal, VerifySignatureRequest } from '@iam/contracts';
 import { Clock } from '@iam/platform';
-import { inProcessTransport, startStubService } from '@iam/testing';
+import { inProcessTransport, signedHeaders, startStubService } from '@iam/testing';
 import { json, startTestGateway } from '../../test-support/harness';
-import { signedHeaders } from '../../test-support/sigv4';
 import { Authorizer } from './authorizer';
 import type { Caller } from '../application/caller';
 

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { queryErrorResponse } from '@iam/aws-protocol';
-import { RequestContext } from '@iam/platform';
+import { RequestScope } from '@iam/platform';
 import type { ConnectionError } from 'fastify';
 import { ERROR_STATUS } from './error-status';
 
@@ -38,7 +38,7 @@ export function answerClientError(error: ConnectionError, socket: Socket): void 
     socket.destroy(error);
     return;
   }
-  const requestId = RequestContext.newId();
+  const requestId = RequestScope.newId();
   const code = 'ValidationError';
   const message = REASONS[error.code] ?? 'The request is not valid HTTP/1.1.';
   const requestLine = received(error)?.subarray(0, 64).toString('latin1') ?? '';

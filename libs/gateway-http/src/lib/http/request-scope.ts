@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { RequestContext } from '@iam/platform';
+import { RequestScope } from '@iam/platform';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 
@@ -9,7 +9,7 @@ export class RequestScopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     return new Observable((subscriber) =>
-      RequestContext.run({ requestId: String(request.id) }, () => next.handle().subscribe(subscriber)),
+      RequestScope.run({ requestId: String(request.id) }, () => next.handle().subscribe(subscriber)),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { BusClient, REQUEST_ID_HEADER } from '@iam/contracts';
-import { RequestContext } from '../request-context';
+import { RequestScope } from '../request-scope';
 import { BusTransport, createBusProxy } from './transport';
 
 const PROXY = Symbol('BUS_PROXY');
@@ -32,7 +32,7 @@ export class BusModule implements OnApplicationShutdown {
             return new BusClient(proxy, {
               timeoutMs: options.timeoutMs,
               wrap,
-              headers: () => ({ [REQUEST_ID_HEADER]: RequestContext.requestId() ?? RequestContext.newId() }),
+              headers: () => ({ [REQUEST_ID_HEADER]: RequestScope.requestId() ?? RequestScope.newId() }),
             });
           },
         },

@@ -3,7 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { Errors, IamError, isWireError, parseRequest, Pattern, REQUEST_ID_HEADER, REQUEST_SCHEMAS, RequestOf, WireError } from '@iam/contracts';
 import type { Logger } from 'pino';
 import { Observable, throwError } from 'rxjs';
-import { RequestContext } from '../request-context';
+import { RequestScope } from '../request-scope';
 import { InFlightTracker } from './in-flight';
 
 interface HeadersLike {
@@ -13,7 +13,7 @@ interface HeadersLike {
 function requestIdOf(context: ExecutionContext): string {
   const rpc = context.switchToRpc().getContext<{ getHeaders?: () => HeadersLike | undefined }>();
   const fromHeader = rpc?.getHeaders?.()?.get(REQUEST_ID_HEADER);
-  return fromHeader || RequestContext.newId();
+  return fromHeader || RequestScope.newId();
 }
 
 /**
@@ -33,7 +33,7 @@ export class BusHandlerInterceptor implements NestInterceptor {
     const pattern = context.getHandler().name;
     const subject = context.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.() ?? pattern;
     return new Observable((subscriber) =>
-      RequestContext.run({ requestId }, () => {
+      RequestScope.run({ requestId }, () => {
         const started = performance.now();
         this.inFlight.start();
         let outcome = 'ok';

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
-import { RequestContext } from '../request-context';
+import { RequestScope } from '../request-scope';
 
 /**
  * Structured JSON logs. Every line carries the service name and, inside a
@@ -15,7 +15,7 @@ export function createLogger(service: string, level = 'info', destination?: pino
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
-        const requestId = RequestContext.requestId();
+        const requestId = RequestScope.requestId();
         return requestId ? { requestId } : {};
       },
       serializers: { err: safeError, error: safeError },
@@ -68,5 +68,3 @@ function stringify(message: unknown): string {
   return JSON.stringify(message);
 }
 
-/** The injection token of the process's pino logger. */
-export const LOGGER = Symbol('LOGGER');

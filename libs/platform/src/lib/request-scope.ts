@@ -8,7 +8,8 @@ export interface RequestScope {
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
-export const RequestContext = {
+/** The current request's scope, kept across awaits (AsyncLocalStorage), and new request ids. */
+export const RequestScope = {
   run<T>(scope: RequestScope, fn: () => T): T {
     return storage.run(scope, fn);
   },
