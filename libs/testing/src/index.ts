@@ -6,3 +6,4 @@ export * from './lib/stub';
 export * from './lib/fake-identity';
 export * from './lib/sigv4';
 export * from './lib/nats-server';
+export * from './lib/certificates';
