@@ -2,6 +2,8 @@
 // Distributed mode on one machine: builds the four apps and starts each as its
 // own process against NATS_URL and DATABASE_URL, as docker-compose.yml does.
 // Each output line is prefixed with the app's name; SIGINT/SIGTERM stop them all.
+// With IAM_NATS_CREDENTIALS_DIR (the folder `npm run nats-config` wrote, its NATS started with its
+// nats-server.conf), each app connects with its own seed, <dir>/seeds/<app>.nk.
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -26,7 +28,8 @@ execFileSync(process.execPath, [nx, 'run-many', '-t', 'build', '-p', ...apps, '-
 
 console.error(`Starting ${apps.join(', ')} with NATS_URL=${env.NATS_URL}`);
 const children = apps.map((app) => {
-  const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const credentials = env.IAM_NATS_CREDENTIALS_DIR ? { IAM_NATS_NKEY_SEED_FILE: join(env.IAM_NATS_CREDENTIALS_DIR, 'seeds', `${app}.nk`) } : {};
+  const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], { cwd: root, env: { ...env, ...credentials }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
     let rest = '';
     stream.on('data', (chunk) => {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 runMain('authorization', async () => {
   const env = loadConfig(z.object({ ...AuthorizationEnv.shape, ...NatsEnv.shape }));
   const logger = createLogger('authorization', env.LOG_LEVEL);
-  const transport = natsTransport(env);
+  const transport = natsTransport(env, 'authorization');
   const app = await startService({
     name: 'authorization',
     module: AuthorizationServiceModule.register(authorizationOptions(env, transport)),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 runMain('directory', async () => {
   const env = loadConfig(z.object({ ...DirectoryEnv.shape, ...NatsEnv.shape }));
   const logger = createLogger('directory', env.LOG_LEVEL);
-  const transport = natsTransport(env);
+  const transport = natsTransport(env, 'directory');
   const app = await startService({
     name: 'directory',
     module: DirectoryServiceModule.register(directoryOptions(env, transport)),

@@ -8,7 +8,7 @@ runMain('gateway', async () => {
   const env = loadConfig(z.object({ ...GatewayEnv.shape, ...NatsEnv.shape }));
   const logger = createLogger('gateway', env.LOG_LEVEL);
   const app = await startGateway({
-    ...gatewayOptions(env, natsTransport(env)),
+    ...gatewayOptions(env, natsTransport(env, 'gateway')),
     // The web console's build sits beside this app's in dist (dist/apps/console).
     consoleDir: env.IAM_CONSOLE_DIR ?? resolve(__dirname, '../console'),
     host: env.HOST,

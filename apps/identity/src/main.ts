@@ -19,7 +19,7 @@ async function serve(): Promise<void> {
   const env = loadConfig(z.object({ ...IdentityEnv.shape, ...NatsEnv.shape }));
   checkRootCredentials(env);
   const logger = createLogger('identity', env.LOG_LEVEL);
-  const transport = natsTransport(env);
+  const transport = natsTransport(env, 'identity');
   const app = await startService({
     name: 'identity',
     module: IdentityServiceModule.register(identityOptions(env, transport)),

@@ -6,3 +6,4 @@ export * from './lib/client';
 export * from './lib/identity';
 export * from './lib/directory';
 export * from './lib/authorization';
+export * from './lib/bus-roles';

@@ -5,3 +5,5 @@ export * from './lib/logger';
 export * from './lib/stub';
 export * from './lib/fake-identity';
 export * from './lib/sigv4';
+export * from './lib/nats-server';
+export * from './lib/certificates';

@@ -33,8 +33,11 @@ export function randomRootCredentials(): Credentials {
   return { accessKeyId: id, secretAccessKey: randomBytes(30).toString('base64').replace(/[+/]/g, 'A') };
 }
 
-/** Starts identity, directory, authorization and the gateway as processes on a fresh database and NATS prefix. */
-export async function startDistributedSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+/**
+ * Starts identity, directory, authorization and the gateway as processes on a fresh database and NATS prefix;
+ * `appEnv` adds variables for one app only (its bus credential, for one).
+ */
+export async function startDistributedSystem(extraEnv: Record<string, string> = {}, appEnv: Record<string, Record<string, string>> = {}): Promise<RunningSystem> {
   const database: TestDatabase = await createTestDatabase();
   const root = randomRootCredentials();
   const rootPassword = `Root-${randomBytes(6).toString('hex')}-Pw1!`;
@@ -56,12 +59,12 @@ export async function startDistributedSystem(extraEnv: Record<string, string> = 
   try {
     await Promise.all(
       ['identity', 'directory', 'authorization'].map(async (name) => {
-        processes[name] = startApp(name, env);
+        processes[name] = startApp(name, { ...env, ...appEnv[name] });
         await processes[name].waitForLine(/is listening on the bus/);
       }),
     );
     const port = await freePort();
-    processes['gateway'] = startApp('gateway', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    processes['gateway'] = startApp('gateway', { ...env, ...appEnv['gateway'], PORT: String(port), HOST: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;
     await waitForStatus(`${base}/health`);
     return {

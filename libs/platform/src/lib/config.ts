@@ -53,6 +53,16 @@ export const CommonEnv = z.object({
 
 export const NatsEnv = z.object({
   NATS_URL: z.preprocess(emptyAsUndefined, url(['nats:', 'tls:', 'ws:', 'wss:'], 'nats://127.0.0.1:4222')),
+  /** The app's NKey seed (`SU…`), as `npm run nats-config` writes it; or the file that holds it. */
+  IAM_NATS_NKEY_SEED: z.preprocess(emptyAsUndefined, z.string().regex(/^SU[A-Z2-7]{56}$/, 'must be an NKey user seed (SU followed by 56 base32 characters)').optional()),
+  IAM_NATS_NKEY_SEED_FILE: optionalString(),
+  /** TLS to NATS: the CA that signed the server's certificate, and the app's own certificate and key for mutual TLS. */
+  IAM_NATS_TLS_CA_FILE: optionalString(),
+  IAM_NATS_TLS_CERT_FILE: optionalString(),
+  IAM_NATS_TLS_KEY_FILE: optionalString(),
+  /** In production (NODE_ENV=production) an app refuses a bus without credentials unless this is `true`. */
+  IAM_BUS_ALLOW_UNAUTHENTICATED: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).default('false')),
+  NODE_ENV: optionalString(),
 });
 
 export const DatabaseEnv = z.object({
@@ -106,7 +116,7 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
 }
 
 function isSecret(name: string): boolean {
-  return /SECRET|PASSWORD|MASTER_KEY|DATABASE_URL/.test(name);
+  return /SECRET|PASSWORD|MASTER_KEY|DATABASE_URL|NKEY_SEED$/.test(name);
 }
 
 /** Root credentials must come in pairs. */

@@ -1,6 +1,6 @@
 import { ClientNats, NatsContext, NatsOptions, Transport } from '@nestjs/microservices';
 import { BusServer, IncomingPacket } from './bus-server';
-import { connect, JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
+import { connect, ConnectionOptions, JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
 import { InFlightTracker } from './in-flight';
 
 export interface IamNatsServerOptions {
@@ -11,6 +11,8 @@ export interface IamNatsServerOptions {
   prefix: string;
   /** Connection name shown by NATS monitoring. */
   name: string;
+  /** Credentials, TLS and inbox (`natsConnectionOptions`). */
+  connection?: Partial<ConnectionOptions>;
 }
 
 /**
@@ -38,6 +40,7 @@ export class IamNatsServer extends BusServer {
   async listen(callback: (...optionalParams: unknown[]) => void): Promise<void> {
     try {
       this.connection = await connect({
+        ...this.options.connection,
         servers: this.options.servers,
         name: this.options.name,
         maxReconnectAttempts: -1,
