@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'InvalidAuthenticationCode',
   'PasswordResetRequired',
   // Availability.
+  /** Too many requests at once (sign-in floods, password hashing beyond its queue): retry later. */
+  'Throttling',
   'ServiceUnavailable',
   'ServiceFailure',
 ] as const;
@@ -82,6 +84,7 @@ export class IamError extends Error {
 
 /** Convenience constructors with AWS's wording. */
 export const Errors = {
+  throttling: () => new IamError('Throttling', 'Rate exceeded'),
   noSuchUser: (name: string) =>
     new IamError('NoSuchEntity', `The user with name ${name} cannot be found.`),
   noSuchGroup: (name: string) =>

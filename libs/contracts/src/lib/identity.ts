@@ -246,8 +246,8 @@ export const TagKey = awsString({ min: 1, max: 128, pattern: TAG_KEY_PATTERN });
 
 /** A new console password, as AWS's `passwordType`: 1–128 characters, tab, line ends and U+0020–U+00FF. */
 export const NewPassword = awsSensitiveString({ min: 1, max: 128, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' });
-/** A password offered at sign-in (never echoed). */
-export const OfferedPassword = awsSensitiveString({ min: 1, max: 1024 });
+/** A password offered at sign-in or as the old one (never echoed); at most 128 characters, as AWS, checked before any hashing. */
+export const OfferedPassword = awsSensitiveString({ min: 1, max: 128 });
 /** A session token as `SignIn` returned it (never echoed). */
 export const SessionToken = awsSensitiveString({ min: 16, max: 512 });
 export const AccessKeyId = awsString({ min: 16, max: 128, pattern: '[\\w]+' });

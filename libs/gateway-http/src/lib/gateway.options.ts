@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { SignInRateLimits } from './auth/sign-in-limiter';
 import { BusModuleOptions, BusTransport, Clock, CommonEnv, emptyAsUndefined, envInteger, HttpEnv } from '@iam/platform';
 
 /** The environment the gateway reads. */
@@ -17,6 +18,12 @@ export const GatewayEnv = z.object({
   IAM_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().regex(/^(true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be true, a hop count, or comma-separated addresses/CIDR ranges').optional()),
   /** The web console's build, served at /console/ (default: `console` beside the app's own folder in dist). */
   IAM_CONSOLE_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Sign-in attempts accepted per source (IPv4 address, IPv6 /64) per window, before any hashing; 0 for no limit. */
+  IAM_SIGN_IN_RATE_PER_SOURCE: envInteger(0, 1_000_000, 30),
+  /** Sign-in attempts accepted per user name per window; 0 for no limit. */
+  IAM_SIGN_IN_RATE_PER_USER: envInteger(0, 1_000_000, 30),
+  /** The window of both sign-in rate limits, in seconds. */
+  IAM_SIGN_IN_RATE_WINDOW_SECONDS: envInteger(1, 86_400, 60),
   /** The quotas GetAccountSummary reports: set them as for the services that enforce them. */
   IAM_MAX_GROUPS_PER_USER: envInteger(1, 1_000, 10),
   IAM_MAX_GROUPS_PER_ACCOUNT: envInteger(1, 100_000, 300),
@@ -42,6 +49,8 @@ export interface GatewayOptions {
   trustProxy?: boolean | number | string;
   /** The folder of the web console's build, served at `/console/`; none unless given. */
   consoleDir?: string;
+  /** Sign-in rate limits (`DEFAULT_SIGN_IN_RATE_LIMITS` unless given). */
+  signInLimits?: Partial<SignInRateLimits>;
 }
 
 /** Adjustable quotas, as the services that enforce them are configured. */
@@ -62,6 +71,11 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
     maxClockSkewMs: env.IAM_MAX_CLOCK_SKEW_SECONDS * 1000,
     ...(env.IAM_TRUST_PROXY !== undefined ? { trustProxy: trustProxyOf(env.IAM_TRUST_PROXY) } : {}),
     ...(env.IAM_CONSOLE_DIR !== undefined ? { consoleDir: env.IAM_CONSOLE_DIR } : {}),
+    signInLimits: {
+      perSource: env.IAM_SIGN_IN_RATE_PER_SOURCE,
+      perUserName: env.IAM_SIGN_IN_RATE_PER_USER,
+      windowSeconds: env.IAM_SIGN_IN_RATE_WINDOW_SECONDS,
+    },
     quotas: {
       groupsPerUser: env.IAM_MAX_GROUPS_PER_USER,
       groupsPerAccount: env.IAM_MAX_GROUPS_PER_ACCOUNT,

@@ -13,6 +13,7 @@ import { identityMigrations } from './migrations';
 import { LoginProfilesService } from './passwords/login-profiles.service';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicyService } from './passwords/password-policy.service';
+import { PasswordWork } from './passwords/password-work';
 import { PasswordWriter } from './passwords/password-writer';
 import { PasswordsController } from './passwords/passwords.controller';
 import { IDENTITY_SCHEMA, identityEntities } from './persistence';
@@ -55,6 +56,7 @@ export class IdentityServiceModule {
       UsersService,
       DeleteUserService,
       PasswordPolicyService,
+      PasswordWork,
       PasswordWriter,
       LoginProfilesService,
       SignInGuard,

@@ -14,6 +14,10 @@ export const IdentityEnv = z.object({
   IAM_MASTER_KEY_PREVIOUS: SecretsEnv.shape.IAM_MASTER_KEY,
   /** Lifetime of a console session, in seconds (5 minutes to 12 hours; 1 hour by default). */
   IAM_SESSION_TTL_SECONDS: envInteger(300, 43_200, 3_600),
+  /** Password hashes and verifications run at once; 0 (the default) for one per core. */
+  IAM_PASSWORD_WORK_CONCURRENCY: envInteger(0, 256, 0),
+  /** How many more may wait before sign-ins and password changes answer `Throttling`; 0 (the default) for twice the concurrency. */
+  IAM_PASSWORD_WORK_QUEUE: envInteger(0, 10_000, 0),
 });
 export type IdentityEnv = z.infer<typeof IdentityEnv>;
 
@@ -24,12 +28,18 @@ export interface Argon2Parameters {
   parallelism: number;
 }
 
-/** Brute-force protection of console sign-in, in the manner of Keycloak's. */
+/**
+ * Brute-force protection of console sign-in: Keycloak's temporary lockout,
+ * counted per (user, source) so that an attacker cannot lock the real user out
+ * (see `admitAttempt` in `sessions/lockout.ts`).
+ */
 export interface SignInProtection {
-  /** Every this many consecutive failures of one user, the user is locked for a while. */
+  /** Every this many consecutive failures of one user from one source (IPv4 address, IPv6 /64), that pair is locked for a while. */
+  sourceFailures: number;
+  /** Every this many consecutive failures of one user from any sources, the user is locked for a while for sources with failures. */
   userFailures: number;
-  /** Every this many consecutive failures from one source address, the address is locked for a while. */
-  addressFailures: number;
+  /** While a user is locked, this many attempts in all may come from sources without failures of their own. */
+  cleanSourceAttempts: number;
   /** The n-th lockout of a streak lasts n × this. */
   waitIncrementSeconds: number;
   /** No lockout lasts longer; there is no permanent lockout. */
@@ -51,6 +61,13 @@ export interface IdentityServiceOptions {
   sessionTtlSeconds?: number;
   signInProtection?: Partial<SignInProtection>;
   argon2?: Partial<Argon2Parameters>;
+  /**
+   * How many password hashes and verifications run at once (argon2id is
+   * CPU- and memory-bound): the number of cores unless given.
+   */
+  passwordWorkConcurrency?: number;
+  /** How many more may wait for a turn; beyond, the request is refused at once with `Throttling`. 2 × concurrency unless given. */
+  passwordWorkQueue?: number;
   /** How often recorded access key use is written to the database; 5 seconds unless given. */
   keyUsageFlushMs?: number;
 }
@@ -60,8 +77,9 @@ export const IDENTITY_OPTIONS = Symbol('IDENTITY_OPTIONS');
 export const DEFAULT_ARGON2: Argon2Parameters = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export const DEFAULT_SIGN_IN_PROTECTION: SignInProtection = {
-  userFailures: 5,
-  addressFailures: 20,
+  sourceFailures: 5,
+  userFailures: 10,
+  cleanSourceAttempts: 3,
   waitIncrementSeconds: 60,
   maxWaitSeconds: 900,
   failureResetSeconds: 12 * 3600,
@@ -83,5 +101,7 @@ export function identityOptions(env: IdentityEnv, transport: BusTransport): Iden
     masterKey: env.IAM_MASTER_KEY,
     previousMasterKey: env.IAM_MASTER_KEY_PREVIOUS,
     sessionTtlSeconds: env.IAM_SESSION_TTL_SECONDS,
+    ...(env.IAM_PASSWORD_WORK_CONCURRENCY > 0 ? { passwordWorkConcurrency: env.IAM_PASSWORD_WORK_CONCURRENCY } : {}),
+    ...(env.IAM_PASSWORD_WORK_QUEUE > 0 ? { passwordWorkQueue: env.IAM_PASSWORD_WORK_QUEUE } : {}),
   };
 }

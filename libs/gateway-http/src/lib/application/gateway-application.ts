@@ -4,6 +4,7 @@ import { BusClient, IamError } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import { Authenticator } from '../auth/authenticator';
 import { Authorizer } from '../auth/authorizer';
+import { DEFAULT_SIGN_IN_RATE_LIMITS, SignInLimiter } from '../auth/sign-in-limiter';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { AnyOperation, OperationContext } from '../operations/operation';
 import type { Caller } from './caller';
@@ -41,12 +42,18 @@ export class GatewayApplication {
     private readonly authorizer: Authorizer,
     private readonly clock: Clock,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
-  ) {}
+  ) {
+    this.signInLimiter = new SignInLimiter({ ...DEFAULT_SIGN_IN_RATE_LIMITS, ...options.signInLimits });
+  }
+
+  private readonly signInLimiter: SignInLimiter;
 
   async execute(invocation: Invocation): Promise<Outcome> {
     const { operation, request } = invocation;
     if (operation.authentication === 'none') {
       const input = invocation.decode();
+      // Rate limits before anything reaches a password hash.
+      if (operation.signInName) await this.signInLimiter.consume(request.sourceIp, operation.signInName(input));
       const context = this.context(undefined, request);
       return { operation, result: await operation.call(input, context) };
     }

@@ -109,6 +109,22 @@ describe('BusAuthenticator: SigV4 and sessions checked by identity', () => {
     expect(await refused.text()).toContain('<Code>InvalidClientTokenId</Code>');
   });
 
+  it('refuses a signed x-amz-security-token (header, both fronts, or presigned query) with InvalidClientTokenId, before asking identity', async () => {
+    const token = { 'x-amz-security-token': 'FwoGZXIvYXdzEXAMPLETOKEN' };
+    const query = await signedHeaders(`${url}/`, KEY, { method: 'POST', body, headers: { ...form, ...token } });
+    const viaQuery = await fetch(`${url}/`, { method: 'POST', headers: query, body });
+    expect(viaQuery.status).toBe(403);
+    expect(await viaQuery.text()).toContain('<Code>InvalidClientTokenId</Code>');
+    const rest = await signedHeaders(`${url}/v1/users/alice`, KEY, { method: 'GET', headers: token });
+    const viaRest = await fetch(`${url}/v1/users/alice`, { headers: rest });
+    expect(viaRest.status).toBe(403);
+    expect((await json(viaRest)).code).toBe('InvalidClientTokenId');
+    const presigned = await fetch(`${url}/v1/users/alice?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Security-Token=abc&X-Amz-Signature=00`);
+    expect(presigned.status).toBe(403);
+    expect((await json(presigned)).code).toBe('InvalidClientTokenId');
+    expect(verified).toEqual([]);
+  });
+
   it('refuses a request signed outside the clock skew with RequestExpired, before asking identity', async () => {
     const headers = await signedHeaders(`${url}/`, KEY, { method: 'POST', body, headers: form }, new Date(clock.at.getTime() - 16 * 60_000));
     const response = await fetch(`${url}/`, { method: 'POST', headers, body });

@@ -38,7 +38,8 @@ function callerOf(principal: Principal, via: CredentialKind, extra: { accessKeyI
  * Authenticates over the bus. A bearer token is checked by identity's `VerifySession`; anything
  * else must be SigV4 (header or presigned query, service `iam`, any region): the gateway parses
  * it, checks the clock skew and builds the string to sign, identity's `VerifySignature` checks
- * the signature with the secret it holds. Both read committed state on every request, so a
+ * the signature with the secret it holds. A security token (`X-Amz-Security-Token`, header or
+ * query) is refused with `InvalidClientTokenId`: there are no temporary credentials. Both read committed state on every request, so a
  * deleted or deactivated key and an ended session are refused at once.
  */
 @Injectable()
@@ -59,6 +60,10 @@ export class BusAuthenticator extends Authenticator {
         .catch(malformedAs('InvalidToken', 'The session token is not valid.'));
       return callerOf(session.Principal, 'session', { passwordResetRequired: session.PasswordChangeOnly });
     }
+    // There are no temporary credentials: a security token (signed or not) is never ignored.
+    if (request.headers['x-amz-security-token'] !== undefined || SECURITY_TOKEN_PARAMETER.test(request.rawQuery)) {
+      throw new IamError('InvalidClientTokenId', 'The security token included in the request is invalid.');
+    }
     const prepared = prepareSigV4Verification(
       { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body: request.body },
       { now: this.clock.now(), service: 'iam', maxClockSkewMs: this.options.maxClockSkewMs },
@@ -74,6 +79,9 @@ export class BusAuthenticator extends Authenticator {
     return callerOf(Principal, 'access-key', { accessKeyId: prepared.accessKeyId });
   }
 }
+
+/** `X-Amz-Security-Token` in a query string (names compared regardless of case and encoding of `-`). */
+const SECURITY_TOKEN_PARAMETER = /(?:^|&)x(?:-|%2d)amz(?:-|%2d)security(?:-|%2d)token(?:=|&|$)/i;
 
 /**
  * A credential identity cannot even parse (too short, wrong characters) is an

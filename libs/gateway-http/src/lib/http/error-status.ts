@@ -29,6 +29,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   SignInFailed: 401,
   InvalidAuthenticationCode: 403,
   PasswordResetRequired: 403,
+  // AWS answers Throttling with 400; we answer 429 (Too Many Requests) so that clients and
+  // proxies see a retryable refusal (docs/gateway.md).
+  Throttling: 429,
   ServiceUnavailable: 503,
   ServiceFailure: 500,
 };

@@ -84,6 +84,11 @@ export interface Operation<S extends StructureShape = StructureShape, R = unknow
   readonly authentication?: Authentication;
   /** Members of the AWS model this server does not support: refused with a clear message. */
   readonly unsupported?: readonly string[];
+  /**
+   * Unauthenticated operations that check a password (signing in): the user name the attempt is
+   * rate-limited under (`SignInLimiter`), besides its source address.
+   */
+  signInName?(input: Infer<S>): string;
   /** May be called by a session whose password must be reset first. */
   readonly allowedWhilePasswordResetRequired?: boolean;
   /**

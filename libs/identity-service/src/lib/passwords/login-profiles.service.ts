@@ -13,8 +13,15 @@ import { UsersService } from '../users/users.service';
 import { LoginProfileEntity } from './login-profile.entity';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicyService } from './password-policy.service';
+import { PasswordWork } from './password-work';
 import { passwordExpired } from './password-rules';
 import { PasswordWriter } from './password-writer';
+
+/**
+ * The source ChangePassword's old-password attempts are counted under: the
+ * caller is already signed in, so its attempts form one pair of their own.
+ */
+const CHANGE_PASSWORD_SOURCE = 'change-password';
 
 /** Console passwords: an administrator's login profiles and a user's own password change. */
 @Injectable()
@@ -26,6 +33,7 @@ export class LoginProfilesService {
     private readonly policy: PasswordPolicyService,
     private readonly hasher: PasswordHasher,
     private readonly guard: SignInGuard,
+    private readonly work: PasswordWork,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
   ) {}
@@ -107,11 +115,13 @@ export class LoginProfilesService {
 
     const now = this.clock.now();
     const subject = Subjects.user(user.name);
-    if (await this.guard.isLocked([subject], now)) throw IdentityErrors.tooManyPasswordAttempts();
-    if (!(await this.hasher.verify(profile.passwordHash, oldPassword))) {
-      await this.guard.recordFailure([{ subject, kind: 'user' }], now);
-      throw IdentityErrors.wrongOldPassword();
-    }
+    // Counted before the check, in one turn of the password queue, as a sign-in attempt is.
+    const outcome = await this.work.run(async () => {
+      if (!(await this.guard.admit(subject, CHANGE_PASSWORD_SOURCE, now))) return 'locked';
+      return (await this.hasher.verify(profile.passwordHash, oldPassword)) ? 'right' : 'wrong';
+    });
+    if (outcome === 'locked') throw IdentityErrors.tooManyPasswordAttempts();
+    if (outcome === 'wrong') throw IdentityErrors.wrongOldPassword();
     const rules = await this.policy.rules();
     if (rules.hardExpiry && passwordExpired(profile.passwordChangedAt, rules, now)) throw IdentityErrors.passwordExpiredHard();
     const hash = await this.writer.prepare(user, newPassword, rules);

@@ -6,6 +6,7 @@ import { IdentityErrors } from '../shared/errors';
 import { PasswordHasher } from './password-hasher';
 import { PasswordHistoryEntity } from './password-history.entity';
 import { PasswordPolicyService } from './password-policy.service';
+import { PasswordWork } from './password-work';
 import { MAX_REUSE_PREVENTION, passwordProblems, PasswordRules, reuseProblem } from './password-rules';
 
 /**
@@ -20,17 +21,21 @@ export class PasswordWriter {
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly policy: PasswordPolicyService,
     private readonly hasher: PasswordHasher,
+    private readonly work: PasswordWork,
   ) {}
 
   /** Checks `password` for `user` and returns its hash, or throws `PasswordPolicyViolation`. */
   async prepare(user: { userId: string; name: string }, password: string, rules?: PasswordRules): Promise<string> {
     const effective = rules ?? (await this.policy.rules());
     const problems = passwordProblems(password, effective, { userName: user.name, accountId: this.options.accountId });
-    if (problems.length === 0 && effective.reusePrevention) {
-      if (await this.reused(user.userId, password, effective.reusePrevention)) problems.push(reuseProblem(effective.reusePrevention));
-    }
     if (problems.length > 0) throw IdentityErrors.passwordPolicyViolation(problems);
-    return this.hasher.hash(password);
+    // The reuse check and the hash are one turn of the password queue.
+    return this.work.run(async () => {
+      if (effective.reusePrevention && (await this.reused(user.userId, password, effective.reusePrevention))) {
+        throw IdentityErrors.passwordPolicyViolation([reuseProblem(effective.reusePrevention)]);
+      }
+      return this.hasher.hash(password);
+    });
   }
 
   /** Records a password just set, keeping the last {@link MAX_REUSE_PREVENTION}. */
@@ -50,7 +55,9 @@ export class PasswordWriter {
       order: { id: 'DESC' },
       take: count,
     });
-    const matches = await Promise.all(previous.map((entry) => this.hasher.verify(entry.passwordHash, password)));
-    return matches.some(Boolean);
+    for (const entry of previous) {
+      if (await this.hasher.verify(entry.passwordHash, password)) return true;
+    }
+    return false;
   }
 }

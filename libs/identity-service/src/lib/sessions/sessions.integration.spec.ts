@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { IdentityPatterns as P } from '@iam/contracts';
-import { describeWithServices } from '@iam/testing';
+import { describeWithServices, testBusClient } from '@iam/testing';
 import { DEFAULT_ARGON2 } from '../identity.options';
 import { Argon2PasswordHasher, PasswordHasher } from '../passwords/password-hasher';
 import { ACCOUNT_ID, failure, FakeClock, FAST_ARGON2, IdentityUnderTest, startIdentity } from '../../test-support/harness';
@@ -10,20 +10,36 @@ const ROOT_PASSWORD = 'Root-Password-123';
 const IP = '198.51.100.7';
 const SIGN_IN_FAILED = { code: 'SignInFailed', message: 'Your authentication information is incorrect. Please try again.' };
 
-/** Counts verifications, so a spec can see that every attempt costs one. */
+/**
+ * Counts verifications, so a spec can see what an attempt costs; while `gate`
+ * is set, every verification waits for it (`held` counts those waiting).
+ */
 class CountingHasher extends PasswordHasher {
   verifications = 0;
+  held = 0;
+  gate?: Promise<void>;
   private readonly inner = new Argon2PasswordHasher(FAST_ARGON2);
   hash(password: string) {
     return this.inner.hash(password);
   }
-  verify(hash: string, password: string) {
+  async verify(hash: string, password: string) {
     this.verifications++;
+    if (this.gate) {
+      this.held++;
+      await this.gate;
+      this.held--;
+    }
     return this.inner.verify(hash, password);
   }
   needsRehash(hash: string) {
     return this.inner.needsRehash(hash);
   }
+}
+
+/** Polls `predicate` until it holds (false after a minute). */
+async function waitFor(predicate: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 3_000 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  return predicate();
 }
 
 describeWithServices('console sign-in and sessions', () => {
@@ -32,10 +48,22 @@ describeWithServices('console sign-in and sessions', () => {
   let identity: IdentityUnderTest;
 
   beforeAll(async () => {
-    identity = await startIdentity({ ports: { clock, hasher }, env: { IAM_ROOT_PASSWORD: ROOT_PASSWORD } });
+    // A queue long enough for the bursts below (its own limit is specified in password-work.integration.spec.ts).
+    identity = await startIdentity({
+      ports: { clock, hasher },
+      env: { IAM_ROOT_PASSWORD: ROOT_PASSWORD },
+      options: { passwordWorkConcurrency: 64, passwordWorkQueue: 64 },
+    });
+  });
+
+  /** A client that waits as long as held verifications take on a loaded machine. */
+  let patient: Awaited<ReturnType<typeof testBusClient>>;
+  beforeAll(async () => {
+    patient = await testBusClient(identity.transport, 120_000);
   });
 
   afterAll(async () => {
+    await patient?.close();
     await identity?.close();
   });
 
@@ -155,18 +183,93 @@ describeWithServices('console sign-in and sessions', () => {
   });
 
   describe('brute-force protection', () => {
-    it('locks a user for a while after 5 failures, even with the right password, then lets it in; success clears the count', async () => {
+    it('counts each attempt before checking its password: of a burst of guesses at most 5 are checked, and the right password after them is refused', async () => {
       const user = await userWithPassword();
-      for (let i = 0; i < 5; i++) expect(await failure(signIn(user.UserName, 'wrong', `192.0.2.${10 + i}`))).toEqual(SIGN_IN_FAILED);
+      let release!: () => void;
+      hasher.gate = new Promise<void>((resolve) => (release = resolve));
       const before = hasher.verifications;
-      expect(await failure(signIn(user.UserName, GOOD, '192.0.2.99'))).toEqual(SIGN_IN_FAILED);
-      expect(hasher.verifications - before).toBe(1);
+      let answered = 0;
+      // 24 wrong guesses at once; checks hold until released, so none has failed yet when the right one comes.
+      const attempt = (Password: string) => failure(patient.send(P.SignIn, { UserName: user.UserName, Password, SourceIp: '192.0.2.80' }));
+      const burst = Array.from({ length: 24 }, () => attempt('wrong').finally(() => answered++));
+      expect(await waitFor(() => hasher.held + answered === 24)).toBe(true);
+      let decided = false;
+      const right = attempt(GOOD).finally(() => (decided = true));
+      // Refused at once, or held like the others (had it been let through).
+      expect(await waitFor(() => decided || hasher.held + answered === 25)).toBe(true);
+      release();
+      hasher.gate = undefined;
+      expect(await right).toEqual(SIGN_IN_FAILED);
+      expect(await Promise.all(burst)).toEqual(Array(24).fill(SIGN_IN_FAILED));
+      expect(hasher.verifications - before).toBe(5);
+    });
+
+    it('counts ChangePassword attempts the same way: a burst with the right old password never gets past the lock', async () => {
+      const user = await userWithPassword();
+      let release!: () => void;
+      hasher.gate = new Promise<void>((resolve) => (release = resolve));
+      const change = (OldPassword: string) =>
+        failure(patient.send(P.ChangePassword, { Caller: { Type: 'user', UserId: user.UserId }, OldPassword, NewPassword: 'Battery-Staple-8' }));
+      let answered = 0;
+      const burst = Array.from({ length: 24 }, () => change('wrong').finally(() => answered++));
+      expect(await waitFor(() => hasher.held + answered === 24)).toBe(true);
+      let decided = false;
+      const right = change(GOOD).finally(() => (decided = true));
+      expect(await waitFor(() => decided || hasher.held + answered === 25)).toBe(true);
+      release();
+      hasher.gate = undefined;
+      expect((await right).code).toBe('LimitExceeded');
+      const codes = (await Promise.all(burst)).map((error) => error.code).sort();
+      expect(codes).toEqual([...Array(5).fill('AccessDenied'), ...Array(19).fill('LimitExceeded')]);
+    });
+
+    it('locks a user from one source after 5 failures, even with the right password and without hashing, then lets it in', async () => {
+      const user = await userWithPassword();
+      for (let i = 0; i < 5; i++) expect(await failure(signIn(user.UserName, 'wrong', '192.0.2.10'))).toEqual(SIGN_IN_FAILED);
+      const before = hasher.verifications;
+      expect(await failure(signIn(user.UserName, GOOD, '192.0.2.10'))).toEqual(SIGN_IN_FAILED);
+      expect(hasher.verifications - before).toBe(0);
 
       clock.advance(60_000);
-      await expect(signIn(user.UserName, GOOD, '192.0.2.99')).resolves.toBeDefined();
+      await expect(signIn(user.UserName, GOOD, '192.0.2.10')).resolves.toBeDefined();
       // The success cleared the streak: four more failures do not lock.
-      for (let i = 0; i < 4; i++) await failure(signIn(user.UserName, 'wrong', '192.0.2.99'));
-      await expect(signIn(user.UserName, GOOD, '192.0.2.99')).resolves.toBeDefined();
+      for (let i = 0; i < 4; i++) await failure(signIn(user.UserName, 'wrong', '192.0.2.10'));
+      await expect(signIn(user.UserName, GOOD, '192.0.2.10')).resolves.toBeDefined();
+    });
+
+    it("lets the real user in from its own source while an attacker's source stays locked", async () => {
+      const user = await userWithPassword();
+      const attacker = '192.0.2.11';
+      for (let i = 0; i < 5; i++) await failure(signIn(user.UserName, 'wrong', attacker));
+      clock.advance(60_000);
+      for (let i = 0; i < 5; i++) await failure(signIn(user.UserName, 'wrong', attacker));
+      // Ten failures: the user is locked too, but not for a source without failures.
+      await expect(signIn(user.UserName, GOOD, '198.51.100.20')).resolves.toBeDefined();
+      // The brute force from the attacker's source is still locked, with the right password too.
+      expect(await failure(signIn(user.UserName, GOOD, attacker))).toEqual(SIGN_IN_FAILED);
+      clock.advance(120_000);
+      await expect(signIn(user.UserName, GOOD, attacker)).resolves.toBeDefined();
+    });
+
+    it('locks a user guessed at from many sources for those sources, letting 3 attempts per lock through from clean ones', async () => {
+      const user = await userWithPassword();
+      for (let i = 0; i < 10; i++) await failure(signIn(user.UserName, 'wrong', `192.0.2.${100 + i}`));
+      expect(await failure(signIn(user.UserName, GOOD, '192.0.2.100'))).toEqual(SIGN_IN_FAILED);
+      // Clean sources spend the budget (three wrong guesses) ...
+      for (let i = 0; i < 3; i++) await failure(signIn(user.UserName, 'wrong', `198.51.100.${100 + i}`));
+      // ... after which even the right password from a clean source waits for the lock to end.
+      const before = hasher.verifications;
+      expect(await failure(signIn(user.UserName, GOOD, '198.51.100.200'))).toEqual(SIGN_IN_FAILED);
+      expect(hasher.verifications - before).toBe(0);
+      clock.advance(60_000);
+      await expect(signIn(user.UserName, GOOD, '198.51.100.200')).resolves.toBeDefined();
+    });
+
+    it('counts the addresses of one IPv6 /64 as one source', async () => {
+      const user = await userWithPassword();
+      for (let i = 1; i <= 5; i++) await failure(signIn(user.UserName, 'wrong', `2001:db8:0:1::${i}`));
+      expect(await failure(signIn(user.UserName, GOOD, '2001:db8:0:1:ffff::99'))).toEqual(SIGN_IN_FAILED);
+      await expect(signIn(user.UserName, GOOD, '2001:db8:0:2::1')).resolves.toBeDefined();
     });
 
     it('makes the wait grow with each lockout of a streak', async () => {
@@ -191,33 +294,30 @@ describeWithServices('console sign-in and sessions', () => {
       await expect(signIn(user.UserName, GOOD)).resolves.toBeDefined();
     });
 
-    it('locks a source address after 20 failures across user names, for every user from it', async () => {
+    it('never locks a source address as such: guesses at other user names do not lock out users behind it', async () => {
       const user = await userWithPassword();
-      for (let i = 0; i < 20; i++) await failure(signIn(`sprayed-${i}`, 'guess', '192.0.2.200'));
-      expect(await failure(signIn(user.UserName, GOOD, '192.0.2.200'))).toEqual(SIGN_IN_FAILED);
-      await expect(signIn(user.UserName, GOOD, '192.0.2.201')).resolves.toBeDefined();
-      clock.advance(60_000);
+      for (let i = 0; i < 25; i++) await failure(signIn(`sprayed-${i}`, 'guess', '192.0.2.200'));
       await expect(signIn(user.UserName, GOOD, '192.0.2.200')).resolves.toBeDefined();
     });
 
     it("clears a user's lockout when an administrator resets its password", async () => {
       const user = await userWithPassword();
-      for (let i = 0; i < 5; i++) await failure(signIn(user.UserName, 'wrong', `192.0.2.${30 + i}`));
-      expect(await failure(signIn(user.UserName, GOOD, '192.0.2.40'))).toEqual(SIGN_IN_FAILED);
+      for (let i = 0; i < 5; i++) await failure(signIn(user.UserName, 'wrong', '192.0.2.30'));
+      expect(await failure(signIn(user.UserName, GOOD, '192.0.2.30'))).toEqual(SIGN_IN_FAILED);
       await bus().send(P.UpdateLoginProfile, { UserName: user.UserName, Password: 'Battery-Staple-8' });
-      await expect(signIn(user.UserName, 'Battery-Staple-8', '192.0.2.40')).resolves.toBeDefined();
+      await expect(signIn(user.UserName, 'Battery-Staple-8', '192.0.2.30')).resolves.toBeDefined();
     });
 
     it('keeps its counters in the database, where every replica sees them', async () => {
       const user = await userWithPassword();
       await failure(signIn(user.UserName, 'wrong', '192.0.2.50'));
-      const rows = await identity.sql<{ subject: string; failures: number }>(
-        'SELECT subject, failures FROM identity.sign_in_failures WHERE subject IN ($1, $2) ORDER BY subject',
-        [`user:${user.UserName}`, 'ip:192.0.2.50'],
+      const rows = await identity.sql<{ subject: string; failures: number; principal: string | null }>(
+        'SELECT subject, failures, principal FROM identity.sign_in_failures WHERE subject = $1 OR principal = $1 ORDER BY subject',
+        [`user:${user.UserName}`],
       );
       expect(rows).toEqual([
-        { subject: 'ip:192.0.2.50', failures: 1 },
-        { subject: `user:${user.UserName}`, failures: 1 },
+        { subject: `pair:user:${user.UserName}|192.0.2.50`, failures: 1, principal: `user:${user.UserName}` },
+        { subject: `user:${user.UserName}`, failures: 1, principal: null },
       ]);
     });
   });
@@ -232,11 +332,12 @@ describeWithServices('console sign-in and sessions', () => {
       expect((await bus().send(P.GetRootUser, {})).User.PasswordLastUsed).toBe(clock.now().toISOString());
     });
 
-    it('refuses a wrong root password with the same answer and locks root after 5 failures', async () => {
+    it('refuses a wrong root password with the same answer and locks root from that source after 5 failures, not from others', async () => {
       for (let i = 0; i < 5; i++) {
-        expect(await failure(bus().send(P.SignIn, { Root: true, Password: 'wrong', SourceIp: `192.0.2.${60 + i}` }))).toEqual(SIGN_IN_FAILED);
+        expect(await failure(bus().send(P.SignIn, { Root: true, Password: 'wrong', SourceIp: '192.0.2.70' }))).toEqual(SIGN_IN_FAILED);
       }
       expect(await failure(bus().send(P.SignIn, { Root: true, Password: ROOT_PASSWORD, SourceIp: '192.0.2.70' }))).toEqual(SIGN_IN_FAILED);
+      await expect(bus().send(P.SignIn, { Root: true, Password: ROOT_PASSWORD, SourceIp: '192.0.2.71' })).resolves.toBeDefined();
       clock.advance(60_000);
       await expect(bus().send(P.SignIn, { Root: true, Password: ROOT_PASSWORD, SourceIp: '192.0.2.70' })).resolves.toBeDefined();
     });

@@ -11,11 +11,12 @@ import { DEFAULT_SESSION_TTL_SECONDS, IDENTITY_OPTIONS, IdentityServiceOptions }
 import { LoginProfileEntity } from '../passwords/login-profile.entity';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { PasswordPolicyService } from '../passwords/password-policy.service';
+import { PasswordWork } from '../passwords/password-work';
 import { passwordExpired } from '../passwords/password-rules';
 import { IdentityErrors } from '../shared/errors';
 import { SecretGenerator, tokenHash } from '../shared/secrets';
 import { UserEntity } from '../users/user.entity';
-import { Subjects } from './lockout';
+import { sourceOf, Subjects } from './lockout';
 import { SessionEntity } from './session.entity';
 import { SignInGuard } from './sign-in-guard';
 
@@ -52,6 +53,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly hasher: PasswordHasher,
     private readonly guard: SignInGuard,
+    private readonly work: PasswordWork,
     private readonly policy: PasswordPolicyService,
     private readonly clock: Clock,
     private readonly secrets: SecretGenerator,
@@ -70,35 +72,36 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Every failure (unknown user, no login profile, wrong password, locked
-   * user or address) costs one argon2 verification and answers the same
-   * `SignInFailed`.
+   * Every failure (unknown user, no login profile, wrong password) costs one
+   * argon2 verification and answers the same `SignInFailed`; an attempt a
+   * lock refuses answers it too, without hashing, after about as long. The
+   * attempt is counted before the password is checked (`SignInGuard.admit`),
+   * all of it in one turn of the bounded password queue (`Throttling` when
+   * full, then nothing is counted).
    */
   async signIn(request: SignInRequest): Promise<SignInReply> {
     const asRoot = request.Root === true;
     if (asRoot === (request.UserName !== undefined)) throw IdentityErrors.signInTarget();
     const ip = normalizeIp(request.SourceIp);
-    const address = Subjects.address(ip);
-    const subject = asRoot ? Subjects.root() : Subjects.user(request.UserName as string);
+    const source = sourceOf(ip);
+    const principal = asRoot ? Subjects.root() : Subjects.user(request.UserName as string);
     const now = this.clock.now();
 
-    const locked = await this.guard.isLocked([subject, address], now);
-    const candidate = asRoot ? await this.rootCandidate() : await this.userCandidate(request.UserName as string);
-    const matches = await this.hasher.verify(candidate?.hash ?? this.dummyHash, request.Password);
-    if (locked || !candidate || !matches) {
-      if (!locked) {
-        await this.guard.recordFailure(
-          [
-            { subject, kind: 'user' },
-            { subject: address, kind: 'address' },
-          ],
-          now,
-        );
-      }
+    const outcome = await this.work.run(async () => {
+      if (!(await this.guard.admit(principal, source, now))) return 'refused' as const;
+      const candidate = asRoot ? await this.rootCandidate() : await this.userCandidate(request.UserName as string);
+      const matches = await this.hasher.verify(candidate?.hash ?? this.dummyHash, request.Password);
+      if (!candidate || !matches) return 'wrong' as const;
+      const rehash = this.hasher.needsRehash(candidate.hash) ? await this.hasher.hash(request.Password) : undefined;
+      return { candidate, rehash };
+    });
+    if (outcome === 'refused') {
+      await this.work.lookBusy();
       throw IdentityErrors.signInFailed();
     }
-    await this.guard.clear(subject);
-    const rehash = this.hasher.needsRehash(candidate.hash) ? await this.hasher.hash(request.Password) : undefined;
+    if (outcome === 'wrong') throw IdentityErrors.signInFailed();
+    const { candidate, rehash } = outcome;
+    await this.guard.succeeded(principal, source);
     return candidate.kind === 'root'
       ? this.startRootSession(candidate, rehash, ip, now)
       : this.startUserSession(candidate, rehash, ip, now);

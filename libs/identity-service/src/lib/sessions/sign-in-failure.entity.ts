@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Consecutive failed sign-ins of one subject (`user:<name>`, `root` or `ip:<address>`). */
+/** Consecutive failed sign-ins of one subject: a user (`user:<name>`, `root`) or a user from one source (`pair:<user>|<source>`). */
 @Entity({ name: 'sign_in_failures' })
 export class SignInFailureEntity {
   @PrimaryColumn({ type: 'text' })
@@ -14,4 +14,12 @@ export class SignInFailureEntity {
 
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
   lockedUntil!: Date | null;
+
+  /** For a pair: the user's subject. */
+  @Column({ type: 'text', nullable: true })
+  principal!: string | null;
+
+  /** For a user: attempts let through from sources without failures during the current lock. */
+  @Column({ name: 'clean_passes', type: 'integer', default: 0 })
+  cleanPasses!: number;
 }

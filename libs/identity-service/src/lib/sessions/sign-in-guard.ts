@@ -2,12 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_SIGN_IN_PROTECTION, IDENTITY_OPTIONS, IdentityServiceOptions, SignInProtection } from '../identity.options';
-import { lockoutSeconds } from './lockout';
+import { admitAttempt, FailureCounter, Subjects } from './lockout';
+
+interface CounterRow {
+  failures: number;
+  last_failure: Date;
+  locked_until: Date | null;
+  clean_passes: number;
+}
 
 /**
- * Counts failed sign-ins per user and per source address in the database
- * (so every replica sees the same counts) and locks a subject for a growing
- * while after every `userFailures` / `addressFailures` consecutive failures.
+ * Counts password attempts per user and per (user, source) in the database,
+ * so every replica sees the same counts, and decides whether an attempt may
+ * have its password checked (`admitAttempt`). The decision and the count are
+ * one transaction holding the user's counter row locked: the attempt is
+ * counted as a failure before the password is verified, so a burst of
+ * concurrent guesses never gets more than the threshold checked.
  */
 @Injectable()
 export class SignInGuard {
@@ -20,42 +30,43 @@ export class SignInGuard {
     this.protection = { ...DEFAULT_SIGN_IN_PROTECTION, ...options.signInProtection };
   }
 
-  /** Is any of `subjects` locked at `now`? */
-  async isLocked(subjects: string[], now: Date): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      'SELECT 1 FROM identity.sign_in_failures WHERE subject = ANY($1) AND locked_until > $2 LIMIT 1',
-      [subjects, now],
-    );
-    return rows.length > 0;
-  }
-
-  /** Counts one failure for each subject and locks those that reached a multiple of their threshold. */
-  async recordFailure(subjects: Array<{ subject: string; kind: 'user' | 'address' }>, now: Date): Promise<void> {
-    const forgetBefore = new Date(now.getTime() - this.protection.failureResetSeconds * 1000);
-    for (const { subject, kind } of subjects) {
-      const rows: Array<{ failures: number }> = await this.dataSource.query(
-        `INSERT INTO identity.sign_in_failures AS f (subject, failures, last_failure, locked_until)
-         VALUES ($1, 1, $2, NULL)
-         ON CONFLICT (subject) DO UPDATE SET
-           failures = CASE WHEN f.last_failure < $3 THEN 1 ELSE f.failures + 1 END,
-           last_failure = $2
-         RETURNING failures`,
-        [subject, now, forgetBefore],
+  /**
+   * Admits one attempt of `principal` (`Subjects.user`/`Subjects.root`) from
+   * `source` (`sourceOf`), counting it as a failure in advance; false when a
+   * lock refuses it (then nothing is counted).
+   */
+  async admit(principal: string, source: string, now: Date): Promise<boolean> {
+    const pairSubject = Subjects.pair(principal, source);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO identity.sign_in_failures (subject, failures, last_failure, locked_until, principal, clean_passes)
+         VALUES ($1, 0, $2, NULL, NULL, 0) ON CONFLICT (subject) DO NOTHING`,
+        [principal, now],
       );
-      const threshold = kind === 'user' ? this.protection.userFailures : this.protection.addressFailures;
-      const seconds = lockoutSeconds(rows[0].failures, threshold, this.protection);
-      if (seconds > 0) {
-        await this.dataSource.query('UPDATE identity.sign_in_failures SET locked_until = $2 WHERE subject = $1', [
-          subject,
-          new Date(now.getTime() + seconds * 1000),
-        ]);
-      }
-    }
+      const [user]: CounterRow[] = await manager.query(
+        'SELECT failures, last_failure, locked_until, clean_passes FROM identity.sign_in_failures WHERE subject = $1 FOR UPDATE',
+        [principal],
+      );
+      const [pair]: CounterRow[] = await manager.query(
+        'SELECT failures, last_failure, locked_until, clean_passes FROM identity.sign_in_failures WHERE subject = $1',
+        [pairSubject],
+      );
+      const admission = admitAttempt({ user: counterOf(user), pair: counterOf(pair) }, now, this.protection);
+      if (!admission.admitted) return false;
+      await this.write(manager, principal, null, admission.user);
+      await this.write(manager, pairSubject, principal, admission.pair);
+      return true;
+    });
   }
 
-  /** Forgets a subject's failures and lockout (a successful sign-in, an administrator's reset). */
-  async clear(subject: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query('DELETE FROM identity.sign_in_failures WHERE subject = $1', [subject]);
+  /** The password was right: forgets the user's streak and this source's (other sources keep theirs). */
+  async succeeded(principal: string, source: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query('DELETE FROM identity.sign_in_failures WHERE subject = ANY($1)', [[principal, Subjects.pair(principal, source)]]);
+  }
+
+  /** Forgets every counter and lockout of a user (an administrator's reset, a deleted user). */
+  async clear(principal: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query('DELETE FROM identity.sign_in_failures WHERE subject = $1 OR principal = $1', [principal]);
   }
 
   /** Drops counters nobody needs any more. */
@@ -66,4 +77,18 @@ export class SignInGuard {
       [forgetBefore, now],
     );
   }
+
+  private async write(manager: EntityManager, subject: string, principal: string | null, counter: FailureCounter): Promise<void> {
+    await manager.query(
+      `INSERT INTO identity.sign_in_failures AS f (subject, failures, last_failure, locked_until, principal, clean_passes)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (subject) DO UPDATE SET failures = $2, last_failure = $3, locked_until = $4, clean_passes = $6`,
+      [subject, counter.failures, counter.lastFailure, counter.lockedUntil, principal, counter.cleanPasses],
+    );
+  }
+}
+
+function counterOf(row: CounterRow | undefined): FailureCounter | null {
+  if (!row || (row.failures === 0 && row.locked_until === null)) return null;
+  return { failures: row.failures, lastFailure: row.last_failure, lockedUntil: row.locked_until, cleanPasses: row.clean_passes };
 }

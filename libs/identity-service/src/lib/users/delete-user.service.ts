@@ -97,7 +97,7 @@ export class DeleteUserService {
       if (!current) return null;
       if (current.state !== 'deleting') throw IdentityErrors.concurrentDelete(current.name);
       await manager.delete(UserEntity, { userId: current.userId });
-      await manager.query('DELETE FROM identity.sign_in_failures WHERE subject = $1', [Subjects.user(current.name)]);
+      await manager.query('DELETE FROM identity.sign_in_failures WHERE subject = $1 OR principal = $1', [Subjects.user(current.name)]);
       return current;
     });
     if (removed) await this.events.publish(IdentityEvents.UserDeleted, { UserId: removed.userId, UserName: removed.name });
