@@ -8,6 +8,7 @@ import { serveConsole } from './console/console';
 import { GatewayOptions } from './gateway.options';
 import { GatewayHttpModule } from './gateway-http.module';
 import { answerClientError } from './http/client-error';
+import { refuseDotSegments } from './http/dot-segments';
 import { GatewayErrorFilter } from './http/error.filter';
 import type { LoggedRequest } from './http/logged-request';
 import { RequestScopeInterceptor } from './http/request-scope';
@@ -40,7 +41,8 @@ export function gatewayAdapter(trustProxy: boolean | number | string = false): F
 
 /**
  * Everything the gateway sets up on its Nest app before it listens: bodies kept as raw bytes
- * (SigV4 signs the exact bytes; each front parses its own format), the request id header,
+ * (SigV4 signs the exact bytes; each front parses its own format), paths with `.`/`..`
+ * segments refused before anything else (routing is on the verified path), the request id header,
  * one log line per request, the request scope, the one error filter, `/openapi.json`, the
  * explorer at `/docs`, and the web console at `/console/` when `consoleDir` is given.
  */
@@ -48,6 +50,7 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  fastify.addHook('onRequest', refuseDotSegments);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-amzn-requestid', String(request.id));
   });

@@ -197,23 +197,29 @@ export const GetAccessKeyLastUsed = defineOperation({
   query: true,
   tag: TAG,
   summary:
-    'When and where an access key was last used. The key names its owner, so the owner is looked up first and the reply is given only when iam:GetAccessKeyLastUsed on the owner is allowed; that an unknown key does not exist is told only to a caller allowed on every user.',
+    'When and where an access key was last used. The key names its owner, so the owner is looked up first and the reply is given only when iam:GetAccessKeyLastUsed on the owner is allowed; that an unknown key does not exist is told only to a caller allowed on every user, and a denial reads the same whether the key exists or not (it never names the owner).',
   input: input({ AccessKeyId: required(Shapes.accessKeyId) }),
   output: Out.struct({ UserName: Out.text, AccessKeyLastUsed: Out.struct({ LastUsedDate: Out.timestamp, ServiceName: Out.text, Region: Out.text }) }),
   // The resource is the key's owner, known only from the reply: see `call`.
   checks: () => [],
   call: async (i, c) => {
     const action = 'iam:GetAccessKeyLastUsed';
-    try {
-      const { UserName, UserArn, AccessKeyLastUsed } = await c.bus.send(IdentityPatterns.GetAccessKeyLastUsed, i);
-      await c.authorize([{ action, resource: UserArn }]);
-      return { UserName, AccessKeyLastUsed };
-    } catch (error) {
+    // Every denial reads the same whether the key exists and whose it is: the message names
+    // the key the caller gave, never its owner.
+    const denied = (error: unknown): never => {
+      if (error instanceof IamError && error.code === 'AccessDenied') {
+        throw new IamError('AccessDenied', `User: ${c.caller.arn} is not authorized to perform: ${action} on the access key ${i.AccessKeyId}`);
+      }
+      throw error;
+    };
+    const found = await c.bus.send(IdentityPatterns.GetAccessKeyLastUsed, i).catch(async (error: unknown) => {
       // An unknown key names no owner: checked as if it were every user's, so that a caller
       // allowed on some users only cannot tell an unknown key from another user's.
-      if (isNotFound(error)) await c.authorize([{ action, resource: Arns.user(c.accountId, '/', '*') }]);
+      if (isNotFound(error)) await c.authorize([{ action, resource: Arns.user(c.accountId, '/', '*') }]).catch(denied);
       throw error;
-    }
+    });
+    await c.authorize([{ action, resource: found.UserArn }]).catch(denied);
+    return { UserName: found.UserName, AccessKeyLastUsed: found.AccessKeyLastUsed };
   },
   rest: { method: 'GET', path: '/v1/access-keys/{AccessKeyId}/last-used' },
 });

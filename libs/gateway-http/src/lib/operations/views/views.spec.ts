@@ -3,7 +3,7 @@ import type { Caller } from '../../application/caller';
 import type { RequestInfo } from '../../application/request-info';
 import type { OperationContext } from '../operation';
 import { GetAccountAuthorizationDetails, GetCredentialReport } from './account.operations';
-import { GetUserOverview } from './overview.operations';
+import { GetGroupOverview, GetUserOverview } from './overview.operations';
 import { allPages, allParts, mapLimited } from './pages';
 
 const ROOT: Caller = { type: 'root', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012', via: 'access-key' };
@@ -86,6 +86,8 @@ describe('view helpers', () => {
 describe('GetUserOverview', () => {
   const user = { UserName: 'ann', UserId: 'AIDAANN', Path: '/', Arn: 'arn:aws:iam::123456789012:user/ann', CreateDate: '2026-01-01T00:00:00Z' };
   const handlers = {
+    'identity.user.resolve': () => ({ ...user, State: 'active', Tags: [] }),
+    'directory.group.resolve': (r: Record<string, unknown>) => ({ GroupId: 'AGPA', GroupName: r['GroupName'], Path: '/team/', Arn: `arn:aws:iam::123456789012:group/team/${String(r['GroupName'])}` }),
     'identity.user.get': () => ({ User: user }),
     'directory.user.groups.list': () => ({ Groups: [{ GroupName: 'devs' }], IsTruncated: false }),
     'identity.access-key.list': () => ({ AccessKeyMetadata: [{ AccessKeyId: 'AKIA1', Status: 'Active' }], IsTruncated: false }),
@@ -107,7 +109,77 @@ describe('GetUserOverview', () => {
       AttachedPolicies: [],
       InlinePolicyNames: ['inline'],
       EffectivePermissions: [{ Via: 'direct', PolicyName: 'inline' }],
+      Omitted: [],
     });
+  });
+
+  const doc = (action: string) => JSON.stringify({ Effect: 'Allow', Action: action, Resource: '*' });
+  const sources = [
+    { Via: 'direct', PolicyType: 'user', PolicyName: 'mine', Statements: [{ StatementIndex: 0, Effect: 'Allow', Statement: doc('s3:secret-user-inline') }] },
+    { Via: 'direct', PolicyType: 'user-managed', PolicyName: 'managed', PolicyArn: 'arn:aws:iam::123456789012:policy/managed', Statements: [{ StatementIndex: 0, Effect: 'Allow', Statement: doc('s3:secret-managed') }] },
+    { Via: 'group', GroupName: 'devs', PolicyType: 'group', PolicyName: 'g-inline', Statements: [{ StatementIndex: 0, Effect: 'Allow', Statement: doc('s3:secret-group-inline') }] },
+  ];
+  const withSources = { ...handlers, 'authorization.access.user': () => ({ User: user, Groups: [{ GroupName: 'devs', GroupId: 'AGPA' }], Sources: sources }) };
+
+  /** A context of a user allowed only the given `action resource` pairs, recording every batch of decisions asked for. */
+  function limited(allowed: string[]) {
+    const context = contextWith(withSources);
+    const batches: string[][] = [];
+    context.decide = async (checks) => {
+      batches.push(checks.map((c) => `${c.action} ${c.resource}`));
+      return checks.map((c) => ({ decision: allowed.includes(`${c.action} ${c.resource}`) ? ('allowed' as const) : ('implicitDeny' as const), missingContextKeys: [] }));
+    };
+    return { context, batches };
+  }
+
+  it('needs only GetUser on the user to be called', async () => {
+    const context = contextWith(withSources);
+    expect(await GetUserOverview.checks({ UserName: 'ann' }, context)).toEqual([{ action: 'iam:GetUser', resource: user.Arn }]);
+  });
+
+  it('leaves out, and names in Omitted, every part whose action is denied: a user allowed GetUser only sees the user alone', async () => {
+    const { context, batches } = limited([]);
+    const view = (await GetUserOverview.call({ UserName: 'ann' }, context)) as Record<string, unknown>;
+    expect(view).toEqual({
+      User: user,
+      Omitted: [
+        { Part: 'Groups', Action: 'iam:ListGroupsForUser', Resource: user.Arn },
+        { Part: 'AccessKeys', Action: 'iam:ListAccessKeys', Resource: user.Arn },
+        { Part: 'LoginProfile', Action: 'iam:GetLoginProfile', Resource: user.Arn },
+        { Part: 'AttachedPolicies', Action: 'iam:ListAttachedUserPolicies', Resource: user.Arn },
+        { Part: 'InlinePolicyNames', Action: 'iam:ListUserPolicies', Resource: user.Arn },
+        { Part: 'EffectivePermissions', Action: 'iam:SimulatePrincipalPolicy', Resource: user.Arn },
+      ],
+    });
+    expect(JSON.stringify(view)).not.toContain('secret');
+    // One batch of decisions for all the parts; nothing is read that is not shown.
+    expect(batches).toHaveLength(1);
+    expect(context.sent).not.toContain('authorization.access.user');
+    expect(context.sent).not.toContain('identity.access-key.list');
+  });
+
+  it('shows a permission source only when its document may be read (GetUserPolicy, GetPolicyVersion, GetGroupPolicy), and a group\'s only with ListGroupsForUser', async () => {
+    const { context, batches } = limited([`iam:SimulatePrincipalPolicy ${user.Arn}`, `iam:GetPolicyVersion arn:aws:iam::123456789012:policy/managed`]);
+    const view = (await GetUserOverview.call({ UserName: 'ann' }, context)) as { EffectivePermissions: Array<{ PolicyName: string }>; Omitted: unknown[] };
+    expect(view.EffectivePermissions.map((s) => s.PolicyName)).toEqual(['managed']);
+    expect(JSON.stringify(view)).not.toMatch(/secret-user-inline|secret-group-inline/);
+    expect(view.Omitted).toEqual(
+      expect.arrayContaining([
+        { Part: 'EffectivePermissions', Action: 'iam:ListGroupsForUser', Count: 1 },
+        { Part: 'EffectivePermissions', Action: 'iam:GetUserPolicy', Count: 1 },
+      ]),
+    );
+    expect(batches).toEqual([expect.any(Array), [`iam:GetUserPolicy ${user.Arn}`, 'iam:GetPolicyVersion arn:aws:iam::123456789012:policy/managed']]);
+
+    const more = limited([`iam:SimulatePrincipalPolicy ${user.Arn}`, `iam:ListGroupsForUser ${user.Arn}`, 'iam:GetGroupPolicy arn:aws:iam::123456789012:group/team/devs']);
+    const second = (await GetUserOverview.call({ UserName: 'ann' }, more.context)) as { EffectivePermissions: Array<{ PolicyName: string }>; Omitted: unknown[] };
+    expect(second.EffectivePermissions.map((s) => s.PolicyName)).toEqual(['g-inline']);
+    expect(second.Omitted).toEqual(
+      expect.arrayContaining([
+        { Part: 'EffectivePermissions', Action: 'iam:GetUserPolicy', Count: 1 },
+        { Part: 'EffectivePermissions', Action: 'iam:GetPolicyVersion', Count: 1 },
+      ]),
+    );
   });
 
   it('fails as a whole when one part fails', async () => {
@@ -115,6 +187,36 @@ describe('GetUserOverview', () => {
     await expect(GetUserOverview.call({ UserName: 'ann' }, contextWith(partial))).rejects.toMatchObject({
       code: 'ServiceUnavailable',
       message: expect.stringContaining("its part 'permissions' failed"),
+    });
+  });
+});
+
+describe('GetGroupOverview', () => {
+  const group = { GroupName: 'devs', GroupId: 'AGPA', Path: '/', Arn: 'arn:aws:iam::123456789012:group/devs', CreateDate: 'd' };
+  const handlers = {
+    'directory.group.resolve': () => group,
+    'directory.group.get': () => ({ Group: group, Users: [{ UserName: 'ann' }], IsTruncated: false }),
+    'authorization.group-policy.list-attached': () => ({ AttachedPolicies: [{ PolicyName: 'p' }], IsTruncated: false }),
+    'authorization.group-policy.list': () => ({ PolicyNames: ['secret-inline'], IsTruncated: false }),
+  };
+
+  it('needs GetGroup; leaves out the policies the caller may not list and names them in Omitted', async () => {
+    const context = contextWith(handlers);
+    expect(await GetGroupOverview.checks({ GroupName: 'devs' }, context)).toEqual([{ action: 'iam:GetGroup', resource: group.Arn }]);
+    expect(await GetGroupOverview.call({ GroupName: 'devs' }, context)).toEqual({
+      Group: group,
+      Users: [{ UserName: 'ann' }],
+      AttachedPolicies: [{ PolicyName: 'p' }],
+      InlinePolicyNames: ['secret-inline'],
+      Omitted: [],
+    });
+    context.decide = async (checks) => checks.map((c) => ({ decision: c.action === 'iam:ListAttachedGroupPolicies' ? ('allowed' as const) : ('implicitDeny' as const), missingContextKeys: [] }));
+    const limited = await GetGroupOverview.call({ GroupName: 'devs' }, context);
+    expect(limited).toEqual({
+      Group: group,
+      Users: [{ UserName: 'ann' }],
+      AttachedPolicies: [{ PolicyName: 'p' }],
+      Omitted: [{ Part: 'InlinePolicyNames', Action: 'iam:ListGroupPolicies', Resource: group.Arn }],
     });
   });
 });
