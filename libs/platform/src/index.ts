@@ -16,3 +16,4 @@ export * from './lib/bus/bus-server';
 export * from './lib/database/embedded/session-multiplexer';
 export * from './lib/database/transaction-guard';
 export * from './lib/bus/nats-config';
+export * from './lib/bus/limits';
