@@ -17,3 +17,5 @@ export * from './lib/database/embedded/session-multiplexer';
 export * from './lib/database/transaction-guard';
 export * from './lib/pagination';
 export * from './lib/bus/nats-config';
+export * from './lib/bus/limits';
+export * from './lib/database/unavailable';

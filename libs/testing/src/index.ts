@@ -7,3 +7,4 @@ export * from './lib/fake-identity';
 export * from './lib/sigv4';
 export * from './lib/nats-server';
 export * from './lib/certificates';
+export * from './lib/postgres-server';

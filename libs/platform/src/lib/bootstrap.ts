@@ -26,7 +26,7 @@ export async function startService(options: ServiceBootstrapOptions): Promise<IN
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
   });
   app.useGlobalInterceptors(new BusHandlerInterceptor(options.logger, inFlight));
-  app.useGlobalFilters(new BusExceptionFilter(options.logger));
+  app.useGlobalFilters(new BusExceptionFilter(options.logger, options.name));
   try {
     await app.listen();
   } catch (error) {

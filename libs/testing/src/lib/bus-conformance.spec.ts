@@ -1,5 +1,5 @@
 import { IamError, IdentityPatterns } from '@iam/contracts';
-import { BusTransport, createBusServer, InFlightTracker } from '@iam/platform';
+import { BusTransport, createBusServer, InFlightTracker, MAX_REPLY_BYTES } from '@iam/platform';
 import { describeWithServices } from './services';
 import { inProcessTransport, isolatedNatsTransport, testBusClient } from './bus';
 import { startStubService } from './stub';
@@ -86,6 +86,34 @@ function conformance(name: string, makeTransport: () => BusTransport) {
       await Promise.all(Array.from({ length: 40 }, (_, i) => bus.send(IdentityPatterns.ResolveUser, { UserName: `u${i}` })));
       expect(served).toHaveLength(40);
       expect(new Set(served)).toEqual(new Set(['a', 'b']));
+    });
+
+    it('carries a reply over the 1 MiB max_payload whole (in chunks over NATS), and many at once to their own callers', async () => {
+      const transport = makeTransport();
+      // 3,000 tags of ~1 KiB each: a reply of about 3 MiB, three times NATS's max_payload.
+      const tags = (name: string) => Array.from({ length: 3_000 }, (_, i) => ({ Key: `${name}-${i}`, Value: 'v'.repeat(1_100) }));
+      closers.push(await startStubService(transport, 'identity', { [IdentityPatterns.ResolveUser]: (r) => ({ ...user('UserName' in r ? r.UserName : '?'), Tags: tags('UserName' in r ? r.UserName : '?') }) }));
+      const bus = await testBusClient(transport, 20_000);
+      closers.push(bus);
+      const replies = await Promise.all(['ann', 'bob', 'cid', 'dan'].map((UserName) => bus.send(IdentityPatterns.ResolveUser, { UserName })));
+      expect(JSON.stringify(replies[0]).length).toBeGreaterThan(3 * 1024 * 1024);
+      expect(replies.map((reply) => reply.UserName)).toEqual(['ann', 'bob', 'cid', 'dan']);
+      replies.forEach((reply) => expect(reply.Tags).toEqual(tags(reply.UserName)));
+    });
+
+    it('answers an error, and keeps serving, when a reply is over the bus bound', async () => {
+      const transport = makeTransport();
+      let big = true;
+      closers.push(
+        await startStubService(transport, 'identity', {
+          [IdentityPatterns.ResolveUser]: (r) => ({ ...user('UserName' in r ? r.UserName : '?'), Tags: big ? [{ Key: 'k', Value: 'x'.repeat(MAX_REPLY_BYTES) }] : [] }),
+        }),
+      );
+      const bus = await testBusClient(transport, 20_000);
+      closers.push(bus);
+      await expect(bus.send(IdentityPatterns.ResolveUser, { UserName: 'ann' })).rejects.toMatchObject({ code: 'ServiceFailure', message: expect.stringContaining('too large to send') });
+      big = false;
+      await expect(bus.send(IdentityPatterns.ResolveUser, { UserName: 'ann' })).resolves.toEqual(user('ann'));
     });
 
     it('fans an event out to every subscribed replica', async () => {

@@ -95,6 +95,9 @@ describeWithNatsServer('an authenticated bus with subject permissions', () => {
     await gateway.send(IdentityPatterns.SignIn, { AccountId: '123456789012', UserName: 'ann', Password: 'secret-password-1' } as never);
     await spy.connection.flush();
 
+    // The server's refusals reach the client after the round trip.
+    const refusals = () => subscriptionErrors.join('\n') + spy.errors.join('\n');
+    for (let i = 0; i < 100 && !(/"identity\.>"/.test(refusals()) && /">"/.test(refusals())); i++) await new Promise((r) => setTimeout(r, 20));
     expect(passwords).toEqual(['secret-password-1']);
     expect(seen.map((message) => message.subject)).toEqual([]);
     expect(subscriptionErrors.join('\n')).toMatch(/Permissions Violation for Subscription to "identity\.>"/);

@@ -164,25 +164,36 @@ describeWithServices('decisions (Authorize) over NATS and PostgreSQL', () => {
   });
 
   describe('fails closed', () => {
-    it('denies, with the reason, when directory fails, and logs it', async () => {
+    it('answers ServiceUnavailable (never an allow, never a deny to cache) when directory is unavailable, and logs it', async () => {
       const user = h.identity.create('admin-without-directory');
       await h.bus.send(P.AttachUserPolicy, { UserName: 'admin-without-directory', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
       await expect(authorize(user.UserId, 's3:GetObject', '*')).resolves.toMatchObject({ Decision: 'allowed' });
       h.directory.failure = new IamError('ServiceUnavailable', 'The directory service is unavailable: no answer within 5000 ms.');
       try {
-        const reply = await authorize(user.UserId, 's3:GetObject', '*');
-        expect(reply).toEqual({
-          Decision: 'implicitDeny',
-          MatchedStatements: [],
-          MissingContextKeys: [],
-          Error: 'ServiceUnavailable: The directory service is unavailable: no answer within 5000 ms.',
+        await expect(authorize(user.UserId, 's3:GetObject', '*')).rejects.toMatchObject({
+          code: 'ServiceUnavailable',
+          message: 'The directory service is unavailable: no answer within 5000 ms.',
         });
       } finally {
         h.directory.failure = undefined;
       }
-      expect(logs.lines.some((line) => line.includes(`Denied s3:GetObject on * to user ${user.UserId} because the decision failed`) && line.includes('ServiceUnavailable'))).toBe(
-        true,
-      );
+      expect(logs.lines.some((line) => line.includes(`Could not decide s3:GetObject on * for user ${user.UserId}`) && line.includes('answered ServiceUnavailable'))).toBe(true);
+    });
+
+    it('denies, with the reason, when a neighbour fails otherwise', async () => {
+      const user = h.identity.create('admin-with-broken-directory');
+      await h.bus.send(P.AttachUserPolicy, { UserName: 'admin-with-broken-directory', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+      h.directory.failure = new IamError('ServiceFailure', 'The request failed because of an internal error.');
+      try {
+        await expect(authorize(user.UserId, 's3:GetObject', '*')).resolves.toEqual({
+          Decision: 'implicitDeny',
+          MatchedStatements: [],
+          MissingContextKeys: [],
+          Error: 'ServiceFailure: The request failed because of an internal error.',
+        });
+      } finally {
+        h.directory.failure = undefined;
+      }
     });
 
     it('denies a request whose context cannot be built', async () => {

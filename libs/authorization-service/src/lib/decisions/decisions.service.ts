@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthorizeReply, AuthorizeRequest, DecisionStatement, IamError } from '@iam/contracts';
+import { databaseUnavailable, isDatabaseUnavailable } from '@iam/platform';
 import { createRequestContext } from '@iam/policy-engine';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { Principals } from '../neighbours/principals';
@@ -61,8 +62,14 @@ export class DecisionsService {
         MissingContextKeys: [...decision.missingContextKeys],
       };
     } catch (error) {
-      const reason = reasonOf(error);
       const who = request.Principal.Type === 'root' ? 'root' : `user ${request.Principal.UserId}`;
+      // A decision that could not be made because a store is down is a 503 for the caller to retry (never an allow), not a deny.
+      const unavailable = error instanceof IamError && error.code === 'ServiceUnavailable' ? error : isDatabaseUnavailable(error) ? databaseUnavailable('authorization') : undefined;
+      if (unavailable) {
+        this.logger.warn(`Could not decide ${request.Action} on ${request.Resource} for ${who}: ${reasonOf(error)}; answered ServiceUnavailable`);
+        throw unavailable;
+      }
+      const reason = reasonOf(error);
       this.logger.warn(`Denied ${request.Action} on ${request.Resource} to ${who} because the decision failed: ${reason}`);
       return { Decision: 'implicitDeny', MatchedStatements: [], MissingContextKeys: [], Error: reason };
     }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, CallHandler, Catch, ExecutionContext, Injectable, NestInterceptor, PipeTransform, RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { Errors, IamError, isWireError, parseRequest, Pattern, REQUEST_ID_HEADER, REQUEST_SCHEMAS, RequestOf, WireError } from '@iam/contracts';
+import { databaseUnavailable, isDatabaseUnavailable } from '../database/unavailable';
 import type { Logger } from 'pino';
 import { Observable, throwError } from 'rxjs';
 import { RequestScope } from '../request-scope';
@@ -58,11 +59,16 @@ export class BusHandlerInterceptor implements NestInterceptor {
 /**
  * The one place a service turns an exception into what crosses the bus:
  * coded errors as they are, anything else as a generic `ServiceFailure`
- * with the full cause in the log.
+ * with the full cause in the log; a database that does not answer (refused,
+ * lost, timed out) as a retryable `ServiceUnavailable`.
  */
 @Catch()
 export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** The service's name, for its errors ("the identity service is unavailable"). */
+    private readonly service?: string,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): Observable<never> {
     return throwError(() => this.toWire(exception, host));
@@ -75,6 +81,10 @@ export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
     }
     if (isWireError(exception)) return exception;
     const subject = host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.();
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception, subject }, 'the database does not answer');
+      return databaseUnavailable(this.service ?? 'requested').toWire();
+    }
     this.logger.error({ err: exception, subject }, 'unexpected error');
     return Errors.internal().toWire();
   }

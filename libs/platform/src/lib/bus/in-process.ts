@@ -1,6 +1,7 @@
 import { BaseRpcContext, ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { BusServer, IncomingPacket } from './bus-server';
 import { InFlightTracker } from './in-flight';
+import { MAX_REPLY_BYTES, NATS_MAX_PAYLOAD, replyTooLarge } from './limits';
 
 /**
  * An in-process stand-in for NATS, for the embedded default.
@@ -118,7 +119,7 @@ export class InProcessServer extends BusServer {
     for (const [channel, handler] of this.messageHandlers) {
       this.unsubscribes.push(
         this.broker.subscribe(this.prefix + channel, handler.isEventHandler ? undefined : this.queue, (message) => {
-          void this.handle(channel, message);
+          this.handle(channel, message).catch((failure: unknown) => this.logger.error(`A message on ${message.subject} failed: ${String(failure)}`));
         }),
       );
     }
@@ -142,7 +143,18 @@ export class InProcessServer extends BusServer {
   private async handle(channel: string, message: BrokerMessage): Promise<void> {
     const packet = JSON.parse(message.data) as IncomingPacket;
     const context = new InProcessContext([message.subject, new InProcessHeaders(message.headers)]);
-    await this.dispatch(channel, packet, context, (response) => message.reply?.(JSON.stringify(response)));
+    await this.dispatch(channel, packet, context, (response) => {
+      if (!message.reply) return;
+      // The same bound as over NATS: a reply over MAX_REPLY_BYTES is an error reply (NATS sends smaller ones in chunks).
+      const text = JSON.stringify(response);
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_REPLY_BYTES) {
+        this.logger.error(`The reply to ${message.subject} is ${bytes} bytes, over the bus's ${MAX_REPLY_BYTES}: answered with an error.`);
+        message.reply(JSON.stringify({ id: response.id, err: replyTooLarge(message.subject, bytes).toWire(), isDisposed: true }));
+        return;
+      }
+      message.reply(text);
+    });
   }
 }
 
@@ -172,9 +184,15 @@ export class InProcessClient extends ClientProxy {
     const subject = this.prefix + this.normalizePattern(partial.pattern);
     const { data, headers } = unwrapRecord(packet.data);
     let active = true;
+    const text = JSON.stringify({ pattern: packet.pattern, data, id: packet.id });
+    if (Buffer.byteLength(text) > NATS_MAX_PAYLOAD) {
+      // As NATS refuses a request over its max_payload.
+      callback({ err: new Error('MAX_PAYLOAD_EXCEEDED'), isDisposed: true });
+      return () => undefined;
+    }
     this.broker.publish(subject, {
       subject,
-      data: JSON.stringify({ pattern: packet.pattern, data, id: packet.id }),
+      data: text,
       headers,
       reply: (raw) => {
         if (!active) return;

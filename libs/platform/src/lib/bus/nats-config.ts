@@ -2,9 +2,7 @@ import { BUS_APPS, BusApp, busPermissions } from '@iam/contracts';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nkeys } from 'nats';
-
-/** NATS's default `max_payload`: the largest message the server accepts (1 MiB). */
-export const NATS_MAX_PAYLOAD = 1024 * 1024;
+import { MAX_REPLY_CHUNKS } from './limits';
 
 export interface NatsServerTls {
   certFile: string;
@@ -34,7 +32,7 @@ export function natsServerConfig(options: NatsServerConfigOptions): string {
       permissions: {
         publish: { allow: permissions.publish },
         subscribe: { allow: permissions.subscribe },
-        ...(permissions.allowResponses ? { allow_responses: { max: 1 } } : {}),
+        ...(permissions.allowResponses ? { allow_responses: { max: MAX_REPLY_CHUNKS } } : {}),
       },
     };
   });

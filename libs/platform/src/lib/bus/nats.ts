@@ -1,7 +1,9 @@
-import { ClientNats, NatsContext, NatsOptions, Transport } from '@nestjs/microservices';
+import { ClientNats, NatsContext, NatsOptions, Transport, WritePacket } from '@nestjs/microservices';
+import { Errors } from '@iam/contracts';
 import { BusServer, IncomingPacket } from './bus-server';
-import { connect, ConnectionOptions, JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
+import { connect, ConnectionOptions, headers as natsHeaders, JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
 import { InFlightTracker } from './in-flight';
+import { CHUNK_HEADER, CHUNK_HEADROOM, MAX_REPLY_BYTES, MAX_REPLY_CHUNKS, NATS_MAX_PAYLOAD, replyTooLarge } from './limits';
 
 export interface IamNatsServerOptions {
   servers: string;
@@ -58,7 +60,7 @@ export class IamNatsServer extends BusServer {
               this.logger.error(error.message);
               return;
             }
-            void this.handle(channel, message);
+            this.handle(channel, message).catch((failure: unknown) => this.logger.error(`A message on ${message.subject} failed: ${String(failure)}`));
           },
         }),
       );
@@ -101,9 +103,42 @@ export class IamNatsServer extends BusServer {
       return;
     }
     const context = new NatsContext([message.subject, message.headers]);
-    await this.dispatch(channel, packet, context, (response) => {
-      if (message.reply) message.respond(this.replyCodec.encode(response));
-    });
+    await this.dispatch(channel, packet, context, (response) => this.reply(message, response));
+  }
+
+  /**
+   * Sends a reply, bounded by construction: in chunks when it is over the
+   * server's `max_payload`, as an error when it is over {@link MAX_REPLY_BYTES}
+   * or cannot be sent. It never throws (a throw here would end the process).
+   */
+  private reply(message: Msg, response: WritePacket & { id: string }): void {
+    if (!message.reply || !this.connection) return;
+    try {
+      const data = this.replyCodec.encode(response);
+      const limit = (this.connection.info?.max_payload ?? NATS_MAX_PAYLOAD) - CHUNK_HEADROOM;
+      if (data.length > MAX_REPLY_BYTES) {
+        this.logger.error(`The reply to ${message.subject} is ${data.length} bytes, over the bus's ${MAX_REPLY_BYTES}: answered with an error.`);
+        message.respond(this.replyCodec.encode({ id: response.id, err: replyTooLarge(message.subject, data.length).toWire(), isDisposed: true }));
+        return;
+      }
+      if (data.length <= limit) {
+        message.respond(data);
+        return;
+      }
+      const count = Math.ceil(data.length / limit);
+      for (let index = 0; index < count; index++) {
+        const headers = natsHeaders();
+        headers.set(CHUNK_HEADER, `${index}/${count}`);
+        this.connection.publish(message.reply, data.subarray(index * limit, (index + 1) * limit), { headers });
+      }
+    } catch (error) {
+      this.logger.error(`The reply to ${message.subject} could not be sent: ${String(error)}`);
+      try {
+        message.respond(this.replyCodec.encode({ id: response.id, err: Errors.internal().toWire(), isDisposed: true }));
+      } catch {
+        // The caller gets its timeout.
+      }
+    }
   }
 }
 
@@ -118,5 +153,29 @@ export class IamNatsClient extends ClientNats {
 
   protected override normalizePattern(pattern: Parameters<ClientNats['send']>[0]): string {
     return this.prefix + super.normalizePattern(pattern);
+  }
+
+  /** Reassembles a reply that came in chunks (see `IamNatsServer`) before Nest reads it. */
+  override createSubscriptionHandler(...args: Parameters<ClientNats['createSubscriptionHandler']>): ReturnType<ClientNats['createSubscriptionHandler']> {
+    const handle = super.createSubscriptionHandler(...args);
+    const callback = args[1];
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    return async (error, natsMessage) => {
+      const message = natsMessage as unknown as Msg;
+      const mark = error ? null : message?.headers?.get(CHUNK_HEADER);
+      if (!mark) return handle(error, natsMessage);
+      const [index, count] = mark.split('/').map(Number);
+      if (!(count > 1 && count <= MAX_REPLY_CHUNKS && index >= 0 && index < count) || (chunks.length > 0 && chunks.length !== count)) {
+        return callback({ err: Errors.internal().toWire(), isDisposed: true });
+      }
+      if (chunks.length === 0) chunks.length = count;
+      if (chunks[index] === undefined) received++;
+      chunks[index] = message.data;
+      if (received < count) return undefined;
+      const whole = Buffer.concat(chunks);
+      chunks.length = 0;
+      return handle(undefined, { data: new Uint8Array(whole.buffer, whole.byteOffset, whole.length) } as unknown as typeof natsMessage);
+    };
   }
 }
