@@ -68,6 +68,8 @@ export interface IdentityServiceOptions {
   passwordWorkConcurrency?: number;
   /** How many more may wait for a turn; beyond, the request is refused at once with `Throttling`. 2 × concurrency unless given. */
   passwordWorkQueue?: number;
+  /** How long one may wait for its turn before `Throttling`: a quarter of the bus timeout, at most 1 s, unless given. */
+  passwordWorkMaxWaitMs?: number;
   /** How often recorded access key use is written to the database; 5 seconds unless given. */
   keyUsageFlushMs?: number;
 }

@@ -39,6 +39,17 @@ describe('the bounded password work queue', () => {
     await expect(next).resolves.toBe('again');
   });
 
+  it('refuses with Throttling a request that waited longer than maxWaitMs for its turn', async () => {
+    const work = new PasswordWork({ passwordWorkConcurrency: 1, passwordWorkQueue: 5, passwordWorkMaxWaitMs: 50 } as IdentityServiceOptions);
+    let release!: () => void;
+    const busy = work.run(() => new Promise<string>((resolve) => (release = () => resolve('first'))));
+    const waiting = work.run(async () => 'second');
+    await expect(waiting).rejects.toMatchObject({ code: 'Throttling' });
+    release();
+    await expect(busy).resolves.toBe('first');
+    await expect(work.run(async () => 'third')).resolves.toBe('third');
+  });
+
   it('frees a turn when its work fails', async () => {
     const work = queueOf(1, 0);
     await expect(work.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

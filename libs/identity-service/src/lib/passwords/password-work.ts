@@ -7,14 +7,16 @@ import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 /**
  * The bounded queue every password hash and verification of a request goes
  * through: argon2id is CPU- and memory-heavy, so at most `concurrency` run at
- * once, at most `queue` more wait, and anything beyond is refused at once with
- * `Throttling` instead of piling up until every request times out. Signature
+ * once, at most `queue` more wait (each at most `maxWaitMs`), and anything
+ * beyond is refused at once with `Throttling` instead of piling up until every request times out. Signature
  * checks and session checks never wait here.
  */
 @Injectable()
 export class PasswordWork {
   readonly concurrency: number;
   readonly queueLimit: number;
+  /** How long a request may wait for a turn before it is refused with `Throttling` too. */
+  readonly maxWaitMs: number;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   /** Moving average of a turn's duration, for answers that must look as slow as a check. */
@@ -23,13 +25,26 @@ export class PasswordWork {
   constructor(@Inject(IDENTITY_OPTIONS) options: IdentityServiceOptions) {
     this.concurrency = Math.max(1, options.passwordWorkConcurrency ?? availableParallelism());
     this.queueLimit = Math.max(0, options.passwordWorkQueue ?? 2 * this.concurrency);
+    // Well within the bus timeout, so that a caller hears Throttling rather than a timeout.
+    this.maxWaitMs = options.passwordWorkMaxWaitMs ?? Math.min(1_000, Math.floor((options.bus?.timeoutMs ?? 5_000) / 4));
   }
 
   /** Runs `work` in its turn; `Throttling` when the queue is full. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.queueLimit) throw Errors.throttling();
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const turn = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          const index = this.waiting.indexOf(turn);
+          if (index >= 0) this.waiting.splice(index, 1);
+          reject(Errors.throttling());
+        }, this.maxWaitMs);
+        this.waiting.push(turn);
+      });
     } else {
       this.running++;
     }
