@@ -180,6 +180,15 @@ export const AuthorizationPatterns = {
    * memberships on every call; no grant is cached.
    */
   Authorize: 'authorization.authorize',
+  /**
+   * Several decisions for one principal in one message: each of `Checks` (an
+   * action and a resource, with its own context keys added to the shared
+   * `Context`) decided exactly as `Authorize` would, in order, against one
+   * read of the principal's groups and policies. At most
+   * `AUTHORIZE_BATCH_MAX_CHECKS` checks. Fails closed per check as
+   * `Authorize` does (`implicitDeny` with `Error`).
+   */
+  AuthorizeBatch: 'authorization.authorize.batch',
 
   // ── Simulation (AWS semantics, the same evaluation as `Authorize`) ──────
   /**
@@ -419,6 +428,27 @@ export const AuthorizeRequest = z.strictObject({
   Context: RequestContextValues.optional(),
 });
 export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
+
+/** How many checks one `AuthorizeBatch` request may hold. */
+export const AUTHORIZE_BATCH_MAX_CHECKS = 100;
+
+export const AuthorizeBatchRequest = z.strictObject({
+  Principal: RequestPrincipal,
+  /** Context keys shared by every check. */
+  Context: RequestContextValues.optional(),
+  Checks: z
+    .array(
+      z.strictObject({
+        Action: awsString({ min: 1, max: 128 }),
+        Resource: awsString({ min: 1, max: 2048 }),
+        /** The check's own keys, added to (and overriding) the shared ones. */
+        Context: RequestContextValues.optional(),
+      }),
+    )
+    .min(1)
+    .max(AUTHORIZE_BATCH_MAX_CHECKS),
+});
+export type AuthorizeBatchRequest = z.infer<typeof AuthorizeBatchRequest>;
 
 /** What a policy is attached to, for the principal of a decision. */
 export interface PolicyAttachmentRef {
@@ -670,6 +700,7 @@ export interface AuthorizationMessages {
   };
   [AuthorizationPatterns.CancelPrincipalDelete]: { request: PrincipalRef; reply: Empty };
   [AuthorizationPatterns.Authorize]: { request: AuthorizeRequest; reply: AuthorizeReply };
+  [AuthorizationPatterns.AuthorizeBatch]: { request: AuthorizeBatchRequest; reply: { Results: AuthorizeReply[] } };
   [AuthorizationPatterns.SimulatePrincipalPolicy]: { request: SimulatePrincipalPolicyRequest; reply: SimulationReply };
   [AuthorizationPatterns.SimulateCustomPolicy]: { request: SimulateCustomPolicyRequest; reply: SimulationReply };
   [AuthorizationPatterns.GetContextKeysForPrincipalPolicy]: { request: GetContextKeysForPrincipalPolicyRequest; reply: ContextKeysReply };
@@ -710,6 +741,7 @@ export const AuthorizationRequests = {
   [AuthorizationPatterns.BeginPrincipalDelete]: PrincipalRef,
   [AuthorizationPatterns.CancelPrincipalDelete]: PrincipalRef,
   [AuthorizationPatterns.Authorize]: AuthorizeRequest,
+  [AuthorizationPatterns.AuthorizeBatch]: AuthorizeBatchRequest,
   [AuthorizationPatterns.SimulatePrincipalPolicy]: SimulatePrincipalPolicyRequest,
   [AuthorizationPatterns.SimulateCustomPolicy]: SimulateCustomPolicyRequest,
   [AuthorizationPatterns.GetContextKeysForPrincipalPolicy]: GetContextKeysForPrincipalPolicyRequest,

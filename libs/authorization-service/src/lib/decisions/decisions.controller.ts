@@ -4,7 +4,7 @@ import { AuthorizationPatterns as P, ReplyOf, RequestOf } from '@iam/contracts';
 import { contract } from '@iam/platform';
 import { DecisionsService } from './decisions.service';
 
-/** The decision pattern the gateway calls for every request. */
+/** The decision patterns the gateway calls for every request (one check, or several at once for a view). */
 @Controller()
 export class DecisionsController {
   constructor(private readonly decisions: DecisionsService) {}
@@ -12,5 +12,10 @@ export class DecisionsController {
   @MessagePattern(P.Authorize)
   authorize(@Payload(contract(P.Authorize)) request: RequestOf<typeof P.Authorize>): Promise<ReplyOf<typeof P.Authorize>> {
     return this.decisions.authorize(request);
+  }
+
+  @MessagePattern(P.AuthorizeBatch)
+  authorizeBatch(@Payload(contract(P.AuthorizeBatch)) request: RequestOf<typeof P.AuthorizeBatch>): Promise<ReplyOf<typeof P.AuthorizeBatch>> {
+    return this.decisions.authorizeBatch(request);
   }
 }

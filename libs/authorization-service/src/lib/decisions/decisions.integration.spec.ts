@@ -103,6 +103,35 @@ describeWithServices('decisions (Authorize) over NATS and PostgreSQL', () => {
     ]);
   });
 
+  it('AuthorizeBatch decides each check in order exactly as Authorize does, with the shared context and each check\'s own', async () => {
+    const user = h.identity.create('batcher');
+    const team = h.directory.create('batch-team');
+    h.directory.add(user.UserId, team.GroupId);
+    await h.bus.send(P.PutUserPolicy, { UserName: 'batcher', PolicyName: 'All', PolicyDocument: policy(allow('s3:*')) });
+    await h.bus.send(P.PutGroupPolicy, { GroupName: 'batch-team', PolicyName: 'NoDeletes', PolicyDocument: policy(deny('s3:Delete*')) });
+    await h.bus.send(P.PutUserPolicy, {
+      UserName: 'batcher',
+      PolicyName: 'Own',
+      PolicyDocument: policy({ ...allow('iam:ChangePassword'), Resource: `arn:aws:iam::${ACCOUNT}:user/\${aws:username}` }),
+    });
+    const checks = [
+      { Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/k' },
+      { Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::b/k' },
+      { Action: 'ec2:RunInstances', Resource: '*' },
+      { Action: 'iam:ChangePassword', Resource: `arn:aws:iam::${ACCOUNT}:user/batcher` },
+      { Action: 'iam:ChangePassword', Resource: `arn:aws:iam::${ACCOUNT}:user/other`, Context: { 'aws:username': 'other' } },
+    ];
+    const { Results } = await h.bus.send(P.AuthorizeBatch, { Principal: { Type: 'user', UserId: user.UserId }, Context: { 'aws:username': 'batcher' }, Checks: checks });
+    expect(Results.map((r) => r.Decision)).toEqual(['allowed', 'explicitDeny', 'implicitDeny', 'allowed', 'allowed']);
+    for (const [n, check] of checks.entries()) {
+      expect(Results[n]).toEqual(await authorize(user.UserId, check.Action, check.Resource, { 'aws:username': 'batcher', ...check.Context }));
+    }
+    await expect(h.bus.send(P.AuthorizeBatch, { Principal: { Type: 'root' }, Checks: checks })).resolves.toEqual({
+      Results: checks.map(() => ({ Decision: 'allowed', MatchedStatements: [], MissingContextKeys: [] })),
+    });
+    await expect(h.bus.send(P.AuthorizeBatch, { Principal: { Type: 'root' }, Checks: [] })).rejects.toMatchObject({ code: 'ValidationError' });
+  });
+
   it('lets an explicit Deny of a group override an Allow of the user, and names only the Deny', async () => {
     const user = h.identity.create('restricted');
     const secops = h.directory.create('secops');

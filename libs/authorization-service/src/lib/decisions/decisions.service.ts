@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthorizeReply, AuthorizeRequest, DecisionStatement, IamError } from '@iam/contracts';
+import { AuthorizeBatchRequest, AuthorizeReply, AuthorizeRequest, DecisionStatement, IamError } from '@iam/contracts';
 import { databaseUnavailable, isDatabaseUnavailable } from '@iam/platform';
 import { createRequestContext } from '@iam/policy-engine';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
@@ -45,34 +45,58 @@ export class DecisionsService {
   ) {}
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeReply> {
+    const { Results } = await this.authorizeBatch({
+      Principal: request.Principal,
+      Checks: [{ Action: request.Action, Resource: request.Resource, ...(request.Context ? { Context: request.Context } : {}) }],
+    });
+    return Results[0];
+  }
+
+  /**
+   * Each check decided as `authorize` would, against one read of the principal's groups and
+   * policies. A failure to read them denies every check; a failure evaluating one denies that one.
+   */
+  async authorizeBatch(request: AuthorizeBatchRequest): Promise<{ Results: AuthorizeReply[] }> {
+    const who = request.Principal.Type === 'root' ? 'root' : `user ${request.Principal.UserId}`;
+    const failed = (check: { Action: string; Resource: string }, error: unknown): AuthorizeReply => {
+      const reason = reasonOf(error);
+      this.logger.warn(`Denied ${check.Action} on ${check.Resource} to ${who} because the decision failed: ${reason}`);
+      return { Decision: 'implicitDeny', MatchedStatements: [], MissingContextKeys: [], Error: reason };
+    };
+    if (request.Principal.Type === 'root') return { Results: request.Checks.map((check) => this.root(check.Resource)) };
+    let set: Awaited<ReturnType<PolicySets['load']>>;
     try {
-      if (request.Principal.Type === 'root') return this.root(request.Resource);
       const userId = request.Principal.UserId;
       const groups = await this.principals.groupsOfUser(userId);
-      const set = await this.policySets.load([
+      set = await this.policySets.load([
         { type: 'user', id: userId },
         ...groups.map((group) => ({ type: 'group' as const, id: group.GroupId, name: group.GroupName })),
       ]);
-      const context = createRequestContext(request.Context ?? {});
-      const { decision, statements } = evaluatePolicies(set.applied, { action: request.Action, resource: request.Resource, context }, set.compiled);
-      if (decision.error) throw new Error(decision.error.message);
-      return {
-        Decision: decision.decision,
-        MatchedStatements: statements.map(({ statement, origin }) => decisionStatement(origin, statement)),
-        MissingContextKeys: [...decision.missingContextKeys],
-      };
     } catch (error) {
-      const who = request.Principal.Type === 'root' ? 'root' : `user ${request.Principal.UserId}`;
       // A decision that could not be made because a store is down is a 503 for the caller to retry (never an allow), not a deny.
       const unavailable = error instanceof IamError && error.code === 'ServiceUnavailable' ? error : isDatabaseUnavailable(error) ? databaseUnavailable('authorization') : undefined;
       if (unavailable) {
-        this.logger.warn(`Could not decide ${request.Action} on ${request.Resource} for ${who}: ${reasonOf(error)}; answered ServiceUnavailable`);
+        this.logger.warn(`Could not decide for ${who}: ${reasonOf(error)}; answered ServiceUnavailable`);
         throw unavailable;
       }
-      const reason = reasonOf(error);
-      this.logger.warn(`Denied ${request.Action} on ${request.Resource} to ${who} because the decision failed: ${reason}`);
-      return { Decision: 'implicitDeny', MatchedStatements: [], MissingContextKeys: [], Error: reason };
+      return { Results: request.Checks.map((check) => failed(check, error)) };
     }
+    return {
+      Results: request.Checks.map((check): AuthorizeReply => {
+        try {
+          const context = createRequestContext({ ...(request.Context ?? {}), ...(check.Context ?? {}) });
+          const { decision, statements } = evaluatePolicies(set.applied, { action: check.Action, resource: check.Resource, context }, set.compiled);
+          if (decision.error) throw new Error(decision.error.message);
+          return {
+            Decision: decision.decision,
+            MatchedStatements: statements.map(({ statement, origin }) => decisionStatement(origin, statement)),
+            MissingContextKeys: [...decision.missingContextKeys],
+          };
+        } catch (error) {
+          return failed(check, error);
+        }
+      }),
+    };
   }
 
   /** The root principal may do everything in its account (and read what AWS publishes). */

@@ -1,4 +1,4 @@
-import { AuthorizationPatterns, IamError, type AuthorizeReply, type AuthorizeRequest } from '@iam/contracts';
+import { AUTHORIZE_BATCH_MAX_CHECKS, AuthorizationPatterns, IamError, type AuthorizeReply, type AuthorizeRequest } from '@iam/contracts';
 import { inProcessTransport, startStubService, testBusClient } from '@iam/testing';
 import { ROOT, userCaller } from '../../test-support/harness';
 import type { RequestInfo } from '../application/request-info';
@@ -28,17 +28,30 @@ describe('BusAuthorizer: the decision pattern for every check', () => {
   async function authorizerAnswering(answer: (r: AuthorizeRequest) => AuthorizeReply | Promise<AuthorizeReply>) {
     const transport = inProcessTransport();
     const seen: AuthorizeRequest[] = [];
+    const messages: string[] = [];
     closers.push(
       await startStubService(transport, 'authorization', {
         [AuthorizationPatterns.Authorize]: (r) => {
+          messages.push(AuthorizationPatterns.Authorize);
           seen.push(r);
           return answer(r);
+        },
+        // As the service does: each check decided as Authorize would, with the shared context and its own.
+        [AuthorizationPatterns.AuthorizeBatch]: async (r) => {
+          messages.push(AuthorizationPatterns.AuthorizeBatch);
+          const Results: AuthorizeReply[] = [];
+          for (const check of r.Checks) {
+            const one = { Principal: r.Principal, Action: check.Action, Resource: check.Resource, Context: { ...r.Context, ...check.Context } };
+            seen.push(one);
+            Results.push(await answer(one));
+          }
+          return { Results };
         },
       }),
     );
     const bus = await testBusClient(transport, 1_000);
     closers.push(bus);
-    return { authorizer: new BusAuthorizer(bus, { accountId: '123456789012' } as GatewayOptions), seen };
+    return { authorizer: new BusAuthorizer(bus, { accountId: '123456789012' } as GatewayOptions), seen, messages };
   }
 
   const decision = (Decision: AuthorizeReply['Decision'], extra: Partial<AuthorizeReply> = {}): AuthorizeReply => ({
@@ -141,7 +154,7 @@ describe('BusAuthorizer: the decision pattern for every check', () => {
     ];
 
     it('answers every decision in order, explicit and implicit denies apart, with the missing context keys', async () => {
-      const { authorizer, seen } = await authorizerAnswering((r) => {
+      const { authorizer, seen, messages } = await authorizerAnswering((r) => {
         if (r.Action === 'iam:ListUsers') return decision('allowed');
         if (r.Action === 'iam:DeleteUser') return decision('explicitDeny');
         if (r.Action === 'iam:AttachUserPolicy') return decision('implicitDeny', { MissingContextKeys: ['iam:PolicyARN'] });
@@ -154,9 +167,24 @@ describe('BusAuthorizer: the decision pattern for every check', () => {
         { decision: 'implicitDeny', missingContextKeys: ['iam:PolicyARN'] },
         { decision: 'implicitDeny', missingContextKeys: [] },
       ]);
+      // One bus request for all of them.
+      expect(messages).toEqual([AuthorizationPatterns.AuthorizeBatch]);
       // The same global condition keys as a real request of the caller's.
       expect(seen.map((r) => r.Context?.['aws:SourceIp'])).toEqual(['203.0.113.9', '203.0.113.9', '203.0.113.9', '203.0.113.9']);
       expect(seen.every((r) => r.Context?.['aws:username'] === 'alice')).toBe(true);
+    });
+
+    it('asks in batches of at most AUTHORIZE_BATCH_MAX_CHECKS, keeping the order; a failed batch denies its checks', async () => {
+      const many = Array.from({ length: AUTHORIZE_BATCH_MAX_CHECKS + 5 }, (_, n) => ({ action: 'iam:GetUser', resource: `arn:aws:iam::123456789012:user/u${n}` }));
+      const { authorizer, messages } = await authorizerAnswering((r) => decision(/u\d*[02468]$/.test(r.Resource) ? 'allowed' : 'implicitDeny'));
+      const decisions = await authorizer.decide(userCaller('alice'), many, request, now);
+      expect(messages).toEqual([AuthorizationPatterns.AuthorizeBatch, AuthorizationPatterns.AuthorizeBatch]);
+      expect(decisions.map((d) => d.decision)).toEqual(many.map((_, n) => (n % 2 === 0 ? 'allowed' : 'implicitDeny')));
+      const failing = await authorizerAnswering(() => {
+        throw new IamError('ServiceFailure', 'boom');
+      });
+      expect((await failing.authorizer.decide(userCaller('alice'), checks, request, now)).map((d) => d.decision)).toEqual(checks.map(() => 'implicitDeny'));
+      await expect(failing.authorizer.authorize(userCaller('alice'), checks, request, now)).rejects.toMatchObject({ code: 'AccessDenied' });
     });
 
     it('fails closed: an allow with an error or a failed decision is a deny; no replica at all is ServiceUnavailable', async () => {

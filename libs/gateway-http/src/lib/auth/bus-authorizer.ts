@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type RequestContextValues } from '@iam/contracts';
+import { AUTHORIZE_BATCH_MAX_CHECKS, AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type RequestContextValues } from '@iam/contracts';
 import type { Caller, UserCaller } from '../application/caller';
 import { globalContext } from '../application/request-context';
 import type { RequestInfo } from '../application/request-info';
@@ -17,8 +17,9 @@ export function toContextValues(context: Readonly<Record<string, ContextValue>>)
 }
 
 /**
- * Asks the authorization service's `Authorize` pattern for every check of an operation, in
- * parallel, with the request's global condition keys and the check's own. Root is not subject
+ * Asks the authorization service for every check of an operation (`Authorize` for one,
+ * `AuthorizeBatch` for several: one bus request), with the request's global condition keys and
+ * the check's own. Root is not subject
  * to policies. Fails closed: a decision with an error, an unexpected reply or a failed call is
  * never an allow (the service unreachable gives `ServiceUnavailable`, anything else
  * `AccessDenied`).
@@ -55,27 +56,50 @@ export class BusAuthorizer extends Authorizer {
     }));
   }
 
-  /** Every check's decision, in parallel; `undefined` for a failed one (a deny). */
+  /**
+   * Every check's decision, `undefined` for a failed one (a deny): one `Authorize` request for a
+   * single check, one `AuthorizeBatch` request per {@link AUTHORIZE_BATCH_MAX_CHECKS} checks
+   * otherwise (one read of the caller's policies for all of them).
+   */
   private async ask(caller: UserCaller, checks: readonly Check[], request: RequestInfo, now: Date) {
-    const base = globalContext(caller, request, now);
-    return Promise.all(
-      checks.map(async (check) => {
-        try {
-          const reply = await this.bus.send(AuthorizationPatterns.Authorize, {
+    const base = toContextValues(globalContext(caller, request, now));
+    const failed = (error: unknown, action: string): undefined => {
+      if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
+      this.logger?.warn({ requestId: request.requestId, action, err: error }, 'authorization failed; denying');
+      return undefined;
+    };
+    const warnIfFailed = (check: Check, reply: AuthorizeReply | undefined) => {
+      if (reply?.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
+      return { check, reply };
+    };
+    if (checks.length === 1) {
+      const [check] = checks;
+      const reply = await this.bus
+        .send(AuthorizationPatterns.Authorize, {
+          Principal: { Type: 'user', UserId: caller.userId },
+          Action: check.action,
+          Resource: check.resource,
+          Context: { ...base, ...toContextValues(check.context ?? {}) },
+        })
+        .catch((error: unknown) => failed(error, check.action));
+      return [warnIfFailed(check, reply)];
+    }
+    const chunks: Check[][] = [];
+    for (let i = 0; i < checks.length; i += AUTHORIZE_BATCH_MAX_CHECKS) chunks.push(checks.slice(i, i + AUTHORIZE_BATCH_MAX_CHECKS));
+    const answered = await Promise.all(
+      chunks.map(async (chunk) => {
+        const reply = await this.bus
+          .send(AuthorizationPatterns.AuthorizeBatch, {
             Principal: { Type: 'user', UserId: caller.userId },
-            Action: check.action,
-            Resource: check.resource,
-            Context: toContextValues({ ...base, ...check.context }),
-          });
-          if (reply.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
-          return { check, reply };
-        } catch (error) {
-          if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
-          this.logger?.warn({ requestId: request.requestId, action: check.action, err: error }, 'authorization failed; denying');
-          return { check, reply: undefined as AuthorizeReply | undefined };
-        }
+            Context: base,
+            Checks: chunk.map((check) => ({ Action: check.action, Resource: check.resource, ...(check.context ? { Context: toContextValues(check.context) } : {}) })),
+          })
+          .catch((error: unknown) => failed(error, chunk.map((c) => c.action).join(',')));
+        const results = reply && Array.isArray(reply.Results) && reply.Results.length === chunk.length ? reply.Results : undefined;
+        return chunk.map((check, n) => warnIfFailed(check, results?.[n]));
       }),
     );
+    return answered.flat();
   }
 }
 
