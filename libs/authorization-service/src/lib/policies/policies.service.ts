@@ -141,7 +141,7 @@ export class PoliciesService {
     const policyId = this.ids.next('ANPA');
     const account = this.options.accountId;
     const source = managedSource({ policy_id: policyId, name: request.PolicyName, account }, 'v1');
-    const document = compileDocument(request.PolicyDocument, source, MANAGED_POLICY_MAX_SIZE);
+    const document = compileDocument(request.PolicyDocument, source, { maxSize: MANAGED_POLICY_MAX_SIZE, kind: 'managed' });
     const tags = mergeTags([], request.Tags ?? []);
     const now = this.clock.now();
     const arn = Arns.policy(account, path, request.PolicyName);
@@ -252,7 +252,7 @@ export class PoliciesService {
   async createVersion(request: CreatePolicyVersionRequest): Promise<PolicyVersion> {
     parsePolicyArn(request.PolicyArn);
     // Validate before taking any lock; the source is fixed once the version id is known.
-    compileDocument(request.PolicyDocument, { id: 'validation' }, MANAGED_POLICY_MAX_SIZE);
+    compileDocument(request.PolicyDocument, { id: 'validation' }, { maxSize: MANAGED_POLICY_MAX_SIZE, kind: 'managed' });
     const now = this.clock.now();
     const { policy, versionId } = await this.db.transaction(async (manager) => {
       const policy = await this.writable(manager, 'CreatePolicyVersion', request.PolicyArn);
@@ -283,7 +283,7 @@ export class PoliciesService {
       );
       return { policy, versionId };
     });
-    this.compiled.put(CompiledPolicies.managedKey(policy.policy_id, versionId), compileDocument(request.PolicyDocument, managedSource(policy, versionId)));
+    this.compiled.put(CompiledPolicies.managedKey(policy.policy_id, versionId), compileDocument(request.PolicyDocument, managedSource(policy, versionId), { kind: 'managed' }));
     await this.events.written({ Kind: 'managed', PolicyId: policy.policy_id, VersionId: versionId });
     return {
       Document: request.PolicyDocument,
