@@ -32,14 +32,18 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
         AttachmentCount: 0,
         PermissionsBoundaryUsageCount: 0,
         IsAttachable: true,
-        Description: 'Reads objects',
         Tags: [{ Key: 'owner', Value: 'data' }],
       });
+      // CreatePolicy's reply has no Description, as AWS's; GetPolicy's has it.
+      expect(Policy.Description).toBeUndefined();
       expect(Policy.PolicyId).toMatch(/^ANPA[A-Z2-7]{17}$/);
       expect(new Date(Policy.CreateDate).toISOString()).toBe(Policy.CreateDate);
       expect(Policy.UpdateDate).toBe(Policy.CreateDate);
 
-      await expect(h.bus.send(P.GetPolicy, { PolicyArn: Policy.Arn })).resolves.toEqual({ Policy });
+      await expect(h.bus.send(P.GetPolicy, { PolicyArn: Policy.Arn })).resolves.toEqual({ Policy: { ...Policy, Description: 'Reads objects' } });
+      const plain = (await create('NoTags')).Policy;
+      expect(plain.Tags).toBeUndefined();
+      expect((await h.bus.send(P.GetPolicy, { PolicyArn: plain.Arn })).Policy.Tags).toEqual([]);
     });
 
     it('refuses a second policy of the same name, regardless of case and path', async () => {

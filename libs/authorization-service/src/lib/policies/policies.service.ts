@@ -103,7 +103,12 @@ export class PoliciesService {
     private readonly events: DocumentEvents,
   ) {}
 
-  toPolicy(row: PolicyRow, detail: boolean): Policy {
+  /**
+   * The policy as AWS shows it: `list` without Description and Tags; `create` (CreatePolicy's
+   * reply) without Description, Tags when there are some; `get` with Description when set and
+   * Tags always (an empty list when none).
+   */
+  toPolicy(row: PolicyRow, view: 'list' | 'create' | 'get'): Policy {
     const policy: Policy = {
       PolicyName: row.name,
       PolicyId: row.policy_id,
@@ -116,8 +121,8 @@ export class PoliciesService {
       CreateDate: new Date(row.create_date).toISOString(),
       UpdateDate: new Date(row.update_date).toISOString(),
     };
-    if (detail && row.description) policy.Description = row.description;
-    if (detail && row.tags.length > 0) policy.Tags = row.tags;
+    if (view === 'get' && row.description) policy.Description = row.description;
+    if (view === 'get' || (view === 'create' && row.tags.length > 0)) policy.Tags = row.tags;
     return policy;
   }
 
@@ -165,11 +170,11 @@ export class PoliciesService {
     }
     this.compiled.put(CompiledPolicies.managedKey(policyId, 'v1'), document);
     await this.events.written({ Kind: 'managed', PolicyId: policyId, VersionId: 'v1' });
-    return this.toPolicy(await this.read(arn), true);
+    return this.toPolicy(await this.read(arn), 'create');
   }
 
   async get(arn: string): Promise<Policy> {
-    return this.toPolicy(await this.read(arn), true);
+    return this.toPolicy(await this.read(arn), 'get');
   }
 
   async list(request: ListPoliciesRequest): Promise<{ Policies: Policy[] } & Page> {
@@ -192,8 +197,8 @@ export class PoliciesService {
     const shown = found.slice(0, max);
     const last = shown[shown.length - 1];
     return found.length > max
-      ? { Policies: shown.map((row) => this.toPolicy(row, false)), IsTruncated: true, Marker: encodeMarker([last.name_lower, last.arn]) }
-      : { Policies: shown.map((row) => this.toPolicy(row, false)), IsTruncated: false };
+      ? { Policies: shown.map((row) => this.toPolicy(row, 'list')), IsTruncated: true, Marker: encodeMarker([last.name_lower, last.arn]) }
+      : { Policies: shown.map((row) => this.toPolicy(row, 'list')), IsTruncated: false };
   }
 
   async delete(arn: string): Promise<void> {
