@@ -148,9 +148,17 @@ describeWithServices('authorization: two replicas with identity and directory, a
       }
       const idOf = new Map<string, string>();
       for (const policy of scenario.policies) {
+        const target = policy.attachedTo ?? 'user';
+        if (policy.type === 'inline') {
+          // Inline policies may say Version 2008-10-17 or none; managed ones may not.
+          const PolicyName = `${prefix}-${policy.id}`;
+          idOf.set(PolicyName, policy.id);
+          if (target === 'user') await bus.send(A.PutUserPolicy, { UserName: User.UserName, PolicyName, PolicyDocument: policyText(policy) });
+          else await bus.send(A.PutGroupPolicy, { GroupName: groups.get(target.slice('group:'.length)) as string, PolicyName, PolicyDocument: policyText(policy) });
+          continue;
+        }
         const { Policy } = await bus.send(A.CreatePolicy, { PolicyName: `${prefix}-${policy.id}`, PolicyDocument: policyText(policy) });
         idOf.set(Policy.PolicyName, policy.id);
-        const target = policy.attachedTo ?? 'user';
         if (target === 'user') await bus.send(A.AttachUserPolicy, { UserName: User.UserName, PolicyArn: Policy.Arn });
         else await bus.send(A.AttachGroupPolicy, { GroupName: groups.get(target.slice('group:'.length)) as string, PolicyArn: Policy.Arn });
       }

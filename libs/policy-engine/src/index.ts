@@ -12,7 +12,8 @@
  * ```
  */
 export { validatePolicyDocument } from './lib/document/validate';
-export type { PolicyValidationError, PolicyLanguageVersion, ValidateOptions } from './lib/document/validate';
+export { VALIDATION_PHASES } from './lib/document/validate';
+export type { PolicyValidationError, PolicyLanguageVersion, PolicyKind, ValidateOptions } from './lib/document/validate';
 export {
   policyDocumentSize,
   MANAGED_POLICY_MAX_SIZE,

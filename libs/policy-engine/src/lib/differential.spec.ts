@@ -121,7 +121,7 @@ const SERVICES: Record<string, { actions: string[]; resources: string[]; pattern
       `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`,
       'arn:aws:iam::*:user/ops/*',
       `arn:aws:iam::${ACCOUNT}:user/?lice`,
-      'arn:aws:iam::*',
+      'arn:aws:iam::*:*',
       `arn:aws:iam::${ACCOUNT}:user/*/\${aws:username}`,
     ],
   },

@@ -3,3 +3,4 @@
  * never from shipped code.
  */
 export * from './scenarios';
+export * from './validation-corpus';

@@ -50,8 +50,14 @@ describeWithServices('policy engine scenarios replayed through Authorize', () =>
       for (const policy of scenario.policies) {
         const name = `${prefix}-${policy.id}`;
         idOf.set(name, policy.id);
-        const { Policy } = await h.bus.send(P.CreatePolicy, { PolicyName: name, PolicyDocument: policyText(policy) });
         const target = policy.attachedTo ?? 'user';
+        if (policy.type === 'inline') {
+          // Inline policies may say Version 2008-10-17 or none; managed ones may not.
+          if (target === 'user') await h.bus.send(P.PutUserPolicy, { UserName: user.UserName, PolicyName: name, PolicyDocument: policyText(policy) });
+          else await h.bus.send(P.PutGroupPolicy, { GroupName: groups.get(target.slice('group:'.length)) as string, PolicyName: name, PolicyDocument: policyText(policy) });
+          continue;
+        }
+        const { Policy } = await h.bus.send(P.CreatePolicy, { PolicyName: name, PolicyDocument: policyText(policy) });
         if (target === 'user') await h.bus.send(P.AttachUserPolicy, { UserName: user.UserName, PolicyArn: Policy.Arn });
         else await h.bus.send(P.AttachGroupPolicy, { GroupName: groups.get(target.slice('group:'.length)) as string, PolicyArn: Policy.Arn });
       }

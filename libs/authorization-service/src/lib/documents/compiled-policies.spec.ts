@@ -25,10 +25,16 @@ describe('CompiledPolicies', () => {
   });
 
   it('refuses what the engine refuses, as AWS answers it', () => {
-    expect(() => compileDocument('{"Statement": []}', { id: 'x' })).toThrow(expect.objectContaining({ code: 'MalformedPolicyDocument' }));
-    expect(() => compileDocument(doc('s3:' + 'A'.repeat(7000)), { id: 'x' }, 6144)).toThrow(
+    expect(() => compileDocument('{"Statement": []}', { id: 'x' })).toThrow(expect.objectContaining({ code: 'MalformedPolicyDocument', message: 'Syntax errors in policy.' }));
+    expect(() => compileDocument(doc('s3:' + 'A'.repeat(7000)), { id: 'x' }, { maxSize: 6144 })).toThrow(
       expect.objectContaining({ code: 'LimitExceeded', message: 'Cannot exceed quota for PolicySize: 6144' }),
     );
+  });
+
+  it('a document read back is compiled without the resource and date checks added since it was stored', () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*' } });
+    expect(() => compileDocument(text, { id: 'x' }, { kind: 'inline' })).toThrow(expect.objectContaining({ message: 'The policy failed legacy parsing' }));
+    expect(compileDocument(text, { id: 'x' }, { stored: true }).policy.statements).toHaveLength(1);
   });
 
   it('keys content immutably', () => {

@@ -39,7 +39,7 @@ export class CompiledPolicies {
 
   /** The cached entry, or the document compiled once and kept. */
   compile(key: string, text: string, source: PolicySource): CompiledDocument {
-    return this.get(key) ?? this.put(key, compileDocument(text, source));
+    return this.get(key) ?? this.put(key, compileDocument(text, source, { stored: true }));
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import { IamError } from '@iam/contracts';
-import { CompiledPolicy, compilePolicy, PolicyDocumentError, PolicySource, PolicyValidationError } from '@iam/policy-engine';
+import { CompiledPolicy, compilePolicy, PolicyDocumentError, PolicySource, ValidateOptions } from '@iam/policy-engine';
 import { statementSpans, StatementSpan } from './statement-spans';
 
 /** A policy compiled for evaluation, with where its statements are in its text. */
@@ -10,25 +10,21 @@ export interface CompiledDocument {
   readonly spans: readonly StatementSpan[];
 }
 
-function describe(errors: readonly PolicyValidationError[]): string {
-  return errors.map((error) => (error.path ? `${error.path}: ${error.message}` : error.message)).join('; ');
-}
-
 /**
- * Validates and compiles a document with the policy engine, as it is written.
- * Throws what AWS answers: `LimitExceeded` for a document over `maxSize`,
- * `MalformedPolicyDocument` (with the engine's paths and reasons) otherwise.
+ * Validates and compiles a document with the policy engine: `kind` `managed` or `inline`
+ * for a document being written, `stored` for one read back (see `ValidateOptions`).
+ * Throws what AWS answers, the first problem in the order IAM checks them, in IAM's words
+ * where they are known: `LimitExceeded` for a document over `maxSize`,
+ * `MalformedPolicyDocument` otherwise.
  */
-export function compileDocument(text: string, source: PolicySource, maxSize?: number): CompiledDocument {
+export function compileDocument(text: string, source: PolicySource, options: ValidateOptions = {}): CompiledDocument {
   try {
-    const policy = compilePolicy(text, source, maxSize === undefined ? {} : { maxSize });
+    const policy = compilePolicy(text, source, options);
     return { policy, text, spans: statementSpans(text) };
   } catch (error) {
     if (error instanceof PolicyDocumentError) {
-      if (maxSize !== undefined && error.errors.some((e) => e.code === 'LimitExceeded')) {
-        throw new IamError('LimitExceeded', `Cannot exceed quota for PolicySize: ${maxSize}`);
-      }
-      throw new IamError('MalformedPolicyDocument', describe(error.errors));
+      const first = error.errors[0];
+      throw new IamError(first.code, first.awsMessage);
     }
     throw error;
   }

@@ -44,7 +44,7 @@ export class InlinePoliciesService {
 
   /** Creates or replaces the inline policy of that name (regardless of case). */
   async put(type: PrincipalType, name: string, policyName: string, document: string): Promise<void> {
-    const compiled = compileDocument(document, inlineSource(type, policyName));
+    const compiled = compileDocument(document, inlineSource(type, policyName), { kind: 'inline' });
     const principal = await resolvePrincipal(this.principals, type, name);
     const size = policyDocumentSize(document);
     const hash = contentHash(document);

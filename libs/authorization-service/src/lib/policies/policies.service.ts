@@ -109,7 +109,12 @@ export class PoliciesService {
     private readonly events: DocumentEvents,
   ) {}
 
-  toPolicy(row: PolicyRow, detail: boolean): Policy {
+  /**
+   * The policy as AWS shows it: `list` without Description and Tags; `create` (CreatePolicy's
+   * reply) without Description, Tags when there are some; `get` with Description when set and
+   * Tags always (an empty list when none).
+   */
+  toPolicy(row: PolicyRow, view: 'list' | 'create' | 'get'): Policy {
     const policy: Policy = {
       PolicyName: row.name,
       PolicyId: row.policy_id,
@@ -122,8 +127,8 @@ export class PoliciesService {
       CreateDate: new Date(row.create_date).toISOString(),
       UpdateDate: new Date(row.update_date).toISOString(),
     };
-    if (detail && row.description) policy.Description = row.description;
-    if (detail && row.tags.length > 0) policy.Tags = row.tags;
+    if (view === 'get' && row.description) policy.Description = row.description;
+    if (view === 'get' || (view === 'create' && row.tags.length > 0)) policy.Tags = row.tags;
     return policy;
   }
 
@@ -147,7 +152,7 @@ export class PoliciesService {
     const policyId = this.ids.next('ANPA');
     const account = this.options.accountId;
     const source = managedSource({ policy_id: policyId, name: request.PolicyName, account }, 'v1');
-    const document = compileDocument(request.PolicyDocument, source, MANAGED_POLICY_MAX_SIZE);
+    const document = compileDocument(request.PolicyDocument, source, { maxSize: MANAGED_POLICY_MAX_SIZE, kind: 'managed' });
     const tags = mergeTags([], request.Tags ?? []);
     const now = this.clock.now();
     const arn = Arns.policy(account, path, request.PolicyName);
@@ -171,11 +176,11 @@ export class PoliciesService {
     }
     this.compiled.put(CompiledPolicies.managedKey(policyId, 'v1'), document);
     await this.events.written({ Kind: 'managed', PolicyId: policyId, VersionId: 'v1' });
-    return this.toPolicy(await this.read(arn), true);
+    return this.toPolicy(await this.read(arn), 'create');
   }
 
   async get(arn: string): Promise<Policy> {
-    return this.toPolicy(await this.read(arn), true);
+    return this.toPolicy(await this.read(arn), 'get');
   }
 
   async list(request: ListPoliciesRequest): Promise<{ Policies: Policy[] } & Page> {
@@ -195,7 +200,7 @@ export class PoliciesService {
       [account, request.PathPrefix ?? '/', request.OnlyAttached ?? false, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit],
     );
     const { items, page: shown } = POLICIES.page(found, page, (row) => [row.name_lower, row.arn]);
-    return { Policies: items.map((row) => this.toPolicy(row, false)), ...shown };
+    return { Policies: items.map((row) => this.toPolicy(row, 'list')), ...shown };
   }
 
   async delete(arn: string): Promise<void> {
@@ -254,7 +259,7 @@ export class PoliciesService {
   async createVersion(request: CreatePolicyVersionRequest): Promise<PolicyVersion> {
     parsePolicyArn(request.PolicyArn);
     // Validate before taking any lock; the source is fixed once the version id is known.
-    compileDocument(request.PolicyDocument, { id: 'validation' }, MANAGED_POLICY_MAX_SIZE);
+    compileDocument(request.PolicyDocument, { id: 'validation' }, { maxSize: MANAGED_POLICY_MAX_SIZE, kind: 'managed' });
     const now = this.clock.now();
     const { policy, versionId } = await this.db.transaction(async (manager) => {
       const policy = await this.writable(manager, 'CreatePolicyVersion', request.PolicyArn);
@@ -285,7 +290,7 @@ export class PoliciesService {
       );
       return { policy, versionId };
     });
-    this.compiled.put(CompiledPolicies.managedKey(policy.policy_id, versionId), compileDocument(request.PolicyDocument, managedSource(policy, versionId)));
+    this.compiled.put(CompiledPolicies.managedKey(policy.policy_id, versionId), compileDocument(request.PolicyDocument, managedSource(policy, versionId), { kind: 'managed' }));
     await this.events.written({ Kind: 'managed', PolicyId: policy.policy_id, VersionId: versionId });
     return {
       Document: request.PolicyDocument,

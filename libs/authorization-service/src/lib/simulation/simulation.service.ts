@@ -53,7 +53,7 @@ export function simulationContext(entries: readonly ContextEntry[]): RequestCont
 function compileInputs(documents: readonly string[] | undefined, label: string): SimulatedPolicy[] {
   return (documents ?? []).map((text, index) => {
     const sourceId = `${label}.${index + 1}`;
-    return { sourceId, type: 'none', document: compileDocument(text, { id: sourceId, type: 'none', name: sourceId }) };
+    return { sourceId, type: 'none', document: compileDocument(text, { id: sourceId, type: 'none', name: sourceId }, { kind: 'inline' }) };
   });
 }
 

@@ -57,7 +57,7 @@ export class GatewayApplication {
       const context = this.context(undefined, request);
       return { operation, result: await operation.call(input, context) };
     }
-    const caller = await this.authenticator.authenticate(request);
+    const caller = await this.authenticator.authenticate(request, operation.api === 'sts' ? 'sts' : 'iam');
     invocation.authenticated?.(caller);
     const input = invocation.decode();
     if (caller.type === 'user' && caller.passwordResetRequired && !operation.allowedWhilePasswordResetRequired) {

@@ -8,5 +8,6 @@ import type { RequestInfo } from '../application/request-info';
  * `SignatureDoesNotMatch`, `InvalidClientTokenId`, `InvalidToken`/`ExpiredToken` (sessions).
  */
 export abstract class Authenticator {
-  abstract authenticate(request: RequestInfo): Promise<Caller>;
+  /** `service`: the service a SigV4 signature must be scoped to (`iam`, or `sts` for STS actions). */
+  abstract authenticate(request: RequestInfo, service?: 'iam' | 'sts'): Promise<Caller>;
 }

@@ -52,7 +52,7 @@ export class BusAuthenticator extends Authenticator {
     super();
   }
 
-  async authenticate(request: RequestInfo): Promise<Caller> {
+  async authenticate(request: RequestInfo, service: 'iam' | 'sts' = 'iam'): Promise<Caller> {
     const token = bearerToken(request);
     if (token !== undefined) {
       const session = await this.bus
@@ -66,7 +66,7 @@ export class BusAuthenticator extends Authenticator {
     }
     const prepared = prepareSigV4Verification(
       { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body: request.body },
-      { now: this.clock.now(), service: 'iam', maxClockSkewMs: this.options.maxClockSkewMs },
+      { now: this.clock.now(), service, maxClockSkewMs: this.options.maxClockSkewMs },
     );
     const { Principal } = await this.bus
       .send(IdentityPatterns.VerifySignature, {

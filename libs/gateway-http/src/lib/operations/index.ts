@@ -7,6 +7,7 @@ import { ABSENT_CREDENTIAL_OPERATIONS } from './identity/absent-credentials.oper
 import { CREDENTIAL_OPERATIONS } from './identity/credentials.operations';
 import { SESSION_OPERATIONS } from './identity/sessions.operations';
 import { USER_OPERATIONS } from './identity/users.operations';
+import { STS_OPERATIONS } from './sts/sts.operations';
 import { ACCOUNT_OPERATIONS } from './views/account.operations';
 import { VIEW_OPERATIONS } from './views/overview.operations';
 
@@ -22,4 +23,5 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...VIEW_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
   ...ABSENT_CREDENTIAL_OPERATIONS,
+  ...STS_OPERATIONS,
 ];

@@ -71,6 +71,11 @@ export interface Operation<S extends StructureShape = StructureShape, R = unknow
   readonly name: string;
   /** Served by the AWS Query API at `POST /` (AWS actions only). */
   readonly query: boolean;
+  /**
+   * `sts`: an AWS STS action, served by the Query API for `Version=2011-06-15` and signed for
+   * service `sts`; IAM actions otherwise.
+   */
+  readonly api?: 'sts';
   /** Served for AWS tools only (always-empty lists of credentials this server has not): no REST route. */
   readonly compatibilityOnly?: boolean;
   readonly summary: string;

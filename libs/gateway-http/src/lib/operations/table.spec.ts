@@ -4,7 +4,7 @@ import { IamError } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
 import { buildOpenApiDocument } from '../openapi/openapi';
-import { AWS_IAM_ACTIONS } from '../query/aws-actions';
+import { AWS_IAM_ACTIONS, AWS_STS_ACTIONS } from '../query/aws-actions';
 import { RestRouter } from '../rest/router';
 import { OPERATIONS } from './index';
 import type { AnyOperation, OperationContext } from './operation';
@@ -175,10 +175,13 @@ function fakeContext(): OperationContext {
 }
 
 describe('the operation table', () => {
-  const queryOperations = OPERATIONS.filter((o) => o.query);
+  const queryOperations = OPERATIONS.filter((o) => o.query && o.api !== 'sts');
+  const stsOperations = OPERATIONS.filter((o) => o.query && o.api === 'sts');
 
   it('serves only AWS actions on the Query API, each once', () => {
     for (const operation of queryOperations) expect(AWS_IAM_ACTIONS.has(operation.name)).toBe(true);
+    expect(stsOperations.map((o) => o.name).sort()).toEqual(['GetAccessKeyInfo', 'GetCallerIdentity']);
+    for (const operation of stsOperations) expect(AWS_STS_ACTIONS.has(operation.name)).toBe(true);
     expect(new Set(OPERATIONS.map((o) => o.name)).size).toBe(OPERATIONS.length);
   });
 
@@ -195,6 +198,12 @@ describe('the operation table', () => {
       for (const check of checks) expect(check.action).toBe(`iam:${name}`);
     },
   );
+
+  it('STS: GetCallerIdentity needs no permission; GetAccessKeyInfo needs sts:GetAccessKeyInfo', async () => {
+    const byName = (name: string) => OPERATIONS.find((o) => o.name === name) as AnyOperation;
+    expect(await byName('GetCallerIdentity').checks({}, fakeContext())).toEqual([]);
+    expect(await byName('GetAccessKeyInfo').checks({ AccessKeyId: 'AKIAEXAMPLEEXAMPLE00' }, fakeContext())).toEqual([{ action: 'sts:GetAccessKeyInfo', resource: '*' }]);
+  });
 
   it('GetAccessKeyLastUsed checks iam:GetAccessKeyLastUsed on the key\'s owner once it is known', async () => {
     const operation = OPERATIONS.find((o) => o.name === 'GetAccessKeyLastUsed') as AnyOperation;

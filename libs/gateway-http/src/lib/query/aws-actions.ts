@@ -184,3 +184,18 @@ export const AWS_IAM_ACTIONS: ReadonlySet<string> = new Set([
   'UploadServerCertificate',
   'UploadSigningCertificate',
 ]);
+
+/** Every action of AWS STS (API version 2011-06-15), from its API reference. */
+export const AWS_STS_ACTIONS: ReadonlySet<string> = new Set([
+  'AssumeRole',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'AssumeRoot',
+  'DecodeAuthorizationMessage',
+  'GetAccessKeyInfo',
+  'GetCallerIdentity',
+  'GetDelegatedAccessToken',
+  'GetFederationToken',
+  'GetSessionToken',
+  'GetWebIdentityToken',
+]);

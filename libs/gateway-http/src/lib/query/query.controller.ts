@@ -9,15 +9,18 @@ import type { LoggedRequest } from '../http/logged-request';
 import type { AnyOperation } from '../operations/operation';
 import { OPERATION_TABLE, OperationTable } from '../operations/table';
 import { unrecognized } from '../rest/rest-input';
-import { AWS_IAM_ACTIONS } from './aws-actions';
+import { AWS_IAM_ACTIONS, AWS_STS_ACTIONS } from './aws-actions';
 
 export const IAM_API_VERSION = '2010-05-08';
+/** AWS STS's Query API version: its actions are served on the same endpoint. */
+export const STS_API_VERSION = '2011-06-15';
+const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 function unknownAction(action: string | undefined, version: string): IamError {
   if (action === undefined || action === '') {
     return new IamError('InvalidAction', 'The request must contain the parameter Action.');
   }
-  if (version === IAM_API_VERSION && AWS_IAM_ACTIONS.has(action)) {
+  if ((version === IAM_API_VERSION && AWS_IAM_ACTIONS.has(action)) || (version === STS_API_VERSION && AWS_STS_ACTIONS.has(action))) {
     return new IamError('InvalidAction', `The action ${action} is not supported by this server yet.`);
   }
   return new IamError('InvalidAction', `Could not find operation ${action} for version ${version}`);
@@ -90,7 +93,8 @@ export class QueryController {
     const params = readQueryParameters({ rawQuery: info.rawQuery, body: info.body, contentType: info.contentType });
     const action = params.get('Action');
     const version = params.get('Version') ?? IAM_API_VERSION;
-    const operation = action && version === IAM_API_VERSION ? this.table.queryAction(action) : undefined;
+    const found = action && (version === IAM_API_VERSION || version === STS_API_VERSION) ? this.table.queryAction(action) : undefined;
+    const operation = found && (found.api === 'sts') === (version === STS_API_VERSION) ? found : undefined;
     if (!operation) throw unknownAction(action, version);
     const logged = request as FastifyRequest & LoggedRequest;
     logged.iamAction = operation.name;
@@ -104,7 +108,7 @@ export class QueryController {
         return input;
       },
     });
-    const xml = queryResponse(operation.name, xmlResult(operation, outcome.result), info.requestId);
+    const xml = queryResponse(operation.name, xmlResult(operation, outcome.result), info.requestId, operation.api === 'sts' ? { namespace: STS_XML_NAMESPACE } : {});
     void reply.status(200).header('content-type', 'text/xml').send(xml);
   }
 }

@@ -43,7 +43,7 @@ export class PasswordPolicyService {
 
   async delete(): Promise<void> {
     const result = await this.policies.delete({ id: 1 });
-    if (!result.affected) throw IdentityErrors.noPasswordPolicy(this.options.accountId);
+    if (!result.affected) throw IdentityErrors.noPasswordPolicyToDelete();
   }
 
   /** The rules in force now: the policy, or AWS's defaults. */

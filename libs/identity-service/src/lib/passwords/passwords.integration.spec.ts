@@ -164,7 +164,10 @@ describeWithServices('console passwords and the account password policy', () => 
         code: 'NoSuchEntity',
         message: `The Password Policy with domain name ${ACCOUNT_ID} cannot be found.`,
       });
-      expect((await failure(bus().send(P.DeleteAccountPasswordPolicy, {}))).code).toBe('NoSuchEntity');
+      expect(await failure(bus().send(P.DeleteAccountPasswordPolicy, {}))).toMatchObject({
+        code: 'NoSuchEntity',
+        message: 'The account policy with name PasswordPolicy cannot be found.',
+      });
     });
 
     it("fills omitted fields with AWS's defaults", async () => {

@@ -28,6 +28,8 @@ export const IdentityErrors = {
   loginProfileExists: (name: string) => new IamError('EntityAlreadyExists', `Login Profile for user ${name} already exists.`),
   noPasswordPolicy: (accountId: string) =>
     new IamError('NoSuchEntity', `The Password Policy with domain name ${accountId} cannot be found.`),
+  /** AWS's answer to DeleteAccountPasswordPolicy when none is set (not GetAccountPasswordPolicy's). */
+  noPasswordPolicyToDelete: () => new IamError('NoSuchEntity', 'The account policy with name PasswordPolicy cannot be found.'),
   passwordPolicyViolation: (problems: string[]) => new IamError('PasswordPolicyViolation', problems.join(', ')),
   wrongOldPassword: () => new IamError('AccessDenied', 'The old password is incorrect.'),
   tooManyPasswordAttempts: () =>

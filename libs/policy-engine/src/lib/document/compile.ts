@@ -50,7 +50,9 @@ function indexByService(statements: readonly StatementModel[]): Pick<PolicyModel
     for (const a of st.actions) {
       const colon = a.source.indexOf(':');
       if (colon < 0) return undefined; // "*"
-      out.add(a.source.slice(0, colon).toLowerCase());
+      const service = a.source.slice(0, colon).toLowerCase();
+      if (service.includes('*') || service.includes('?')) return undefined; // "*:Get*" may match any service
+      out.add(service);
     }
     return out;
   };

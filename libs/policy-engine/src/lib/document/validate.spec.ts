@@ -67,9 +67,9 @@ const rules: Rule[] = [
     ],
   },
   {
-    rule: 'no Id in identity-based policies',
-    valid: [doc(ok)],
-    invalid: [{ text: doc(ok, { Id: 'x' }), path: 'Id', message: /Id is not allowed in an identity-based policy/ }],
+    rule: 'Id is an optional string',
+    valid: [doc(ok), doc(ok, { Id: 'x' })],
+    invalid: [{ text: doc(ok, { Id: 5 }), path: 'Id', message: /Id must be a string, found 5/ }],
   },
   {
     rule: 'no unknown top-level elements',
@@ -102,10 +102,9 @@ const rules: Rule[] = [
     ],
   },
   {
-    rule: 'Sid is optional and alphanumeric',
-    valid: [doc(ok), withStatement({ Sid: 'AllowRead1' })],
+    rule: 'Sid is an optional string',
+    valid: [doc(ok), withStatement({ Sid: 'AllowRead1' }), withStatement({ Sid: 'Allow_Read_1' })],
     invalid: [
-      { text: withStatement({ Sid: 'allow read' }), path: 'Statement[0].Sid', message: /Sid "allow read" may contain only the letters A-Z, a-z and the digits 0-9/ },
       { text: withStatement({ Sid: 1 }), path: 'Statement[0].Sid', message: /Sid must be a string, found 1/ },
     ],
   },
@@ -118,7 +117,8 @@ const rules: Rule[] = [
     rule: 'Effect is Allow or Deny',
     valid: [withStatement({ Effect: 'Deny' })],
     invalid: [
-      { text: withStatement({ Effect: 'allow' }), path: 'Statement[0].Effect', message: /Effect must be "Allow" or "Deny", found "allow"/ },
+      { text: withStatement({ Effect: 'allow' }), path: 'Statement[0].Effect', message: /Effect must be "Allow" or "Deny" exactly as written, found "allow"/ },
+      { text: withStatement({ Effect: 'Maybe' }), path: 'Statement[0].Effect', message: /Effect must be "Allow" or "Deny", found "Maybe"/ },
       { text: withStatement({}, ['Effect']), path: 'Statement[0]', message: /missing Effect/ },
     ],
   },
@@ -140,14 +140,18 @@ const rules: Rule[] = [
     ],
   },
   {
-    rule: 'an action is service:action with wildcards, or *',
-    valid: [withStatement({ Action: '*' }), withStatement({ Action: 'iam:*AccessKey*' }), withStatement({ Action: 'EC2:describe?nstances' })],
+    rule: 'an action is vendor:anything (IAM checks the shape loosely), or *',
+    valid: [
+      withStatement({ Action: '*' }),
+      withStatement({ Action: 'iam:*AccessKey*' }),
+      withStatement({ Action: 'EC2:describe?nstances' }),
+      withStatement({ Action: ['iam: asdf safdsf af ', 's3.s:ListBucket', '*:Untag*', 's3:'] }),
+    ],
     invalid: [
       { text: withStatement({ Action: ['s3:GetObject', 's3'] }), path: 'Statement[0].Action[1]', message: /action "s3" must have the form service:action/ },
       { text: withStatement({ Action: 'a:b:c' }), path: 'Statement[0].Action', message: /exactly one colon/ },
-      { text: withStatement({ Action: '*:Untag*' }), path: 'Statement[0].Action', message: /wildcard in its service prefix/ },
-      { text: withStatement({ Action: 's3:' }), path: 'Statement[0].Action', message: /no action name/ },
-      { text: withStatement({ Action: 's3:Get Object' }), path: 'Statement[0].Action', message: /invalid characters/ },
+      { text: withStatement({ Action: 'a a:ListBucket' }), path: 'Statement[0].Action', message: /invalid service prefix "a a"/ },
+      { text: withStatement({ Action: 's3*:Get' }), path: 'Statement[0].Action', message: /invalid service prefix "s3\*"/ },
     ],
   },
   {
@@ -160,27 +164,35 @@ const rules: Rule[] = [
   },
   {
     rule: 'a resource is * or an ARN',
-    valid: [withStatement({ Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*', 'arn:aws:ec2:*'] })],
+    valid: [withStatement({ Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*', 'arn:aws:ec2:*', 'arn:aws:fdsasf', 'arn:aws:iam::*:u*/bob', 'arn:aws:iam::1:*'] })],
     invalid: [
       { text: withStatement({ Resource: ['*', 'my-bucket'] }), path: 'Statement[0].Resource[1]', message: /resource "my-bucket" must be "\*" or an ARN/ },
-      { text: withStatement({ Resource: 'arn:aws:s3' }), path: 'Statement[0].Resource', message: /must be "\*" or an ARN/ },
+      { text: withStatement({ Resource: 'arn:aws' }), path: 'Statement[0].Resource', message: /has no service/ },
+      { text: withStatement({ Resource: 'arn:aws::::b' }), path: 'Statement[0].Resource', message: /an ARN with a service/ },
+      { text: withStatement({ Resource: 'arn:aws:s3::b' }), path: 'Statement[0].Resource', message: /an ARN with a service/ },
+      { text: withStatement({ Resource: 'arn:nope:s3:::b' }), path: 'Statement[0].Resource', message: /unknown partition "nope"/ },
+      { text: withStatement({ Resource: 'arn:aws:iam:::example_bucket' }), path: 'Statement[0].Resource', message: /must name a resource type/ },
+      { text: withStatement({ Resource: 'arn:aws:iam:us-east-1:1:user/a' }), path: 'Statement[0].Resource', message: /has a region/ },
+      { text: withStatement({ Resource: 'arn:aws:s3:us-east-1::b' }), path: 'Statement[0].Resource', message: /has a region/ },
       { text: withStatement({ Resource: [] }), path: 'Statement[0].Resource', message: /at least one resource/ },
     ],
   },
   {
     rule: 'Condition is {operator: {key: value | [values]}}',
-    valid: [withStatement({ Condition: { StringEquals: { 'aws:username': ['a', 'b'] }, NumericLessThan: { 's3:max-keys': 10 }, Bool: { 'aws:SecureTransport': true } } })],
+    valid: [
+      withStatement({ Condition: { StringEquals: { 'aws:username': ['a', 'b'] }, NumericLessThan: { 's3:max-keys': 10 }, Bool: { 'aws:SecureTransport': true } } }),
+      withStatement({ Condition: { StringEquals: { 'aws:username': [] } } }),
+    ],
     invalid: [
       { text: withStatement({ Condition: [] }), path: 'Statement[0].Condition', message: /Condition must be an object/ },
       { text: withStatement({ Condition: { StringEquals: 'x' } }), path: 'Statement[0].Condition.StringEquals', message: /block must be an object mapping condition keys to values/ },
       { text: withStatement({ Condition: { StringEquals: { 'aws:username': {} } } }), path: 'Statement[0].Condition.StringEquals.aws:username', message: /strings, numbers or booleans, found an object/ },
       { text: withStatement({ Condition: { StringEquals: { 'aws:username': ['a', null] } } }), path: 'Statement[0].Condition.StringEquals.aws:username[1]', message: /found null/ },
-      { text: withStatement({ Condition: { StringEquals: { 'aws:username': [] } } }), path: 'Statement[0].Condition.StringEquals.aws:username', message: /at least one value/ },
     ],
   },
   {
-    rule: 'condition operators are known',
-    valid: [withStatement({ Condition: { 'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': 'a*' } } })],
+    rule: 'condition operators are known (an unknown one with an empty block constrains nothing)',
+    valid: [withStatement({ Condition: { 'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': 'a*' }, StringEqualz: {} } })],
     invalid: [
       { text: withStatement({ Condition: { StringEqualz: { 'aws:username': 'a' } } }), path: 'Statement[0].Condition.StringEqualz', message: /unknown condition operator "StringEqualz"/ },
       { text: withStatement({ Condition: { 'ForSomeValues:StringEquals': { 'aws:TagKeys': 'a' } } }), path: 'Statement[0].Condition.ForSomeValues:StringEquals', message: /unknown set operator "ForSomeValues"/ },
@@ -188,9 +200,12 @@ const rules: Rule[] = [
     ],
   },
   {
-    rule: 'condition keys have a service prefix',
-    valid: [withStatement({ Condition: { StringEquals: { 'aws:PrincipalTag/cost:center': 'a' } } })],
-    invalid: [{ text: withStatement({ Condition: { StringEquals: { username: 'a' } } }), path: 'Statement[0].Condition.StringEquals.username', message: /condition key "username" must have a service prefix/ }],
+    rule: 'condition keys need no service prefix; date values must be dates',
+    valid: [withStatement({ Condition: { StringEquals: { 'aws:PrincipalTag/cost:center': 'a', username: 'b' }, DateGreaterThan: { a: '2019-07-01T10:20:30Z' } } })],
+    invalid: [
+      { text: withStatement({ Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-*' } } }), path: 'Statement[0].Condition.DateGreaterThan.aws:CurrentTime', message: /"2020-\*" is not a date/ },
+      { text: withStatement({ Condition: { DateLessThan: { a: ['2020', '9223372036854775808'] } } }), path: 'Statement[0].Condition.DateLessThan.a[1]', message: /is not a date/ },
+    ],
   },
   {
     rule: 'only tab, LF, CR and U+0020 to U+00FF',
@@ -206,13 +221,28 @@ describe('policy grammar (IAM User Guide, Grammar of the IAM JSON policy languag
     });
     it.each(r.invalid.map((c) => [c.text, c] as const))('rejects %s', (_t, c) => {
       const errors = validatePolicyDocument(c.text);
-      expect(errors).toContainEqual({ code: 'MalformedPolicyDocument', path: c.path, message: expect.stringMatching(c.message) });
+      expect(errors).toContainEqual(expect.objectContaining({ code: 'MalformedPolicyDocument', path: c.path, message: expect.stringMatching(c.message) }));
     });
   });
 
-  it('reports every problem, not only the first', () => {
+  it('reports every problem, in the order IAM checks them; the first is IAM\'s answer', () => {
     const errors = validatePolicyDocument(doc([{ Effect: 'Maybe', Action: 's3', Resource: 'bucket' }, { ...ok, Principal: '*' }]));
-    expect(errors.map((e) => e.path)).toEqual(['Statement[0].Effect', 'Statement[0].Action', 'Statement[0].Resource', 'Statement[1].Principal']);
+    expect(errors.map((e) => e.path)).toEqual(['Statement[0].Effect', 'Statement[1].Principal', 'Statement[0].Resource', 'Statement[0].Action']);
+    expect(errors.map((e) => e.awsMessage)).toEqual([
+      'Syntax errors in policy.',
+      'Policy document should not specify a principal.',
+      'Resource bucket must be in ARN format or "*".',
+      'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+    ]);
+  });
+
+  it('managed policies need Version 2012-10-17; inline ones may omit it or say 2008-10-17', () => {
+    for (const text of [JSON.stringify({ Statement: ok }), JSON.stringify({ Version: '2008-10-17', Statement: ok })]) {
+      expect(validatePolicyDocument(text)).toEqual([]);
+      expect(validatePolicyDocument(text, { kind: 'inline' })).toEqual([]);
+      expect(validatePolicyDocument(text, { kind: 'managed' })[0]).toMatchObject({ awsMessage: 'Policy document must be version 2012-10-17 or greater.' });
+    }
+    expect(validatePolicyDocument(doc(ok), { kind: 'managed' })).toEqual([]);
   });
 
   it('messages are one line and name no internal types', () => {
@@ -244,7 +274,7 @@ describe('policy size (IAM User Guide, IAM and AWS STS quotas: "IAM does not cou
     expect(policyDocumentSize(big)).toBeGreaterThan(MANAGED_POLICY_MAX_SIZE);
     expect(validatePolicyDocument(big)).toEqual([]);
     expect(validatePolicyDocument(big, { maxSize: MANAGED_POLICY_MAX_SIZE })).toEqual([
-      { code: 'LimitExceeded', path: '', message: expect.stringMatching(/^policy document has \d+ characters without white space, more than the 6144 allowed$/) },
+      expect.objectContaining({ code: 'LimitExceeded', path: '', message: expect.stringMatching(/^policy document has \d+ characters without white space, more than the 6144 allowed$/), awsMessage: 'Cannot exceed quota for PolicySize: 6144' }),
     ]);
   });
 

@@ -141,10 +141,10 @@ describe('Resource and NotResource (https://docs.aws.amazon.com/IAM/latest/UserG
   });
 
   it('a wildcard within a segment does not cross a colon', () => {
-    const p = allow('arn:aws:s3:us-*-1:123456789012:x');
-    expect(allowed(p, 'arn:aws:s3:us-east-1:123456789012:x')).toBe(true);
-    expect(allowed(p, 'arn:aws:s3:us-east:1:123456789012:x')).toBe(false);
-    expect(allowed(allow('arn:aws:s3:us-east-?:1:x'), 'arn:aws:s3:us-east-::1:x')).toBe(false);
+    const p = allow('arn:aws:ec2:us-*-1:123456789012:x');
+    expect(allowed(p, 'arn:aws:ec2:us-east-1:123456789012:x')).toBe(true);
+    expect(allowed(p, 'arn:aws:ec2:us-east:1:123456789012:x')).toBe(false);
+    expect(allowed(allow('arn:aws:ec2:us-east-?:1:x'), 'arn:aws:ec2:us-east-::1:x')).toBe(false);
   });
 
   it('"If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries"', () => {
@@ -265,5 +265,15 @@ describe('fail closed', () => {
 
   it('never throws', () => {
     expect(() => evaluate(null as unknown as CompiledPolicy[], null as unknown as ReturnType<typeof req>)).not.toThrow();
+  });
+});
+
+describe('loose action shapes IAM accepts', () => {
+  it('a wildcard vendor matches actions of every service', () => {
+    const p = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: '*:Get*', Resource: '*' } }), { id: 'p' });
+    const context = createRequestContext({});
+    expect(evaluate([p], { action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context }).decision).toBe('allowed');
+    expect(evaluate([p], { action: 'iam:GetUser', resource: 'arn:aws:iam::1:user/a', context }).decision).toBe('allowed');
+    expect(evaluate([p], { action: 'iam:ListUsers', resource: 'arn:aws:iam::1:user/a', context }).decision).toBe('implicitDeny');
   });
 });
