@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ERROR_CODES } from '@iam/contracts';
 import { type AnyOperation, ERROR_STATUS, OPERATIONS } from '@iam/gateway-http';
 import { describeWithServices, officialSigner } from '@iam/testing';
@@ -5,6 +8,7 @@ import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ACCOUNT, type Credentials, type Driver, expectOk, restDriver, startDistributedSystem, type RunningSystem } from './support/gateway';
 import { type FuzzRequest, type FuzzWorld, isReadOnly, queryJunk, queryNear, restJunk, restNear } from './support/fuzz-inputs';
+import { freePort, type RunningProcess, startApp, waitForStatus } from './support/processes';
 
 jest.setTimeout(600_000);
 
@@ -21,13 +25,24 @@ jest.setTimeout(600_000);
  * type names or SQL. Afterwards the system is healthy, every seeded entity reads back as it was,
  * every process still runs and none logged an error.
  *
+ * It runs against the embedded default (one process, PGlite) and the distributed mode (four
+ * processes over NATS and PostgreSQL), each operation's inputs sent `IAM_FUZZ_CONCURRENCY` at a
+ * time (default 4). Each process's resident memory is read before and after: its growth must
+ * stay under a loose bound (a leak of a few KiB per request would pass it).
+ *
  * Seeded and reproducible: the seed is printed; `IAM_FUZZ_SEED=<seed>` draws the same inputs
  * again (ids the system generates, such as access key ids and markers, differ from run to run),
- * and `IAM_FUZZ_RUNS=<n>` sets the inputs per operation (shared by its fronts, junk and near-valid).
+ * and `IAM_FUZZ_RUNS=<n>` sets the inputs per operation (shared by its fronts, junk and
+ * near-valid), per mode. The default, 130, makes more than 10,000 requests per mode.
  */
-const RUNS = Number(process.env['IAM_FUZZ_RUNS'] ?? 60);
+const RUNS = Number(process.env['IAM_FUZZ_RUNS'] ?? 130);
+const CONCURRENCY = Number(process.env['IAM_FUZZ_CONCURRENCY'] ?? 4);
+/** How much a process's resident memory may grow over the fuzzing: loose, to catch a leak per request, not to measure. */
+const RSS_GROWTH_BOUND_MIB = 768;
 const SEED = process.env['IAM_FUZZ_SEED'] !== undefined ? Number(process.env['IAM_FUZZ_SEED']) : Math.floor(Math.random() * 2 ** 31);
 const BUS_TIMEOUT_MS = 5000;
+/** A reply later than this is a hang (the bus timeout, with room for the requests queued beside it). */
+const HANG_MS = BUS_TIMEOUT_MS * 3;
 const SCRATCH_POLICY = `arn:aws:iam::${ACCOUNT}:policy/fz-scratch-p`;
 
 /** What no client-facing message may contain: stack frames, internal type names, SQL. */
@@ -121,8 +136,84 @@ function problemWith(operation: AnyOperation, request: FuzzRequest, reply: Reply
   return undefined;
 }
 
-describeWithServices('gateway: fuzzing every operation with bad input', () => {
-  let system: RunningSystem;
+/** A system under fuzzing: its base URL, root keys and processes. */
+interface FuzzTarget {
+  base: string;
+  root: Credentials;
+  processes: RunningProcess[];
+  stop(): Promise<void>;
+}
+
+async function embeddedTarget(): Promise<FuzzTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'iam-gateway-fuzz-'));
+  const port = await freePort();
+  const app = startApp('standalone', {
+    DATABASE_URL: '',
+    NATS_URL: '',
+    IAM_ROOT_ACCESS_KEY_ID: '',
+    IAM_ROOT_SECRET_ACCESS_KEY: '',
+    IAM_MASTER_KEY: '',
+    CI: '',
+    PORT: String(port),
+    IAM_DATA_DIR: dataDir,
+    IAM_ACCOUNT_ID: ACCOUNT,
+    IAM_BUS_TIMEOUT_MS: String(BUS_TIMEOUT_MS),
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForStatus(`${base}/health`, 200, 120_000);
+  } catch (error) {
+    await app.stop('SIGKILL');
+    throw error;
+  }
+  return {
+    base,
+    root: JSON.parse(readFileSync(join(dataDir, 'root-credentials.json'), 'utf8')) as Credentials,
+    processes: [app],
+    stop: async () => {
+      await app.stop('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function distributedTarget(): Promise<FuzzTarget> {
+  const system: RunningSystem = await startDistributedSystem({ IAM_BUS_TIMEOUT_MS: String(BUS_TIMEOUT_MS) });
+  return { base: system.base, root: system.root, processes: Object.values(system.processes), stop: () => system.stop() };
+}
+
+/** A process's resident memory in MiB, from /proc. */
+function rssMiB(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** Sends every input `limit` at a time; resolves with the first failure's message, if any. */
+async function firstFailure<T>(inputs: readonly T[], limit: number, run: (input: T) => Promise<void>): Promise<{ input: T; message: string } | undefined> {
+  let next = 0;
+  let failure: { input: T; message: string } | undefined;
+  const worker = async () => {
+    while (next < inputs.length && !failure) {
+      const input = inputs[next++];
+      try {
+        await run(input);
+      } catch (error) {
+        failure ??= { input, message: error instanceof Error ? error.message : String(error) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+  return failure;
+}
+
+describe('gateway: fuzzing every operation with bad input (embedded default)', () => fuzzSuite('embedded', embeddedTarget));
+describeWithServices('gateway: fuzzing every operation with bad input (distributed)', () => fuzzSuite('distributed', distributedTarget));
+
+function fuzzSuite(mode: string, start: () => Promise<FuzzTarget>): void {
+  let system: FuzzTarget;
+  const rssBefore = new Map<string, number>();
+  let startedAt = 0;
   let call: Driver;
   let world: FuzzWorld;
   let before: unknown;
@@ -167,11 +258,11 @@ describeWithServices('gateway: fuzzing every operation with bad input', () => {
         method: request.method,
         headers: signedHeaders,
         ...(request.body !== undefined ? { body: request.body } : {}),
-        signal: AbortSignal.timeout(BUS_TIMEOUT_MS),
+        signal: AbortSignal.timeout(HANG_MS),
       });
       return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new Error(`no reply within the bus timeout (${BUS_TIMEOUT_MS} ms): the request hangs`);
+      if ((error as Error).name === 'TimeoutError') throw new Error(`no reply within ${HANG_MS} ms (the bus timeout is ${BUS_TIMEOUT_MS} ms): the request hangs`);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(`no reply: the connection failed (${cause?.code ?? cause?.message ?? (error as Error).message})`);
     }
@@ -237,9 +328,9 @@ describeWithServices('gateway: fuzzing every operation with bad input', () => {
   const document = (action: string, resource = '*') => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
   beforeAll(async () => {
-    system = await startDistributedSystem({ IAM_BUS_TIMEOUT_MS: String(BUS_TIMEOUT_MS) });
+    system = await start();
     call = restDriver(system.base);
-    console.info(`gateway fuzz: seed ${SEED}, ${RUNS} inputs per operation (replay with IAM_FUZZ_SEED=${SEED})`);
+    console.info(`gateway fuzz (${mode}): seed ${SEED}, ${RUNS} inputs per operation, ${CONCURRENCY} at a time (replay with IAM_FUZZ_SEED=${SEED})`);
 
     // Protected state: read back after the fuzzing, and named only by operations that read.
     for (const [UserName, Path] of [['fz-alice', '/fuzz/'], ['fz-bob', '/'], ['fz-carol', '/fuzz/']]) {
@@ -314,11 +405,17 @@ describeWithServices('gateway: fuzzing every operation with bad input', () => {
     expect(Object.keys(markers).length).toBeGreaterThanOrEqual(7);
     world = { ...world, markers };
     before = await snapshot();
+    for (const child of system.processes) rssBefore.set(child.name, rssMiB(child.child.pid));
+    startedAt = Date.now();
   });
 
   afterAll(async () => {
     const seen = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`);
-    if (system) console.info(`gateway fuzz: ${sent} requests sent (seed ${SEED}); replies: ${seen.join(', ')}`);
+    if (system) {
+      const seconds = Math.round((Date.now() - startedAt) / 1000);
+      const memory = system.processes.map((child) => `${child.name} ${Math.round(rssBefore.get(child.name) ?? NaN)} → ${Math.round(rssMiB(child.child.pid))} MiB`);
+      console.info(`gateway fuzz (${mode}): ${sent} requests sent in ${seconds} s, ${CONCURRENCY} at a time (seed ${SEED}); resident memory: ${memory.join(', ')}; replies: ${seen.join(', ')}`);
+    }
     await system?.stop();
   });
 
@@ -340,30 +437,24 @@ describeWithServices('gateway: fuzzing every operation with bad input', () => {
       const runs = Math.max(1, Math.round(RUNS / categories.length));
       for (const [offset, [category, arbitrary]] of categories.entries()) {
         const seed = (SEED + index * 8 + offset) | 0;
-        await fc.assert(
-          fc.asyncProperty(arbitrary(), fc.constantFrom('root', 'root', 'admin'), async (request, as) => {
-            const reply = await send(request, as);
-            tally(reply);
-            const problem = problemWith(operation, request, reply);
-            if (problem) throw new Error(`${problem}: ${reply.status} ${reply.text.slice(0, 600)}`);
-          }),
-          {
-            seed,
-            numRuns: runs,
-            reporter: (details) => {
-              if (!details.failed) return;
-              const [example, as] = (details.counterexample ?? []) as [FuzzRequest | undefined, string | undefined];
-              throw new Error(
-                [
-                  `${operation.name} ${category}: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
-                  `  input: ${example?.label.slice(0, 1000) ?? '(none)'}, signed as ${as ?? '?'}`,
-                  `  after ${details.numRuns} runs (${details.numShrinks} shrinks); seed ${details.seed}, path ${details.counterexamplePath}`,
-                  `  replay: IAM_FUZZ_SEED=${SEED} IAM_FUZZ_RUNS=${RUNS} npx jest apps/system-e2e/src/gateway-fuzz -t '${operation.name} '`,
-                ].join('\n'),
-              );
-            },
-          },
-        );
+        const inputs = fc.sample(fc.tuple(arbitrary(), fc.constantFrom<'root' | 'admin'>('root', 'root', 'admin')), { seed, numRuns: runs });
+        const failure = await firstFailure(inputs, CONCURRENCY, async ([request, as]) => {
+          const reply = await send(request, as);
+          tally(reply);
+          const problem = problemWith(operation, request, reply);
+          if (problem) throw new Error(`${problem}: ${reply.status} ${reply.text.slice(0, 600)}`);
+        });
+        if (failure) {
+          const [example, as] = failure.input;
+          throw new Error(
+            [
+              `${operation.name} ${category} (${mode}): ${failure.message}`,
+              `  input: ${example.label.slice(0, 1000)}, signed as ${as}`,
+              `  seed ${seed}, ${runs} inputs, ${CONCURRENCY} at a time`,
+              `  replay: IAM_FUZZ_SEED=${SEED} IAM_FUZZ_RUNS=${RUNS} npx jest apps/system-e2e/src/gateway-fuzz -t '${mode}.*${operation.name} '`,
+            ].join('\n'),
+          );
+        }
       }
     });
   });
@@ -378,15 +469,22 @@ describeWithServices('gateway: fuzzing every operation with bad input', () => {
       expect(await snapshot()).toEqual(before);
     });
 
+    it(`kept every process's resident memory within ${RSS_GROWTH_BOUND_MIB} MiB of its size before the fuzzing`, () => {
+      for (const child of system.processes) {
+        const growth = rssMiB(child.child.pid) - (rssBefore.get(child.name) ?? NaN);
+        expect({ name: child.name, bounded: growth < RSS_GROWTH_BOUND_MIB, growth: Math.round(growth) }).toEqual({ name: child.name, bounded: true, growth: expect.any(Number) });
+      }
+    });
+
     it('has lost no process, and no process logged an error', () => {
-      for (const child of Object.values(system.processes)) {
+      for (const child of system.processes) {
         expect({ name: child.name, exitCode: child.child.exitCode, signal: child.child.signalCode }).toEqual({ name: child.name, exitCode: null, signal: null });
       }
       // A failed decision is denied (fail closed) and logged as a warning: for these callers it means an input broke the decision path.
-      const errors = Object.values(system.processes).flatMap((child) =>
+      const errors = system.processes.flatMap((child) =>
         child.lines.filter((line) => /"level":"(error|fatal)"|unexpected error|failed; denying/.test(line)).map((line) => `${child.name}: ${line.slice(0, 2000)}`),
       );
       expect(errors).toEqual([]);
     });
   });
-});
+}
