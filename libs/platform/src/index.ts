@@ -15,3 +15,6 @@ export * from './lib/bootstrap';
 export * from './lib/bus/bus-server';
 export * from './lib/database/embedded/session-multiplexer';
 export * from './lib/database/transaction-guard';
+export * from './lib/metrics/metrics';
+export * from './lib/metrics/health-server';
+export * from './lib/metrics/bus-metrics.interceptor';

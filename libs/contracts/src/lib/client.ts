@@ -14,6 +14,25 @@ export interface BusClientOptions {
   wrap: RecordWrapper;
 }
 
+/** Sees every request a {@link BusClient} sends: its pattern, seconds taken, and how it ended. */
+export type BusRequestObserver = (pattern: string, seconds: number, outcome: string) => void;
+
+let requestObserver: BusRequestObserver | undefined;
+
+/** Has `observer` see every request any {@link BusClient} of this process sends (metrics); none by default. */
+export function observeBusRequests(observer: BusRequestObserver | undefined): void {
+  requestObserver = observer;
+}
+
+/** How a request ended, for metrics: `ok`, the reply's error code, `timeout`, `no_responders` or `bus_failure`. */
+export function busOutcomeOf(error: unknown): string {
+  if (error instanceof IamError) return error.code;
+  if (isWireError(error)) return error.code;
+  if (error instanceof TimeoutError) return 'timeout';
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return /no subscribers|no responders|no matching message handler/i.test(text) ? 'no_responders' : 'bus_failure';
+}
+
 /**
  * The typed client every app uses to talk to the services.
  *
@@ -34,9 +53,13 @@ export class BusClient {
   ): Promise<ReplyOf<P>> {
     const ms = options.timeoutMs ?? this.options.timeoutMs;
     const record = this.options.wrap(request, this.options.headers());
+    const started = requestObserver ? performance.now() : 0;
     try {
-      return await firstValueFrom(this.proxy.send<ReplyOf<P>>(pattern, record).pipe(timeout({ first: ms })));
+      const reply = await firstValueFrom(this.proxy.send<ReplyOf<P>>(pattern, record).pipe(timeout({ first: ms })));
+      requestObserver?.(pattern, (performance.now() - started) / 1000, 'ok');
+      return reply;
     } catch (error) {
+      requestObserver?.(pattern, (performance.now() - started) / 1000, busOutcomeOf(error));
       throw toIamError(error, pattern, ms);
     }
   }

@@ -1,3 +1,4 @@
+import { authorizationDecisions } from '@iam/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type RequestContextValues } from '@iam/contracts';
 import type { Caller, UserCaller } from '../application/caller';
@@ -68,10 +69,12 @@ export class BusAuthorizer extends Authorizer {
             Context: toContextValues({ ...base, ...check.context }),
           });
           if (reply.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
+          authorizationDecisions.inc({ result: reply.Error ? 'error' : reply.Decision });
           return { check, reply };
         } catch (error) {
           if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
           this.logger?.warn({ requestId: request.requestId, action: check.action, err: error }, 'authorization failed; denying');
+          authorizationDecisions.inc({ result: 'error' });
           return { check, reply: undefined as AuthorizeReply | undefined };
         }
       }),
