@@ -33,6 +33,18 @@ export function busOutcomeOf(error: unknown): string {
   return /no subscribers|no responders|no matching message handler/i.test(text) ? 'no_responders' : 'bus_failure';
 }
 
+/** The last words of patterns that only read: asking again changes nothing. */
+const READ_VERBS = new Set(['get', 'list', 'health', 'resolve', 'authorize', 'members', 'groups', 'tags', 'entities', 'user']);
+
+/**
+ * Whether `pattern` is an idempotent read (`identity.user.get`, `authorization.authorize`, ...),
+ * which a client may send again when the replica that took it never answered.
+ */
+export function isIdempotentRead(pattern: string): boolean {
+  const words = pattern.split('.');
+  return pattern === 'identity.signature.verify' || (READ_VERBS.has(words[words.length - 1]) && !pattern.startsWith('authorization.simulate'));
+}
+
 /**
  * The typed client every app uses to talk to the services.
  *
@@ -53,14 +65,20 @@ export class BusClient {
   ): Promise<ReplyOf<P>> {
     const ms = options.timeoutMs ?? this.options.timeoutMs;
     const record = this.options.wrap(request, this.options.headers());
-    const started = requestObserver ? performance.now() : 0;
-    try {
-      const reply = await firstValueFrom(this.proxy.send<ReplyOf<P>>(pattern, record).pipe(timeout({ first: ms })));
-      requestObserver?.(pattern, (performance.now() - started) / 1000, 'ok');
-      return reply;
-    } catch (error) {
-      requestObserver?.(pattern, (performance.now() - started) / 1000, busOutcomeOf(error));
-      throw toIamError(error, pattern, ms);
+    // A read whose replica died holding it (no answer in time) is sent once more: the queue
+    // group gives it to a replica that is still there. Writes are never sent twice.
+    const attempts = isIdempotentRead(pattern) ? 2 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const started = requestObserver ? performance.now() : 0;
+      try {
+        const reply = await firstValueFrom(this.proxy.send<ReplyOf<P>>(pattern, record).pipe(timeout({ first: ms })));
+        requestObserver?.(pattern, (performance.now() - started) / 1000, 'ok');
+        return reply;
+      } catch (error) {
+        requestObserver?.(pattern, (performance.now() - started) / 1000, busOutcomeOf(error));
+        if (attempt < attempts && error instanceof TimeoutError) continue;
+        throw toIamError(error, pattern, ms);
+      }
     }
   }
 

@@ -93,14 +93,7 @@ export async function startGateway(options: GatewayBootstrapOptions): Promise<Ne
   const state: GatewayState = { draining: false };
   await configureGateway(app, options.logger, options.consoleDir, state);
   await app.listen(options.port, options.host);
-  // Closing: not ready from the first moment, then Fastify finishes the requests in flight.
-  const close = app.close.bind(app);
-  return Object.assign(app, {
-    close: async () => {
-      state.draining = true;
-      await close();
-    },
-  });
+  return app;
 }
 
 /** Whether the gateway is shutting down (its readiness probe then answers 503). */
@@ -125,6 +118,11 @@ export function routeKindOf(url: string): string {
  * every service behind it.
  */
 function serveProbesAndMetrics(fastify: FastifyInstance, state: GatewayState): void {
+  // Closing: not ready from the first moment, while Fastify finishes the requests in flight.
+  fastify.addHook('preClose', (done) => {
+    state.draining = true;
+    done();
+  });
   fastify.get('/health/live', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
   fastify.get('/health/ready', async (_request, reply) =>
     state.draining ? reply.status(503).header('cache-control', 'no-store').send({ status: 'draining' }) : reply.header('cache-control', 'no-store').send({ status: 'ok' }),

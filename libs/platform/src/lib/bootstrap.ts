@@ -21,14 +21,14 @@ export interface ServiceBootstrapOptions {
   healthPort?: number;
 }
 
-/** A service started by {@link startService}: the Nest app, and its health port when it has one. */
-export type StartedService = INestMicroservice & { healthServer?: HealthServer };
+/** The health ports of this process's services: drained first and closed last by {@link closeOnSignals}. */
+const healthServers = new Set<HealthServer>();
 
 /**
  * Starts a NestJS microservice on the bus: the service's queue group, the
  * request-scope interceptor, the one exception filter, JSON logs.
  */
-export async function startService(options: ServiceBootstrapOptions): Promise<StartedService> {
+export async function startService(options: ServiceBootstrapOptions): Promise<INestMicroservice> {
   enableMetrics();
   const inFlight = new InFlightTracker();
   const app = await NestFactory.createMicroservice(options.module, {
@@ -59,22 +59,9 @@ export async function startService(options: ServiceBootstrapOptions): Promise<St
       }
     },
   });
-  // Closing: not ready from the first moment (so no new traffic is routed here), then the bus
-  // drains the requests in flight, then the health port closes.
-  const close = app.close.bind(app);
-  const started = Object.assign(app, {
-    healthServer,
-    close: async () => {
-      healthServer.drain();
-      try {
-        await close();
-      } finally {
-        await healthServer.close();
-      }
-    },
-  });
+  healthServers.add(healthServer);
   options.logger.info({ port: healthServer.port }, 'health and metrics are served on /health/live, /health/ready and /metrics');
-  return started;
+  return app;
 }
 
 /**
@@ -87,8 +74,11 @@ export function closeOnSignals(logger: Logger, closeables: Array<{ close(): Prom
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    // Not ready from the first moment (no new traffic is routed here), then the apps drain the
+    // requests in flight, then the health ports close.
+    for (const server of healthServers) server.drain();
     let code = 0;
-    for (const closeable of closeables) {
+    for (const closeable of [...closeables, ...healthServers]) {
       try {
         await closeable.close();
       } catch (error) {
