@@ -12,6 +12,7 @@ runMain('authorization', async () => {
     module: AuthorizationServiceModule.register(authorizationOptions(env, transport)),
     transport,
     logger,
+    healthPort: env.IAM_HEALTH_PORT,
   });
   closeOnSignals(logger, [app]);
   logger.info('authorization is listening on the bus');

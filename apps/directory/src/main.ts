@@ -12,6 +12,7 @@ runMain('directory', async () => {
     module: DirectoryServiceModule.register(directoryOptions(env, transport)),
     transport,
     logger,
+    healthPort: env.IAM_HEALTH_PORT,
   });
   closeOnSignals(logger, [app]);
   logger.info('directory is listening on the bus');

@@ -25,6 +25,7 @@ async function serve(): Promise<void> {
     module: IdentityServiceModule.register(identityOptions(env, transport)),
     transport,
     logger,
+    healthPort: env.IAM_HEALTH_PORT,
   });
   closeOnSignals(logger, [app]);
   logger.info('identity is listening on the bus');

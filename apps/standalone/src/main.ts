@@ -19,6 +19,7 @@ import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { beginMasterKeyRotation, finishMasterKeyRotation, lockDataDir, masterKeyIn, rootCredentialsIn } from './data-dir';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { checkDataDir, checkPortFree, describeBinding } from './preflight';
 
 const StandaloneEnv = z.object({
   ...IdentityEnv.shape,
@@ -29,6 +30,8 @@ const StandaloneEnv = z.object({
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url('must be a postgres:// URL').optional()),
   IAM_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
   IAM_DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./data')),
+  /** This machine only, unless HOST opens it to the network. */
+  HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
 });
 
 type StandaloneEnv = z.infer<typeof StandaloneEnv>;
@@ -55,20 +58,32 @@ async function serve(): Promise<void> {
   checkRootCredentials(env);
   const logger = createLogger('iam', env.LOG_LEVEL);
   const dataDir = resolve(env.IAM_DATA_DIR);
+  // Before anything is generated in a new data folder: the folder can hold data, the port is free.
+  checkDataDir(env.IAM_DATA_DIR);
+  await checkPortFree(env.HOST, env.PORT);
   const dataLock = await lockDataDir(dataDir);
-  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const closing: Array<{ close(): Promise<unknown> }> = [dataLock];
+  try {
+    await serveFrom(env, dataDir, logger, closing);
+  } catch (error) {
+    for (const part of closing.reverse()) await part.close().catch(() => undefined);
+    throw error;
+  }
+}
 
+async function serveFrom(env: StandaloneEnv, dataDir: string, logger: ReturnType<typeof createLogger>, closing: Array<{ close(): Promise<unknown> }>): Promise<void> {
+  // On stdout, after the logs there: the same stream keeps them in order.
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const loggers = [logger, ...['identity', 'directory', 'authorization', 'gateway'].map((app) => createLogger(app, env.LOG_LEVEL))];
   const root = env.IAM_ROOT_ACCESS_KEY_ID
     ? { accessKeyId: env.IAM_ROOT_ACCESS_KEY_ID, secretAccessKey: env.IAM_ROOT_SECRET_ACCESS_KEY }
     : rootCredentialsIn(dataDir);
-  if ('path' in root) {
-    say(`Root access keys ${root.created ? 'generated and stored' : 'are'} in ${root.path} (readable by you only).`);
-  }
   const masterKeys = env.IAM_MASTER_KEY
     ? { key: env.IAM_MASTER_KEY, previous: env.IAM_MASTER_KEY_PREVIOUS }
     : masterKeyIn(dataDir);
 
   const database = await databaseFor(env, dataDir, logger);
+  closing.push(database);
   const resolved = {
     ...env,
     DATABASE_URL: database.url,
@@ -83,33 +98,48 @@ async function serve(): Promise<void> {
     name: 'identity',
     module: IdentityServiceModule.register(on(database, identityOptions(resolved, transport))),
     transport,
-    logger: createLogger('identity', env.LOG_LEVEL),
+    logger: loggers[1],
   });
+  closing.push(identity);
   const directory = await startService({
     name: 'directory',
     module: DirectoryServiceModule.register(on(database, directoryOptions(resolved, transport))),
     transport,
-    logger: createLogger('directory', env.LOG_LEVEL),
+    logger: loggers[2],
   });
+  closing.push(directory);
   const authorization = await startService({
     name: 'authorization',
     module: AuthorizationServiceModule.register(on(database, authorizationOptions(resolved, transport))),
     transport,
-    logger: createLogger('authorization', env.LOG_LEVEL),
+    logger: loggers[3],
   });
+  closing.push(authorization);
   const gateway = await startGateway({
     ...gatewayOptions(resolved, transport),
     // The web console's build sits beside this app's in dist (dist/apps/console).
     consoleDir: env.IAM_CONSOLE_DIR ?? resolve(__dirname, '../console'),
     host: env.HOST,
     port: env.PORT,
-    logger: createLogger('gateway', env.LOG_LEVEL),
+    logger: loggers[4],
   });
-  closeOnSignals(logger, [gateway, identity, directory, authorization, database, dataLock]);
+  closeOnSignals(logger, [gateway, identity, directory, authorization, database, closing[0]]);
 
-  const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
-  say(`IAM is listening on ${url} (data in ${dataDir}).`);
+  const { url, reach } = describeBinding(env.HOST, await gateway.getUrl());
+  logger.info({ host: env.HOST, port: env.PORT, url, dataDir }, 'iam is listening');
+  // The last lines, plain, after the logs (written out first): where to go and where the keys are.
+  // Nest's start-up messages may still be on their way to the loggers: let them arrive, then flush.
+  await new Promise((done) => setTimeout(done, 100));
+  await Promise.all(loggers.map((each) => new Promise<void>((done) => (each.flush ? each.flush(() => done()) : done()))));
+  say('');
+  say(`IAM is listening on ${url} (${reach}; data in ${dataDir}).`);
   say(`Web console: ${url}/console/ (${env.IAM_ROOT_PASSWORD ? 'sign in as root with IAM_ROOT_PASSWORD' : 'to sign in as root, start with IAM_ROOT_PASSWORD set'}).`);
+  say(`API explorer: ${url}/docs`);
+  if ('path' in root) {
+    say(`Root access keys ${root.created ? 'generated and stored' : 'are'} in ${root.path} (readable by you only).`);
+  } else {
+    say('Root access keys: the ones in IAM_ROOT_ACCESS_KEY_ID and IAM_ROOT_SECRET_ACCESS_KEY.');
+  }
 }
 
 /**

@@ -19,3 +19,6 @@ export * from './lib/pagination';
 export * from './lib/bus/nats-config';
 export * from './lib/bus/limits';
 export * from './lib/database/unavailable';
+export * from './lib/metrics/metrics';
+export * from './lib/metrics/health-server';
+export * from './lib/metrics/bus-metrics.interceptor';

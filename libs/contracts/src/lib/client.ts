@@ -14,6 +14,37 @@ export interface BusClientOptions {
   wrap: RecordWrapper;
 }
 
+/** Sees every request a {@link BusClient} sends: its pattern, seconds taken, and how it ended. */
+export type BusRequestObserver = (pattern: string, seconds: number, outcome: string) => void;
+
+let requestObserver: BusRequestObserver | undefined;
+
+/** Has `observer` see every request any {@link BusClient} of this process sends (metrics); none by default. */
+export function observeBusRequests(observer: BusRequestObserver | undefined): void {
+  requestObserver = observer;
+}
+
+/** How a request ended, for metrics: `ok`, the reply's error code, `timeout`, `no_responders` or `bus_failure`. */
+export function busOutcomeOf(error: unknown): string {
+  if (error instanceof IamError) return error.code;
+  if (isWireError(error)) return error.code;
+  if (error instanceof TimeoutError) return 'timeout';
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return /no subscribers|no responders|no matching message handler/i.test(text) ? 'no_responders' : 'bus_failure';
+}
+
+/** The last words of patterns that only read: asking again changes nothing. */
+const READ_VERBS = new Set(['get', 'list', 'health', 'resolve', 'authorize', 'members', 'groups', 'tags', 'entities', 'user']);
+
+/**
+ * Whether `pattern` is an idempotent read (`identity.user.get`, `authorization.authorize`, ...),
+ * which a client may send again when the replica that took it never answered.
+ */
+export function isIdempotentRead(pattern: string): boolean {
+  const words = pattern.split('.');
+  return pattern === 'identity.signature.verify' || (READ_VERBS.has(words[words.length - 1]) && !pattern.startsWith('authorization.simulate'));
+}
+
 /**
  * The typed client every app uses to talk to the services.
  *
@@ -34,10 +65,20 @@ export class BusClient {
   ): Promise<ReplyOf<P>> {
     const ms = options.timeoutMs ?? this.options.timeoutMs;
     const record = this.options.wrap(request, this.options.headers());
-    try {
-      return await firstValueFrom(this.proxy.send<ReplyOf<P>>(pattern, record).pipe(timeout({ first: ms })));
-    } catch (error) {
-      throw toIamError(error, pattern, ms);
+    // A read whose replica died holding it (no answer in time) is sent once more: the queue
+    // group gives it to a replica that is still there. Writes are never sent twice.
+    const attempts = isIdempotentRead(pattern) ? 2 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const started = requestObserver ? performance.now() : 0;
+      try {
+        const reply = await firstValueFrom(this.proxy.send<ReplyOf<P>>(pattern, record).pipe(timeout({ first: ms })));
+        requestObserver?.(pattern, (performance.now() - started) / 1000, 'ok');
+        return reply;
+      } catch (error) {
+        requestObserver?.(pattern, (performance.now() - started) / 1000, busOutcomeOf(error));
+        if (attempt < attempts && error instanceof TimeoutError) continue;
+        throw toIamError(error, pattern, ms);
+      }
     }
   }
 

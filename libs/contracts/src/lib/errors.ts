@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'EntityTemporarilyUnmodifiable',
   'ConcurrentModification',
   'InvalidAction',
+  // A path the REST API does not have.
+  'NotFound',
   // Authentication and authorization.
   'AccessDenied',
   'MissingAuthenticationToken',

@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { NestPinoLogger, RequestScope } from '@iam/platform';
-import type { FastifyRequest } from 'fastify';
+import { enableMetrics, httpRequestDuration, httpRequests, metricsText, NestPinoLogger, RequestScope } from '@iam/platform';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { serveConsole } from './console/console';
 import { GatewayOptions } from './gateway.options';
@@ -46,7 +46,8 @@ export function gatewayAdapter(trustProxy: boolean | number | string = false): F
  * one log line per request, the request scope, the one error filter, `/openapi.json`, the
  * explorer at `/docs`, and the web console at `/console/` when `consoleDir` is given.
  */
-export async function configureGateway(app: NestFastifyApplication, logger: Logger, consoleDir?: string): Promise<void> {
+export async function configureGateway(app: NestFastifyApplication, logger: Logger, consoleDir?: string, state: GatewayState = { draining: false }): Promise<void> {
+  enableMetrics();
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -55,7 +56,10 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
     reply.header('x-amzn-requestid', String(request.id));
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    const { iamAction: action, iamPrincipal: principal } = request as FastifyRequest & LoggedRequest;
+    const { iamAction: action, iamPrincipal: principal, iamErrorCode: code } = request as FastifyRequest & LoggedRequest;
+    const operation = action ?? routeKindOf(request.url);
+    httpRequests.inc({ operation, outcome: code ?? (reply.statusCode >= 500 ? 'ServiceFailure' : reply.statusCode >= 400 ? `http_${reply.statusCode}` : 'ok') });
+    httpRequestDuration.observe({ operation }, reply.elapsedTime / 1000);
     logger.info(
       {
         requestId: String(request.id),
@@ -69,6 +73,7 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
       'request',
     );
   });
+  serveProbesAndMetrics(fastify, state);
   app.useGlobalInterceptors(new RequestScopeInterceptor());
   app.useGlobalFilters(new GatewayErrorFilter(logger));
   const document = buildOpenApiDocument(app.get(RestRouter), { version: API_VERSION }) as unknown as OpenAPIObject;
@@ -85,8 +90,48 @@ export async function startGateway(options: GatewayBootstrapOptions): Promise<Ne
   const app = await NestFactory.create<NestFastifyApplication>(GatewayHttpModule.register(options), gatewayAdapter(options.trustProxy), {
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
     bodyParser: false,
+    // A start-up failure (NATS not answering, say) reaches the caller, which says it in one line.
+    abortOnError: false,
   });
-  await configureGateway(app, options.logger, options.consoleDir);
+  const state: GatewayState = { draining: false };
+  await configureGateway(app, options.logger, options.consoleDir, state);
   await app.listen(options.port, options.host);
   return app;
+}
+
+/** Whether the gateway is shutting down (its readiness probe then answers 503). */
+export interface GatewayState {
+  draining: boolean;
+}
+
+/** The kind of a request no IAM operation answered, as a metrics label. */
+export function routeKindOf(url: string): string {
+  const path = url.split('?')[0];
+  if (path === '/metrics') return 'metrics';
+  if (path.startsWith('/health')) return 'health';
+  if (path.startsWith('/console')) return 'console';
+  if (path.startsWith('/docs') || path === '/openapi.json') return 'docs';
+  if (path === '/' || path.startsWith('/v1')) return 'unknown_operation';
+  return 'other';
+}
+
+/**
+ * `GET /health/live` (the process answers), `GET /health/ready` (it takes requests: 503 once it
+ * is draining) and `GET /metrics` (Prometheus) on the gateway's own port. `/health` still checks
+ * every service behind it.
+ */
+function serveProbesAndMetrics(fastify: FastifyInstance, state: GatewayState): void {
+  // Closing: not ready from the first moment, while Fastify finishes the requests in flight.
+  fastify.addHook('preClose', (done) => {
+    state.draining = true;
+    done();
+  });
+  fastify.get('/health/live', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  fastify.get('/health/ready', async (_request, reply) =>
+    state.draining ? reply.status(503).header('cache-control', 'no-store').send({ status: 'draining' }) : reply.header('cache-control', 'no-store').send({ status: 'ok' }),
+  );
+  fastify.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await metricsText();
+    return reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);
+  });
 }

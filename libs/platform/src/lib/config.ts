@@ -11,6 +11,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** A start-up problem said in one line: what failed and how to fix it (printed without a stack). */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
 /** An empty variable counts as unset. */
 export const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = () => z.preprocess(emptyAsUndefined, z.string().optional());
@@ -44,6 +49,8 @@ export const CommonEnv = z.object({
   ),
   /** Time a bus request may take before the caller gets ServiceUnavailable. */
   IAM_BUS_TIMEOUT_MS: envInteger(100, 120_000, 5_000),
+  /** A service's health port (`/health/live`, `/health/ready`, `/metrics`); none when unset. */
+  IAM_HEALTH_PORT: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0, 'must be a port number').max(65535, 'must be a port number').optional()),
   /** Prefix for every bus subject, to share one NATS between several deployments. */
   IAM_BUS_SUBJECT_PREFIX: z.preprocess(
     emptyAsUndefined,

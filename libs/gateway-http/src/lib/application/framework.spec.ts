@@ -225,7 +225,7 @@ describe('gateway framework: both fronts over one application layer', () => {
     expect((await json(broken)).code).toBe('ValidationError');
     const nowhere = await rest('GET', '/v1/nowhere', 'root');
     expect(nowhere.status).toBe(404);
-    expect(await json(nowhere)).toMatchObject({ code: 'NoSuchEntity', message: 'No route for GET /v1/nowhere.' });
+    expect(await json(nowhere)).toMatchObject({ code: 'NotFound', message: 'No route for GET /v1/nowhere.' });
   });
 
   it('logs one line per request with the operation, the caller and the status, never the input', async () => {

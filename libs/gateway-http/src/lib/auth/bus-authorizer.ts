@@ -1,3 +1,4 @@
+import { authorizationDecisions } from '@iam/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTHORIZE_BATCH_MAX_CHECKS, AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type RequestContextValues } from '@iam/contracts';
 import type { Caller, UserCaller } from '../application/caller';
@@ -70,6 +71,7 @@ export class BusAuthorizer extends Authorizer {
     };
     const warnIfFailed = (check: Check, reply: AuthorizeReply | undefined) => {
       if (reply?.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
+      authorizationDecisions.inc({ result: !reply || reply.Error ? 'error' : reply.Decision });
       return { check, reply };
     };
     if (checks.length === 1) {

@@ -18,6 +18,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   PolicyNotAttachable: 400,
   UnmodifiableEntity: 400,
   InvalidAction: 400,
+  NotFound: 404,
   AccessDenied: 403,
   MissingAuthenticationToken: 403,
   IncompleteSignature: 400,

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ERROR_STATUS, faultOf } from './error-status';
 import { clientErrorOrInternal, printableMessage } from './errors';
+import type { LoggedRequest } from './logged-request';
 
 /** The REST front's error body. */
 export interface ErrorBody {
@@ -15,7 +16,19 @@ export interface ErrorBody {
 
 /** Whether a request is for the AWS Query API (`/` with `Action`), whose errors are XML. */
 export function isQueryRequest(request: FastifyRequest): boolean {
-  return request.url.split('?')[0] === '/';
+  return request.url.split('?')[0] === '/' || isMisdirectedQuery(request);
+}
+
+/**
+ * Whether a request is an AWS Query API call (a form with `Action`, as AWS SDKs and the CLI
+ * send) sent under the REST API's `/v1`: a client whose endpoint was set to `.../v1`.
+ */
+export function isMisdirectedQuery(request: Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'body'>): boolean {
+  if (request.method !== 'POST' || !request.url.startsWith('/v1')) return false;
+  const type = String(request.headers['content-type'] ?? '');
+  if (!type.startsWith('application/x-www-form-urlencoded')) return false;
+  const body = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : typeof request.body === 'string' ? request.body : '';
+  return /(^|&)Action=/.test(body);
 }
 
 /**
@@ -35,6 +48,7 @@ export class GatewayErrorFilter implements ExceptionFilter {
     const error = clientErrorOrInternal(exception, request.method, request.url.split('?')[0], (cause) =>
       this.logger.error({ err: cause, requestId }, 'unexpected error'),
     );
+    (request as FastifyRequest & LoggedRequest).iamErrorCode = error.code;
     const status = ERROR_STATUS[error.code];
     const message = printableMessage(error.message);
     if (isQueryRequest(request)) {

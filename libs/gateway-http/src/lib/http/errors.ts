@@ -6,7 +6,7 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   400: 'ValidationError',
   401: 'MissingAuthenticationToken',
   403: 'AccessDenied',
-  404: 'NoSuchEntity',
+  404: 'NotFound',
   405: 'InvalidAction',
   409: 'EntityAlreadyExists',
   413: 'ValidationError',

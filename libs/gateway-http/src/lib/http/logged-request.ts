@@ -3,4 +3,6 @@ export interface LoggedRequest {
   iamAction?: string;
   /** The caller's ARN, once authenticated. */
   iamPrincipal?: string;
+  /** The error code the request was answered with, if any. */
+  iamErrorCode?: string;
 }

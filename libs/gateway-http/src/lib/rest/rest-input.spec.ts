@@ -62,10 +62,10 @@ describe('restInput', () => {
     });
   });
 
-  it('checks query values with the shapes, worded as AWS', () => {
+  it('checks query values with the shapes, worded as AWS with the REST parameter names', () => {
     expect(failure(() => restInput(list, {}, request('limit=0')))).toEqual({
       code: 'ValidationError',
-      message: "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      message: "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
     });
     expect(failure(() => restInput(list, {}, request('limit=many'))).message).toContain('Member must be of type integer');
   });
@@ -118,6 +118,10 @@ describe('restInput', () => {
 
   it('refuses a body where the route takes none', () => {
     expect(failure(() => restInput(list, {}, { ...request('', { a: 1 }), method: 'GET' })).message).toBe('GET /v1/users takes no request body.');
+  });
+
+  it('names a path member as the route names it', () => {
+    expect(failure(() => restInput(put, { UserName: 'a b' }, request('', { PolicyDocument: '{}' }))).message).toContain("at 'UserName' failed");
   });
 
   it('reports a missing required member as AWS does', () => {

@@ -117,6 +117,13 @@ export function restInput(
   for (const [param, member] of Object.entries(listParams)) memberByQueryName.set(param, member);
   for (const [param, member] of Object.entries(operation.rest?.aliases ?? {})) memberByQueryName.set(param, member);
 
+  // The names the caller used, so that an error speaks of `limit` or `resource`, not `maxItems`.
+  const nameUsed = new Map<string, string>();
+  for (const [name] of Object.entries(params)) {
+    const template = operation.rest?.path ?? '';
+    const inPath = new RegExp(`\\{(${name}|${memberPathName(name)})\\}`, 'i').exec(template)?.[1];
+    if (inPath) nameUsed.set(memberPathName(name), inPath);
+  }
   const query = new URLSearchParams(request.rawQuery);
   for (const param of new Set(query.keys())) {
     const all = query.getAll(param);
@@ -124,6 +131,7 @@ export function restInput(
     const member = memberByQueryName.get(param);
     if (!member || member in params) throw unrecognized(param, operation);
     value[member] = fromText(shape.members[member], all[0], param in listParams || shape.members[member].type === 'list');
+    nameUsed.set(memberPathName(member), param);
   }
 
   const from = operation.rest?.from ?? (['GET', 'DELETE'].includes(operation.rest?.method ?? 'GET') ? 'query' : 'body');
@@ -141,6 +149,13 @@ export function restInput(
   checkKnownMembers(shape, value, '', operation);
   const decoded = fromJson(shape, value);
   const issues = validateShape(shape, decoded);
-  if (issues.length > 0) throw new IamError('ValidationError', new QueryValidationError(issues).message);
+  if (issues.length > 0) {
+    const spoken = issues.map((issue) => {
+      const [top, ...rest] = issue.path.split('.');
+      const used = nameUsed.get(top);
+      return used ? { ...issue, path: [used, ...rest].join('.') } : issue;
+    });
+    throw new IamError('ValidationError', new QueryValidationError(spoken).message);
+  }
   return decoded as Infer<StructureShape>;
 }

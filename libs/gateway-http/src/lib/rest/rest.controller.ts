@@ -1,6 +1,8 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IamError } from '@iam/contracts';
 import { GatewayApplication } from '../application/gateway-application';
+import { isMisdirectedQuery } from '../http/error.filter';
 import { requestInfoOf } from '../application/request-info';
 import type { LoggedRequest } from '../http/logged-request';
 import type { AnyOperation } from '../operations/operation';
@@ -30,6 +32,12 @@ export class RestController {
 
   @All('v1/*')
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (isMisdirectedQuery(request)) {
+      throw new IamError(
+        'NotFound',
+        'This is the REST API (/v1); AWS SDKs and the AWS CLI speak the Query API at /: set the endpoint to the address without /v1, e.g. http://127.0.0.1:8080.',
+      );
+    }
     const info = requestInfoOf(request);
     const { operation, params } = this.router.match(info.method, info.path);
     const logged = request as FastifyRequest & LoggedRequest;

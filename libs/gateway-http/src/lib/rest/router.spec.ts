@@ -40,8 +40,8 @@ describe('RestRouter', () => {
     expect(() => router.match('POST', '/v1/users/ann/groups')).toThrow(new IamError('InvalidAction', 'POST is not allowed on /v1/users/ann/groups; use GET.'));
   });
 
-  it('answers NoSuchEntity for an unknown path', () => {
-    expect(() => router.match('GET', '/v1/nothing/here')).toThrow(new IamError('NoSuchEntity', 'No route for GET /v1/nothing/here.'));
+  it('answers NotFound for an unknown path', () => {
+    expect(() => router.match('GET', '/v1/nothing/here')).toThrow(new IamError('NotFound', 'No route for GET /v1/nothing/here.'));
   });
 
   it('refuses a segment that is not valid percent-encoding', () => {

@@ -62,7 +62,7 @@ export class RestRouter {
 
   /**
    * The operation for `method` and the raw `path`.
-   * @throws IamError `NoSuchEntity` when no route has this path, `InvalidAction` when the path
+   * @throws IamError `NotFound` when no route has this path, `InvalidAction` when the path
    * exists with other methods.
    */
   match(method: string, path: string): RouteMatch {
@@ -81,7 +81,7 @@ export class RestRouter {
       const allowed = this.routes.filter((r) => matchSegments(r.segments, parts)).map((r) => r.method);
       throw new IamError('InvalidAction', `${method} is not allowed on ${path}; use ${[...new Set(allowed)].join(', ')}.`);
     }
-    throw new IamError('NoSuchEntity', `No route for ${method} ${path}.`);
+    throw new IamError('NotFound', `No route for ${method} ${path}.`);
   }
 }
 

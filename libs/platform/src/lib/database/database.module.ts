@@ -2,6 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Duplex } from 'node:stream';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import { trackDatabasePool } from '../metrics/metrics';
 import { migrate } from './migrate';
 import { guardTransactions } from './transaction-guard';
 
@@ -66,6 +67,7 @@ export function serviceDatabase(options: ServiceDatabaseOptions): DynamicModule 
     }),
     dataSourceFactory: async (config) => {
       const dataSource = guardTransactions(await new DataSource(config as DataSourceOptions).initialize());
+      trackDatabasePool(options.schema, dataSource);
       try {
         await migrate(dataSource, options.schema);
       } catch (error) {

@@ -1,11 +1,14 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { RequestScope } from '../request-scope';
 
 /**
  * Structured JSON logs. Every line carries the service name and, inside a
  * request, the request id that travelled with it over the bus.
  * Never log payloads: they may hold passwords or secrets.
+ * On a terminal (stdout a TTY) the same records are written readably by
+ * pino-pretty, unless IAM_LOG_FORMAT=json; anywhere else, one JSON object a line.
  */
 export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
   return pino(
@@ -24,8 +27,14 @@ export function createLogger(service: string, level = 'info', destination?: pino
         censor: '[redacted]',
       },
     },
-    destination,
+    destination ?? terminalDestination(),
   );
+}
+
+/** A readable stream for a terminal, or undefined for JSON on stdout. */
+export function terminalDestination(stdout: { isTTY?: boolean } = process.stdout, format = process.env['IAM_LOG_FORMAT']): pino.DestinationStream | undefined {
+  if (format === 'json' || (format !== 'pretty' && !stdout.isTTY)) return undefined;
+  return pretty({ colorize: Boolean(stdout.isTTY), sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }
 
 /**
