@@ -76,7 +76,8 @@ export class DecisionsService {
       // A decision that could not be made because a store is down is a 503 for the caller to retry (never an allow), not a deny.
       const unavailable = error instanceof IamError && error.code === 'ServiceUnavailable' ? error : isDatabaseUnavailable(error) ? databaseUnavailable('authorization') : undefined;
       if (unavailable) {
-        this.logger.warn(`Could not decide for ${who}: ${reasonOf(error)}; answered ServiceUnavailable`);
+        const checks = request.Checks.map((check) => `${check.Action} on ${check.Resource}`).join(', ');
+        this.logger.warn(`Could not decide ${checks} for ${who}: ${reasonOf(error)}; answered ServiceUnavailable`);
         throw unavailable;
       }
       return { Results: request.Checks.map((check) => failed(check, error)) };
