@@ -165,13 +165,14 @@ export function tutorialStory(front: Front, context: () => StoryContext): void {
     await expectError(
       asDave('GetAccessKeyLastUsed', { AccessKeyId: admin.accessKeyId }),
       'AccessDenied',
-      `User: arn:aws:iam::${ACCOUNT}:user/dave is not authorized to perform: iam:GetAccessKeyLastUsed on resource: arn:aws:iam::${ACCOUNT}:user/staff/admin because no identity-based policy allows the iam:GetAccessKeyLastUsed action`,
+      // The denial names the key given, never its owner.
+      `User: arn:aws:iam::${ACCOUNT}:user/dave is not authorized to perform: iam:GetAccessKeyLastUsed on the access key ${admin.accessKeyId}`,
     );
     // An unknown key is refused alike, so that it cannot be told from another user's.
     await expectError(
       asDave('GetAccessKeyLastUsed', { AccessKeyId: 'AKIAUNKNOWNUNKNOWN00' }),
       'AccessDenied',
-      `User: arn:aws:iam::${ACCOUNT}:user/dave is not authorized to perform: iam:GetAccessKeyLastUsed on resource: arn:aws:iam::${ACCOUNT}:user/* because no identity-based policy allows the iam:GetAccessKeyLastUsed action`,
+      `User: arn:aws:iam::${ACCOUNT}:user/dave is not authorized to perform: iam:GetAccessKeyLastUsed on the access key AKIAUNKNOWNUNKNOWN00`,
     );
     await expectError(asAdmin('GetAccessKeyLastUsed', { AccessKeyId: 'AKIAUNKNOWNUNKNOWN00' }), 'NoSuchEntity', 'The Access Key with id AKIAUNKNOWNUNKNOWN00 cannot be found.');
   });
