@@ -106,13 +106,13 @@ describeWithServices('gateway: the tutorial through the REST API', () => {
       expect(error).toEqual({ code: 'MissingAuthenticationToken', message: 'Request is missing Authentication Token', requestId: response.headers.get('x-amzn-requestid') });
     });
 
-    it('answers InvalidAction (400) to a method a route does not take, NoSuchEntity (404) to an unknown route', async () => {
+    it('answers InvalidAction (400) to a method a route does not take, NotFound (404) to an unknown route', async () => {
       const method = await asRoot('POST', '/v1/users/dave/groups', {});
       expect(method.status).toBe(400);
       expect(await body(method)).toMatchObject({ code: 'InvalidAction', message: 'POST is not allowed on /v1/users/dave/groups; use GET.' });
       const unknown = await asRoot('GET', '/v1/roles');
       expect(unknown.status).toBe(404);
-      expect((await body(unknown)).code).toBe('NoSuchEntity');
+      expect((await body(unknown)).code).toBe('NotFound');
     });
 
     it('pages with cursor and limit, answering nextCursor while more remain', async () => {
@@ -187,14 +187,14 @@ describeWithServices('gateway: the tutorial through the REST API', () => {
     });
 
     it('decides for applications: myapp actions, the matched statement, and who may ask', async () => {
-      const ask = { Principal: 'dave', Action: 'myapp:ReadReport', Resource: 'arn:myapp:reports:::report/7' };
+      const ask = { Principal: 'dave', Action: 'myapp:ReadReport', Resource: 'arn:aws:myapp:::report/7' };
       const before = await body(await asRoot('POST', '/v1/authorize', ask));
       expect(before).toMatchObject({ Principal: `arn:aws:iam::${ACCOUNT}:user/dave`, Decision: 'implicitDeny', MatchedStatements: [] });
 
       expect(
         (
           await asRoot('PUT', '/v1/users/dave/policies/reports', {
-            PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Reports', Effect: 'Allow', Action: 'myapp:Read*', Resource: 'arn:myapp:reports:::report/*' }] }),
+            PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Reports', Effect: 'Allow', Action: 'myapp:Read*', Resource: 'arn:aws:myapp:::report/*' }] }),
           })
         ).status,
       ).toBe(204);

@@ -202,7 +202,8 @@ export function tutorialStory(front: Front, context: () => StoryContext): void {
       expectError(
         root('CreatePolicy', { PolicyName: 'Broken', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"*","Resource":"*"}]}' }),
         'MalformedPolicyDocument',
-        /Effect/,
+        // IAM's one message for a bad Effect value.
+        'Syntax errors in policy.',
       ));
 
     it('PasswordPolicyViolation (400)', () =>
