@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { AuthorizationEventMap, AuthorizationMessages, AuthorizationRequests } from './authorization';
-import { DirectoryEventMap, DirectoryMessages, DirectoryRequests } from './directory';
-import { IdentityEventMap, IdentityMessages, IdentityRequests } from './identity';
+import { AuthorizationContract, AuthorizationEventMap, AuthorizationMessages, AuthorizationRequests } from './authorization';
+import { DirectoryContract, DirectoryEventMap, DirectoryMessages, DirectoryRequests } from './directory';
+import { IdentityContract, IdentityEventMap, IdentityMessages, IdentityRequests } from './identity';
+import { replySchemasOf } from './pattern';
 
 /** Every request/reply pattern on the bus with its request and reply types. */
 export interface MessageMap extends IdentityMessages, DirectoryMessages, AuthorizationMessages {}
@@ -19,6 +20,17 @@ export const REQUEST_SCHEMAS: { [P in Pattern]: z.ZodType<RequestOf<P>> } = {
   ...IdentityRequests,
   ...DirectoryRequests,
   ...AuthorizationRequests,
+};
+
+/**
+ * The reply schema of every pattern that declares one (the patterns other
+ * services call, and those the gateway's specs fake), so fakes answer only
+ * what the real service may answer.
+ */
+export const REPLY_SCHEMAS: { readonly [P in Pattern]?: z.ZodType<ReplyOf<P>> } = {
+  ...replySchemasOf(IdentityContract),
+  ...replySchemasOf(DirectoryContract),
+  ...replySchemasOf(AuthorizationContract),
 };
 
 /** The service that owns a pattern or event: the first segment of its subject. */
