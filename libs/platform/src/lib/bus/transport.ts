@@ -1,8 +1,8 @@
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { busInboxPrefix, BusRequester } from '@iam/contracts';
 import { readFileSync } from 'node:fs';
 import { ConnectionOptions, nkeyAuthenticator } from 'nats';
 import { ConfigError } from '../config';
+import { BusServer } from './bus-server';
 import { InFlightTracker } from './in-flight';
 import { InProcessBroker, InProcessRequester, InProcessServer } from './in-process';
 import { IamNatsServer, NatsRequester } from './nats';
@@ -40,7 +40,7 @@ export function createBusServer(
   transport: BusTransport,
   service: string,
   inFlight: InFlightTracker,
-): Server & CustomTransportStrategy {
+): BusServer {
   const prefix = prefixOf(transport);
   if (transport.kind === 'nats') {
     return new IamNatsServer({ servers: transport.url, queue: service, prefix, name: service, connection: natsConnectionOptions(transport) }, inFlight);
