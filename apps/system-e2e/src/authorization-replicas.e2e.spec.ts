@@ -30,7 +30,8 @@ describeWithServices('authorization: two replicas with identity and directory, a
       IAM_BUS_SUBJECT_PREFIX: prefix,
       IAM_ACCOUNT_ID: ACCOUNT,
       IAM_DB_POOL_SIZE: '3',
-      LOG_LEVEL: 'info',
+      // Each message handled is one line at debug: the spec counts them per replica.
+      LOG_LEVEL: 'debug',
     };
     for (const app of ['identity', 'directory', 'authorization', 'authorization']) processes.push(startApp(app, env));
     await Promise.all(processes.map((p) => p.waitForLine(/is listening on the bus/)));

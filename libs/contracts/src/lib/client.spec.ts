@@ -1,22 +1,28 @@
-import type { ClientProxy } from '@nestjs/microservices';
-import { NEVER, Observable, of } from 'rxjs';
-import { BusClient, isIdempotentRead, observeBusRequests } from './client';
+import { BusClient, BusRequester, BusTimeout, isIdempotentRead, observeBusRequests } from './client';
 import { IdentityPatterns } from './identity';
 
-/** A proxy whose n-th send answers as `answers[n]` does (NEVER: the replica died holding it). */
-function proxy(answers: Array<Observable<unknown>>): { proxy: ClientProxy; sent: string[] } {
+/** The replica that took the request died holding it: no reply, the requester's timeout. */
+const NEVER = Symbol('never');
+
+/** A requester whose n-th request answers `answers[n]` (NEVER: times out). */
+function proxy(answers: unknown[]): { proxy: BusRequester; sent: string[] } {
   const sent: string[] = [];
-  const fake = {
-    send: (pattern: string) => {
+  const fake: BusRequester = {
+    connect: async () => undefined,
+    close: async () => undefined,
+    request: async (pattern, _data, _headers, ms) => {
       sent.push(pattern);
-      return answers[sent.length - 1] ?? NEVER;
+      const answer = sent.length <= answers.length ? answers[sent.length - 1] : NEVER;
+      if (answer === NEVER) throw new BusTimeout(pattern, ms);
+      return answer;
     },
-    emit: () => of(undefined),
+    publish: async () => undefined,
   };
-  return { proxy: fake as unknown as ClientProxy, sent };
+  return { proxy: fake, sent };
 }
 
-const client = (p: ClientProxy) => new BusClient(p, { timeoutMs: 50, headers: () => ({}), wrap: (data) => data });
+const of = <T>(value: T) => value;
+const client = (p: BusRequester) => new BusClient(p, { timeoutMs: 50, headers: () => ({}) });
 
 describe('BusClient', () => {
   afterEach(() => observeBusRequests(undefined));

@@ -2,6 +2,7 @@ import { ConfigError, StartupError } from './config';
 import { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { directHandlers } from './bus/direct-handlers';
 import { BusExceptionFilter, BusHandlerInterceptor } from './bus/handlers';
 import { InFlightTracker } from './bus/in-flight';
 import { BusTransport, createBusServer } from './bus/transport';
@@ -31,14 +32,17 @@ const healthServers = new Set<HealthServer>();
 export async function startService(options: ServiceBootstrapOptions): Promise<INestMicroservice> {
   enableMetrics();
   const inFlight = new InFlightTracker();
+  const strategy = createBusServer(options.transport, options.name, inFlight);
   const app = await NestFactory.createMicroservice(options.module, {
-    strategy: createBusServer(options.transport, options.name, inFlight),
+    strategy,
     logger: new NestPinoLogger(options.logger.child({ component: 'nest' })),
     // A start-up failure (NATS or the database not answering, say) reaches the caller, which says it in one line.
     abortOnError: false,
   });
   app.useGlobalInterceptors(new BusMetricsInterceptor(options.name), new BusHandlerInterceptor(options.logger, inFlight));
   app.useGlobalFilters(new BusExceptionFilter(options.logger, options.name));
+  // The same interceptors and filter, in one function per request handler that needs nothing else.
+  strategy.useDirectHandlers(directHandlers(app, options.name, options.logger, inFlight));
   try {
     await app.listen();
   } catch (error) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BusClient, REQUEST_ID_HEADER } from '@iam/contracts';
-import { BusTransport, createBusProxy, InProcessBroker, RequestScope } from '@iam/platform';
+import { BusTransport, createBusRequester, InProcessBroker, RequestScope } from '@iam/platform';
 import { TEST_NATS_URL } from './services';
 
 /** A NATS transport under a subject prefix of its own, so parallel specs never see each other's messages. */
@@ -14,12 +14,11 @@ export function inProcessTransport(): BusTransport {
 
 /** A typed bus client for a spec to talk to the services it started. */
 export async function testBusClient(transport: BusTransport, timeoutMs = 5_000): Promise<BusClient & { close(): Promise<void> }> {
-  const { proxy, wrap } = createBusProxy(transport, 'spec');
-  await proxy.connect();
-  const client = new BusClient(proxy, {
+  const requester = createBusRequester(transport, 'spec');
+  await requester.connect();
+  const client = new BusClient(requester, {
     timeoutMs,
-    wrap,
     headers: () => ({ [REQUEST_ID_HEADER]: RequestScope.requestId() ?? RequestScope.newId() }),
   });
-  return Object.assign(client, { close: async () => void (await proxy.close()) });
+  return Object.assign(client, { close: () => requester.close() });
 }

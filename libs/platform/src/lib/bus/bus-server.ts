@@ -1,5 +1,7 @@
 import { BaseRpcContext, CustomTransportStrategy, ReadPacket, Server, Transport, WritePacket } from '@nestjs/microservices';
 import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
+import type { DirectHandler } from './direct-handlers';
+import type { HeadersLike } from './handlers';
 
 /** A decoded message: a request when it has an id, an event otherwise. */
 export type IncomingPacket = ReadPacket & { id?: string };
@@ -11,11 +13,17 @@ export type IncomingPacket = ReadPacket & { id?: string };
  */
 export abstract class BusServer extends Server implements CustomTransportStrategy {
   abstract override readonly transportId: Transport | symbol;
+  private direct = new Map<string, DirectHandler>();
+
+  /** Requests on these patterns skip Nest's per-message pipeline (see `directHandlers`). */
+  useDirectHandlers(handlers: Map<string, DirectHandler>): void {
+    this.direct = handlers;
+  }
 
   protected async dispatch(
     channel: string,
     packet: IncomingPacket,
-    context: BaseRpcContext,
+    context: BaseRpcContext<[string, HeadersLike | undefined]>,
     reply: (response: WritePacket & { id: string }) => void,
   ): Promise<void> {
     if (packet.id === undefined) {
@@ -23,6 +31,12 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
       return;
     }
     const id = packet.id;
+    const direct = this.direct.get(channel);
+    if (direct) {
+      const [subject, headers] = context.getArgs();
+      reply({ ...(await direct(packet.data, headers, subject)), isDisposed: true, id });
+      return;
+    }
     const publish = (response: WritePacket) => reply({ ...response, id });
     const handler = this.getHandlerByPattern(channel);
     if (!handler) {

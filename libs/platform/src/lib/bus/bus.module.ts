@@ -1,10 +1,9 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
-import { BusClient, REQUEST_ID_HEADER } from '@iam/contracts';
+import { BusClient, BusRequester, REQUEST_ID_HEADER } from '@iam/contracts';
 import { RequestScope } from '../request-scope';
-import { BusTransport, createBusProxy } from './transport';
+import { BusTransport, createBusRequester } from './transport';
 
-const PROXY = Symbol('BUS_PROXY');
+const REQUESTER = Symbol('BUS_REQUESTER');
 
 export interface BusModuleOptions {
   transport: BusTransport;
@@ -17,21 +16,20 @@ export interface BusModuleOptions {
 @Global()
 @Module({})
 export class BusModule implements OnApplicationShutdown {
-  constructor(@Inject(PROXY) private readonly proxy: ClientProxy) {}
+  constructor(@Inject(REQUESTER) private readonly requester: BusRequester) {}
 
   static forRoot(options: BusModuleOptions): DynamicModule {
-    const { proxy, wrap } = createBusProxy(options.transport, options.name);
+    const requester = createBusRequester(options.transport, options.name);
     return {
       module: BusModule,
       providers: [
-        { provide: PROXY, useValue: proxy },
+        { provide: REQUESTER, useValue: requester },
         {
           provide: BusClient,
           useFactory: async () => {
-            await proxy.connect();
-            return new BusClient(proxy, {
+            await requester.connect();
+            return new BusClient(requester, {
               timeoutMs: options.timeoutMs,
-              wrap,
               headers: () => ({ [REQUEST_ID_HEADER]: RequestScope.requestId() ?? RequestScope.newId() }),
             });
           },
@@ -42,6 +40,6 @@ export class BusModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.proxy.close();
+    await this.requester.close();
   }
 }

@@ -7,7 +7,8 @@ import { Observable, throwError } from 'rxjs';
 import { RequestScope } from '../request-scope';
 import { InFlightTracker } from './in-flight';
 
-interface HeadersLike {
+/** Headers as both transports carry them. */
+export interface HeadersLike {
   get(name: string): string;
 }
 
@@ -20,7 +21,9 @@ function requestIdOf(context: ExecutionContext): string {
 /**
  * Runs every handler inside the request's scope (so its logs carry the
  * request id from the bus headers), counts it as in flight for graceful
- * shutdown, and logs one line per message.
+ * shutdown, and logs one line per message at debug (it is on every
+ * message's path; the `iam_bus_handler_duration_seconds` metric counts
+ * every one at any level).
  */
 @Injectable()
 export class BusHandlerInterceptor implements NestInterceptor {
@@ -48,7 +51,7 @@ export class BusHandlerInterceptor implements NestInterceptor {
         });
         subscription.add(() => {
           this.inFlight.end();
-          this.logger.info({ subject, outcome, ms: Math.round((performance.now() - started) * 10) / 10 }, 'handled');
+          this.logger.debug({ subject, outcome, ms: Math.round((performance.now() - started) * 10) / 10 }, 'handled');
         });
         return subscription;
       }),
@@ -75,19 +78,27 @@ export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
   }
 
   private toWire(exception: unknown, host: ArgumentsHost): WireError {
-    if (exception instanceof IamError) return exception.toWire();
-    if (exception instanceof RpcException && isWireError(exception.getError())) {
-      return exception.getError() as WireError;
-    }
-    if (isWireError(exception)) return exception;
-    const subject = host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.();
-    if (isDatabaseUnavailable(exception)) {
-      this.logger.warn({ err: exception, subject }, 'the database does not answer');
-      return databaseUnavailable(this.service ?? 'requested').toWire();
-    }
-    this.logger.error({ err: exception, subject }, 'unexpected error');
-    return Errors.internal().toWire();
+    return wireErrorOf(exception, this.logger, this.service, host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.());
   }
+}
+
+/**
+ * What crosses the bus for an exception a handler threw: coded errors as they
+ * are, a database that does not answer as `ServiceUnavailable`, anything else
+ * as `ServiceFailure` with the full cause in the log.
+ */
+export function wireErrorOf(exception: unknown, logger: Logger, service: string | undefined, subject: string | undefined): WireError {
+  if (exception instanceof IamError) return exception.toWire();
+  if (exception instanceof RpcException && isWireError(exception.getError())) {
+    return exception.getError() as WireError;
+  }
+  if (isWireError(exception)) return exception;
+  if (isDatabaseUnavailable(exception)) {
+    logger.warn({ err: exception, subject }, 'the database does not answer');
+    return databaseUnavailable(service ?? 'requested').toWire();
+  }
+  logger.error({ err: exception, subject }, 'unexpected error');
+  return Errors.internal().toWire();
 }
 
 /** Validates a handler's payload against the contract schema of its pattern. */

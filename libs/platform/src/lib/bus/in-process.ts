@@ -1,4 +1,5 @@
-import { BaseRpcContext, ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { BaseRpcContext, WritePacket } from '@nestjs/microservices';
+import { BusNoResponders, BusRequester, BusTimeout } from '@iam/contracts';
 import { BusServer, IncomingPacket } from './bus-server';
 import { InFlightTracker } from './in-flight';
 import { MAX_REPLY_BYTES, NATS_MAX_PAYLOAD, replyTooLarge } from './limits';
@@ -76,14 +77,6 @@ export interface BrokerMessage {
   reply?: (data: string) => void;
 }
 
-/** A payload with headers, as `NatsRecord` is for NATS. */
-export class InProcessRecord {
-  constructor(
-    readonly data: unknown,
-    readonly headers: Record<string, string>,
-  ) {}
-}
-
 /** Read-only headers with the `get` of NATS's `MsgHdrs`. */
 export class InProcessHeaders {
   constructor(private readonly values: Record<string, string>) {}
@@ -158,14 +151,12 @@ export class InProcessServer extends BusServer {
   }
 }
 
-/** The client side: a Nest `ClientProxy` over the broker. */
-export class InProcessClient extends ClientProxy {
+/** The client side over the broker: the same packets, limits and failures as {@link NatsRequester}. */
+export class InProcessRequester implements BusRequester {
   constructor(
     private readonly broker: InProcessBroker,
     private readonly prefix: string,
-  ) {
-    super();
-  }
+  ) {}
 
   async connect(): Promise<void> {
     // Nothing to connect to.
@@ -175,55 +166,40 @@ export class InProcessClient extends ClientProxy {
     // Nothing to close.
   }
 
-  unwrap<T>(): T {
-    return this.broker as T;
-  }
-
-  protected publish(partial: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const packet = this.assignPacketId(partial);
-    const subject = this.prefix + this.normalizePattern(partial.pattern);
-    const { data, headers } = unwrapRecord(packet.data);
-    let active = true;
-    const text = JSON.stringify({ pattern: packet.pattern, data, id: packet.id });
-    if (Buffer.byteLength(text) > NATS_MAX_PAYLOAD) {
-      // As NATS refuses a request over its max_payload.
-      callback({ err: new Error('MAX_PAYLOAD_EXCEEDED'), isDisposed: true });
-      return () => undefined;
-    }
-    this.broker.publish(subject, {
-      subject,
-      data: text,
-      headers,
-      reply: (raw) => {
-        if (!active) return;
-        if (raw === '') {
-          callback({ err: new Error(`Empty response. There are no subscribers listening to that message ("${subject}")`), isDisposed: true });
-          return;
-        }
-        const { err, response, isDisposed } = JSON.parse(raw) as WritePacket & { id: string };
-        if (isDisposed || err) {
-          callback({ err, response, isDisposed: true });
-        } else {
-          callback({ err, response });
-        }
-      },
+  request(pattern: string, data: unknown, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
+    const subject = this.prefix + pattern;
+    const text = JSON.stringify({ pattern, data, id: '1' });
+    // As NATS refuses a request over its max_payload.
+    if (Buffer.byteLength(text) > NATS_MAX_PAYLOAD) return Promise.reject(new Error('MAX_PAYLOAD_EXCEEDED'));
+    return new Promise((resolve, reject) => {
+      let active = true;
+      const timer = setTimeout(() => {
+        active = false;
+        reject(new BusTimeout(pattern, timeoutMs));
+      }, timeoutMs);
+      this.broker.publish(subject, {
+        subject,
+        data: text,
+        headers: lowerCased(headers),
+        reply: (raw) => {
+          if (!active) return;
+          active = false;
+          clearTimeout(timer);
+          if (raw === '') return reject(new BusNoResponders(subject));
+          const { err, response } = JSON.parse(raw) as WritePacket;
+          if (err !== undefined && err !== null) reject(err);
+          else resolve(response);
+        },
+      });
     });
-    return () => {
-      active = false;
-    };
   }
 
-  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    const subject = this.prefix + this.normalizePattern(packet.pattern);
-    const { data, headers } = unwrapRecord(packet.data);
-    this.broker.publish(subject, { subject, data: JSON.stringify({ pattern: packet.pattern, data }), headers });
-    return undefined as T;
+  async publish(event: string, data: unknown, headers: Record<string, string>): Promise<void> {
+    const subject = this.prefix + event;
+    this.broker.publish(subject, { subject, data: JSON.stringify({ pattern: event, data }), headers: lowerCased(headers) });
   }
 }
 
-function unwrapRecord(data: unknown): { data: unknown; headers: Record<string, string> } {
-  if (data instanceof InProcessRecord) {
-    return { data: data.data, headers: Object.fromEntries(Object.entries(data.headers).map(([k, v]) => [k.toLowerCase(), v])) };
-  }
-  return { data, headers: {} };
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
 }

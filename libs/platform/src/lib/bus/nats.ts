@@ -1,7 +1,7 @@
-import { ClientNats, NatsContext, NatsOptions, Transport, WritePacket } from '@nestjs/microservices';
-import { Errors } from '@iam/contracts';
+import { NatsContext, Transport, WritePacket } from '@nestjs/microservices';
+import { BusNoResponders, BusRequester, BusTimeout, Errors } from '@iam/contracts';
 import { BusServer, IncomingPacket } from './bus-server';
-import { connect, ConnectionOptions, headers as natsHeaders, JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
+import { connect, ConnectionOptions, createInbox, headers as natsHeaders, JSONCodec, Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import { InFlightTracker } from './in-flight';
 import { CHUNK_HEADER, CHUNK_HEADROOM, MAX_REPLY_BYTES, MAX_REPLY_CHUNKS, NATS_MAX_PAYLOAD, replyTooLarge } from './limits';
 
@@ -142,40 +142,137 @@ export class IamNatsServer extends BusServer {
   }
 }
 
-/** NATS client proxy that sends under the deployment's subject prefix. */
-export class IamNatsClient extends ClientNats {
+/** The packet of a reply, as every server of this bus sends it. */
+interface ReplyPacket {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+}
+
+interface Pending {
+  resolve(response: unknown): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+  /** The chunks of a reply that comes in several messages (see `IamNatsServer`). */
+  chunks?: Uint8Array[];
+  received: number;
+}
+
+/**
+ * The client side over NATS: every reply of the connection arrives on ONE
+ * subscription (`<inbox prefix>.<unique>.*`, the last token naming the
+ * request), so a request costs one published message and no subscription of
+ * its own. Replies in chunks are reassembled; an unanswered request rejects
+ * with `BusTimeout`, a pattern nobody serves with `BusNoResponders` (NATS's
+ * 503 status reply).
+ */
+export class NatsRequester implements BusRequester {
+  private connection: NatsConnection | null = null;
+  private connecting: Promise<NatsConnection> | null = null;
+  private inbox = '';
+  private sequence = 0;
+  private readonly pending = new Map<string, Pending>();
+  private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
+
   constructor(
-    options: Required<NatsOptions>['options'],
+    private readonly options: ConnectionOptions,
+    /** Prefix for every subject (`<prefix>.`, or empty). */
     private readonly prefix: string,
-  ) {
-    super(options);
+  ) {}
+
+  async connect(): Promise<void> {
+    await this.open();
   }
 
-  protected override normalizePattern(pattern: Parameters<ClientNats['send']>[0]): string {
-    return this.prefix + super.normalizePattern(pattern);
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    this.connecting = null;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error('The bus connection closed.'));
+      this.pending.delete(id);
+    }
+    await connection?.drain().catch(() => undefined);
   }
 
-  /** Reassembles a reply that came in chunks (see `IamNatsServer`) before Nest reads it. */
-  override createSubscriptionHandler(...args: Parameters<ClientNats['createSubscriptionHandler']>): ReturnType<ClientNats['createSubscriptionHandler']> {
-    const handle = super.createSubscriptionHandler(...args);
-    const callback = args[1];
-    const chunks: Uint8Array[] = [];
-    let received = 0;
-    return async (error, natsMessage) => {
-      const message = natsMessage as unknown as Msg;
-      const mark = error ? null : message?.headers?.get(CHUNK_HEADER);
-      if (!mark) return handle(error, natsMessage);
-      const [index, count] = mark.split('/').map(Number);
-      if (!(count > 1 && count <= MAX_REPLY_CHUNKS && index >= 0 && index < count) || (chunks.length > 0 && chunks.length !== count)) {
-        return callback({ err: Errors.internal().toWire(), isDisposed: true });
+  async request(pattern: string, data: unknown, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
+    const connection = this.connection ?? (await this.open());
+    const id = (++this.sequence).toString(36);
+    const body = this.encoder.encode(JSON.stringify({ pattern, data, id }));
+    if (body.length > (connection.info?.max_payload ?? NATS_MAX_PAYLOAD)) throw new Error('MAX_PAYLOAD_EXCEEDED');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new BusTimeout(pattern, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer, received: 0 });
+      try {
+        connection.publish(this.prefix + pattern, body, { reply: `${this.inbox}.${id}`, headers: natsHeadersOf(headers) });
+      } catch (error) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(error);
       }
-      if (chunks.length === 0) chunks.length = count;
-      if (chunks[index] === undefined) received++;
-      chunks[index] = message.data;
-      if (received < count) return undefined;
-      const whole = Buffer.concat(chunks);
-      chunks.length = 0;
-      return handle(undefined, { data: new Uint8Array(whole.buffer, whole.byteOffset, whole.length) } as unknown as typeof natsMessage);
-    };
+    });
   }
+
+  async publish(event: string, data: unknown, headers: Record<string, string>): Promise<void> {
+    const connection = this.connection ?? (await this.open());
+    connection.publish(this.prefix + event, this.encoder.encode(JSON.stringify({ pattern: event, data })), { headers: natsHeadersOf(headers) });
+  }
+
+  private open(): Promise<NatsConnection> {
+    this.connecting ??= connect(this.options).then((connection) => {
+      this.inbox = createInbox(this.options.inboxPrefix);
+      connection.subscribe(`${this.inbox}.*`, { callback: (error, message) => (error ? undefined : this.receive(message)) });
+      this.connection = connection;
+      return connection;
+    });
+    return this.connecting;
+  }
+
+  private receive(message: Msg): void {
+    const id = message.subject.slice(this.inbox.length + 1);
+    const pending = this.pending.get(id);
+    if (!pending) return; // late: the caller has had its timeout
+    if (message.headers?.hasError && message.headers.code === 503) return this.settle(id, pending, new BusNoResponders(message.subject));
+    const mark = message.headers?.get(CHUNK_HEADER);
+    let data = message.data;
+    if (mark) {
+      const [index, count] = mark.split('/').map(Number);
+      const chunks = (pending.chunks ??= new Array<Uint8Array>(count));
+      if (!(count > 1 && count <= MAX_REPLY_CHUNKS && index >= 0 && index < count && chunks.length === count)) {
+        return this.settle(id, pending, Errors.internal().toWire());
+      }
+      if (chunks[index] === undefined) pending.received++;
+      chunks[index] = message.data;
+      if (pending.received < count) return;
+      data = Buffer.concat(chunks);
+    }
+    if (data.length === 0) return this.settle(id, pending, new BusNoResponders(message.subject));
+    let packet: ReplyPacket;
+    try {
+      packet = JSON.parse(this.decoder.decode(data)) as ReplyPacket;
+    } catch {
+      return this.settle(id, pending, Errors.internal().toWire());
+    }
+    this.settle(id, pending, packet.err ?? null, packet.response);
+  }
+
+  private settle(id: string, pending: Pending, error: unknown, response?: unknown): void {
+    clearTimeout(pending.timer);
+    this.pending.delete(id);
+    if (error !== null && error !== undefined) pending.reject(error);
+    else pending.resolve(response);
+  }
+}
+
+function natsHeadersOf(values: Record<string, string>): MsgHdrs | undefined {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return undefined;
+  const headers = natsHeaders();
+  for (const [key, value] of entries) headers.set(key, value);
+  return headers;
 }

@@ -1,11 +1,11 @@
-import { ClientProxy, CustomTransportStrategy, NatsRecordBuilder, Server } from '@nestjs/microservices';
-import { busInboxPrefix, RecordWrapper } from '@iam/contracts';
+import { busInboxPrefix, BusRequester } from '@iam/contracts';
 import { readFileSync } from 'node:fs';
-import { ConnectionOptions, headers as natsHeaders, nkeyAuthenticator } from 'nats';
+import { ConnectionOptions, nkeyAuthenticator } from 'nats';
 import { ConfigError } from '../config';
+import { BusServer } from './bus-server';
 import { InFlightTracker } from './in-flight';
-import { InProcessBroker, InProcessClient, InProcessRecord, InProcessServer } from './in-process';
-import { IamNatsClient, IamNatsServer } from './nats';
+import { InProcessBroker, InProcessRequester, InProcessServer } from './in-process';
+import { IamNatsServer, NatsRequester } from './nats';
 
 /** Where the bus is: a NATS server, or the in-process broker of the embedded default. */
 export type BusTransport =
@@ -40,7 +40,7 @@ export function createBusServer(
   transport: BusTransport,
   service: string,
   inFlight: InFlightTracker,
-): Server & CustomTransportStrategy {
+): BusServer {
   const prefix = prefixOf(transport);
   if (transport.kind === 'nats') {
     return new IamNatsServer({ servers: transport.url, queue: service, prefix, name: service, connection: natsConnectionOptions(transport) }, inFlight);
@@ -48,22 +48,13 @@ export function createBusServer(
   return new InProcessServer(transport.broker, service, prefix, inFlight);
 }
 
-/** The client side for any app: a Nest `ClientProxy` and how to attach headers. */
-export function createBusProxy(transport: BusTransport, name: string): { proxy: ClientProxy<never, string>; wrap: RecordWrapper } {
+/** The client side for any app: requests and events over the transport. */
+export function createBusRequester(transport: BusTransport, name: string): BusRequester {
   const prefix = prefixOf(transport);
   if (transport.kind === 'nats') {
-    const proxy = new IamNatsClient({ servers: transport.url, name: `${name}-client`, maxReconnectAttempts: -1, ...natsConnectionOptions(transport) }, prefix);
-    const wrap: RecordWrapper = (data, values) => {
-      const headers = natsHeaders();
-      for (const [key, value] of Object.entries(values)) headers.set(key, value);
-      return new NatsRecordBuilder(data).setHeaders(headers).build();
-    };
-    return { proxy: proxy as unknown as ClientProxy<never, string>, wrap };
+    return new NatsRequester({ servers: transport.url, name: `${name}-client`, maxReconnectAttempts: -1, ...natsConnectionOptions(transport) }, prefix);
   }
-  return {
-    proxy: new InProcessClient(transport.broker, prefix),
-    wrap: (data, headers) => new InProcessRecord(data, headers),
-  };
+  return new InProcessRequester(transport.broker, prefix);
 }
 
 export interface NatsTransportEnv {

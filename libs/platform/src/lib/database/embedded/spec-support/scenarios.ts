@@ -323,7 +323,8 @@ export async function main(names: string[]): Promise<Partial<Findings>> {
   const context: Context = { db, mux, terminated, config: () => ({ stream: () => mux.connect(), user: 'postgres', database: 'postgres', query_timeout: 10_000 }) };
   const findings: Record<string, unknown> = {};
   for (const name of names.length > 0 ? names : Object.keys(SCENARIOS)) {
-    findings[name] = await bounded(SCENARIOS[name as keyof typeof SCENARIOS](context), 90_000);
+    const scenario: (context: Context) => Promise<unknown> = SCENARIOS[name as keyof typeof SCENARIOS];
+    findings[name] = await bounded(scenario(context), 90_000);
   }
   findings['terminatedOutside'] = terminated;
   await mux.close();

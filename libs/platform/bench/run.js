@@ -1,0 +1,7 @@
+// Runs bench/bench.ts: TypeScript through ts-node (transpile only), the workspace's path aliases through tsconfig-paths.
+const { join } = require('node:path');
+const root = join(__dirname, '..', '..', '..');
+require('reflect-metadata');
+require('tsconfig-paths').register({ baseUrl: root, paths: require(join(root, 'tsconfig.base.json')).compilerOptions.paths });
+require('ts-node').register({ transpileOnly: true, project: join(__dirname, '..', 'tsconfig.bench.json') });
+require("./bench.ts");
