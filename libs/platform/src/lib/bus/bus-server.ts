@@ -1,5 +1,6 @@
 import { BaseRpcContext, CustomTransportStrategy, ReadPacket, Server, Transport, WritePacket } from '@nestjs/microservices';
 import { NO_MESSAGE_HANDLER } from '@nestjs/microservices/constants';
+import type { InFlightTracker } from './in-flight';
 
 /** A decoded message: a request when it has an id, an event otherwise. */
 export type IncomingPacket = ReadPacket & { id?: string };
@@ -12,26 +13,57 @@ export type IncomingPacket = ReadPacket & { id?: string };
 export abstract class BusServer extends Server implements CustomTransportStrategy {
   abstract override readonly transportId: Transport | symbol;
 
+  /**
+   * Counted in `inFlight` from the moment it arrives until its last reply is published (or its
+   * event handlers end), so a shutdown waits for every message this replica took, even one still
+   * on its way to its handler (guards, validation) when the signal came.
+   */
   protected async dispatch(
     channel: string,
     packet: IncomingPacket,
     context: BaseRpcContext,
     reply: (response: WritePacket & { id: string }) => void,
+    inFlight: InFlightTracker,
   ): Promise<void> {
-    if (packet.id === undefined) {
-      await this.handleEvent(channel, packet, context);
-      return;
+    inFlight.start();
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      inFlight.end();
+    };
+    try {
+      if (packet.id === undefined) {
+        await this.handleEvent(channel, packet, context);
+        end();
+        return;
+      }
+      const id = packet.id;
+      const publish = (response: WritePacket) => {
+        try {
+          reply({ ...response, id });
+        } finally {
+          if (response.isDisposed || response.err !== undefined) end();
+        }
+      };
+      const handler = this.getHandlerByPattern(channel);
+      if (!handler) {
+        publish({ status: 'error', err: NO_MESSAGE_HANDLER } as WritePacket);
+        return;
+      }
+      this.onProcessingStartHook(this.transportId, context, async () => {
+        try {
+          const response$ = this.transformToObservable(await handler(packet.data, context));
+          if (response$) this.send(response$, publish);
+          else end();
+        } catch (error) {
+          end();
+          throw error;
+        }
+      });
+    } catch (error) {
+      end();
+      throw error;
     }
-    const id = packet.id;
-    const publish = (response: WritePacket) => reply({ ...response, id });
-    const handler = this.getHandlerByPattern(channel);
-    if (!handler) {
-      publish({ status: 'error', err: NO_MESSAGE_HANDLER } as WritePacket);
-      return;
-    }
-    this.onProcessingStartHook(this.transportId, context, async () => {
-      const response$ = this.transformToObservable(await handler(packet.data, context));
-      if (response$) this.send(response$, publish);
-    });
   }
 }

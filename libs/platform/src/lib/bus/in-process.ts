@@ -154,7 +154,7 @@ export class InProcessServer extends BusServer {
         return;
       }
       message.reply(text);
-    });
+    }, this.inFlight);
   }
 }
 
