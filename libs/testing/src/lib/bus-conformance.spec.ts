@@ -68,6 +68,33 @@ function conformance(name: string, makeTransport: () => BusTransport) {
       });
     });
 
+    it('on close, answers every request it took before closing, then takes no more', async () => {
+      const transport = makeTransport();
+      let release = () => undefined as void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let started = 0;
+      const service = await startStubService(transport, 'identity', {
+        [IdentityPatterns.ResolveUser]: async (r) => {
+          started++;
+          await gate;
+          return user('UserName' in r ? r.UserName : '?');
+        },
+      });
+      const bus = await testBusClient(transport, 30_000);
+      closers.push(bus);
+      const pending = Array.from({ length: 5 }, (_, i) => bus.send(IdentityPatterns.ResolveUser, { UserName: `u${i}` }));
+      while (started < 5) await new Promise((resolve) => setTimeout(resolve, 10));
+      let closed = false;
+      const closing = service.close().then(() => (closed = true));
+      // The handlers are held: the server cannot have closed.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(closed).toBe(false);
+      release();
+      await closing;
+      expect((await Promise.all(pending)).map((u) => u.UserName)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+      await expect(bus.send(IdentityPatterns.ResolveUser, { UserName: 'late' })).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+    });
+
     it('gives each request to one replica of a queue group', async () => {
       const transport = makeTransport();
       const served: string[] = [];

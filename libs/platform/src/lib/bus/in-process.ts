@@ -147,7 +147,7 @@ export class InProcessServer extends BusServer {
         return;
       }
       message.reply(text);
-    });
+    }, this.inFlight);
   }
 }
 

@@ -79,8 +79,11 @@ export class IamNatsServer extends BusServer {
   async close(): Promise<void> {
     const connection = this.connection;
     if (!connection) return;
-    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
+    // Draining a subscription unsubscribes and still handles the messages NATS sent before it
+    // took the unsubscription; each is counted in flight as it arrives, so the wait below covers it.
+    const subscriptions = this.subscriptions;
     this.subscriptions = [];
+    await Promise.all(subscriptions.map((subscription) => subscription.drain().catch(() => subscription.unsubscribe())));
     await this.inFlight.idle(10_000);
     await connection.drain().catch(() => undefined);
     this.connection = null;
@@ -103,7 +106,7 @@ export class IamNatsServer extends BusServer {
       return;
     }
     const context = new NatsContext([message.subject, message.headers]);
-    await this.dispatch(channel, packet, context, (response) => this.reply(message, response));
+    await this.dispatch(channel, packet, context, (response) => this.reply(message, response), this.inFlight);
   }
 
   /**
