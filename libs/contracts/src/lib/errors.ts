@@ -49,10 +49,37 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && KNOWN_CODES.has(value);
 }
 
+/**
+ * One problem with a policy document, as the policy engine's validator finds it: what is wrong,
+ * where (a JSON path such as `Statement[1].Action`, `""` for the whole document), and the
+ * 1-based line and column of that place in the document's text when known.
+ */
+export interface PolicyProblem {
+  message: string;
+  path: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * What an error may say beyond its one message, for clients that can show more. Optional
+ * everywhere: errors without details, and readers that ignore them, work as before. Only the
+ * REST API shows them; AWS's Query API answers AWS's shape.
+ */
+export interface ErrorDetails {
+  /** `MalformedPolicyDocument`: every problem with the document, in the order IAM checks them. */
+  problems?: PolicyProblem[];
+}
+
+/** At most this many problems travel with an error. */
+export const MAX_ERROR_PROBLEMS = 100;
+
 /** The shape of an error on the bus: no stack, no cause, nothing internal. */
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** Absent from errors of releases that had none; ignored by readers that know none. */
+  details?: ErrorDetails;
 }
 
 export function isWireError(value: unknown): value is WireError {
@@ -64,23 +91,55 @@ export function isWireError(value: unknown): value is WireError {
   );
 }
 
+function isPosition(value: unknown): boolean {
+  return value === undefined || (typeof value === 'number' && Number.isInteger(value) && value >= 1);
+}
+
+function isPolicyProblem(value: unknown): value is PolicyProblem {
+  const p = value as PolicyProblem;
+  return typeof value === 'object' && value !== null && typeof p.message === 'string' && typeof p.path === 'string' && isPosition(p.line) && isPosition(p.column);
+}
+
+/**
+ * The details worth keeping from what arrived (over the bus, from an older or newer peer): the
+ * well-formed problems, at most {@link MAX_ERROR_PROBLEMS}, each with only its known members;
+ * undefined when nothing is left.
+ */
+export function errorDetailsOf(value: unknown): ErrorDetails | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const problems = (value as ErrorDetails).problems;
+  if (!Array.isArray(problems)) return undefined;
+  const kept = problems.filter(isPolicyProblem).slice(0, MAX_ERROR_PROBLEMS).map(({ message, path, line, column }) => ({
+    message,
+    path,
+    ...(line !== undefined ? { line } : {}),
+    ...(column !== undefined ? { column } : {}),
+  }));
+  return kept.length > 0 ? { problems: kept } : undefined;
+}
+
 /** A domain error with a stable code. Safe to show to the client. */
 export class IamError extends Error {
   override readonly name = 'IamError';
+  /** More than the message, for the clients that show it (see {@link ErrorDetails}). */
+  readonly details?: ErrorDetails;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
+    details?: ErrorDetails,
   ) {
     super(message);
+    const kept = errorDetailsOf(details);
+    if (kept) this.details = kept;
   }
 
   toWire(): WireError {
-    return { code: this.code, message: this.message };
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
   }
 
   static fromWire(wire: WireError): IamError {
-    return new IamError(wire.code, wire.message);
+    return new IamError(wire.code, wire.message, wire.details);
   }
 }
 

@@ -1,3 +1,4 @@
+import { IamError, MAX_ERROR_PROBLEMS } from '@iam/contracts';
 import { CompiledPolicies } from './compiled-policies';
 import { compileDocument } from './policy-documents';
 
@@ -40,5 +41,57 @@ describe('CompiledPolicies', () => {
   it('keys content immutably', () => {
     expect(CompiledPolicies.managedKey('ANPA1', 'v2')).not.toBe(CompiledPolicies.managedKey('ANPA1', 'v3'));
     expect(CompiledPolicies.inlineKey('AIDA1', 'P', 'h1')).not.toBe(CompiledPolicies.inlineKey('AIDA1', 'P', 'h2'));
+  });
+});
+
+describe('compileDocument: what MalformedPolicyDocument carries', () => {
+  const text = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" },
+    {
+      "Effect": "Allow",
+      "Resource": "*"
+    }
+  ]
+}`;
+
+  function thrown(run: () => unknown): IamError {
+    try {
+      run();
+    } catch (error) {
+      return error as IamError;
+    }
+    throw new Error('expected compileDocument to throw');
+  }
+
+  it("answers IAM's one message and details every problem with its path, line and column", () => {
+    const error = thrown(() => compileDocument(text, { id: 'x' }, { kind: 'managed' }));
+    expect(error).toBeInstanceOf(IamError);
+    expect([error.code, error.message]).toEqual(['MalformedPolicyDocument', 'Policy statement must contain actions.']);
+    expect(error.details).toEqual({ problems: [{ message: 'statement is missing Action or NotAction', path: 'Statement[1]', line: 5, column: 5 }] });
+    expect(error.toWire().details).toEqual(error.details);
+  });
+
+  it('details invalid JSON at the character that broke it, and whole-document problems without a place', () => {
+    expect(thrown(() => compileDocument('{\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}', { id: 'x' })).details).toEqual({
+      problems: [{ message: expect.stringMatching(/^policy document is not valid JSON: .* at line 3, column 24$/), path: '', line: 3, column: 24 }],
+    });
+    expect(thrown(() => compileDocument('{"Version": "2012-10-17"}', { id: 'x' })).details).toEqual({
+      problems: [{ message: 'policy document is missing Statement', path: '' }],
+    });
+  });
+
+  it('details at most MAX_ERROR_PROBLEMS problems', () => {
+    const many = JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 150 }, () => ({ Effect: 'Allow', Resource: '*' })) });
+    const error = thrown(() => compileDocument(many, { id: 'x' }));
+    expect(error.details?.problems).toHaveLength(MAX_ERROR_PROBLEMS);
+    expect(error.details?.problems?.[0]).toMatchObject({ path: 'Statement[0]', line: 1, column: 38 });
+  });
+
+  it('gives LimitExceeded no details: the size is its one problem', () => {
+    const error = thrown(() => compileDocument(doc('s3:' + 'A'.repeat(7000)), { id: 'x' }, { maxSize: 6144 }));
+    expect(error.code).toBe('LimitExceeded');
+    expect(error.details).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-import { IamError } from '@iam/contracts';
-import { CompiledPolicy, compilePolicy, PolicyDocumentError, PolicySource, ValidateOptions } from '@iam/policy-engine';
+import { IamError, MAX_ERROR_PROBLEMS, PolicyProblem } from '@iam/contracts';
+import { CompiledPolicy, compilePolicy, PolicyDocumentError, PolicySource, PolicyValidationError, ValidateOptions } from '@iam/policy-engine';
 import { statementSpans, StatementSpan } from './statement-spans';
 
 /** A policy compiled for evaluation, with where its statements are in its text. */
@@ -15,7 +15,9 @@ export interface CompiledDocument {
  * for a document being written, `stored` for one read back (see `ValidateOptions`).
  * Throws what AWS answers, the first problem in the order IAM checks them, in IAM's words
  * where they are known: `LimitExceeded` for a document over `maxSize`,
- * `MalformedPolicyDocument` otherwise.
+ * `MalformedPolicyDocument` otherwise. A `MalformedPolicyDocument` carries every problem the
+ * validator found, with its JSON path and place in the text, as its details (the REST API shows
+ * them; the Query API answers IAM's one message).
  */
 export function compileDocument(text: string, source: PolicySource, options: ValidateOptions = {}): CompiledDocument {
   try {
@@ -24,8 +26,18 @@ export function compileDocument(text: string, source: PolicySource, options: Val
   } catch (error) {
     if (error instanceof PolicyDocumentError) {
       const first = error.errors[0];
-      throw new IamError(first.code, first.awsMessage);
+      if (first.code !== 'MalformedPolicyDocument') throw new IamError(first.code, first.awsMessage);
+      throw new IamError(first.code, first.awsMessage, { problems: error.errors.slice(0, MAX_ERROR_PROBLEMS).map(problemOf) });
     }
     throw error;
   }
+}
+
+function problemOf(error: PolicyValidationError): PolicyProblem {
+  return {
+    message: error.message,
+    path: error.path,
+    ...(error.line !== undefined ? { line: error.line } : {}),
+    ...(error.column !== undefined ? { column: error.column } : {}),
+  };
 }

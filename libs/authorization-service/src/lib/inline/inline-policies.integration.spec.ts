@@ -1,4 +1,4 @@
-import { AuthorizationPatterns as P } from '@iam/contracts';
+import { AuthorizationPatterns as P, IamError } from '@iam/contracts';
 import { describeWithServices } from '@iam/testing';
 import { allow, deny, failure, Harness, policy, startAuthorization } from '../../test-support/harness';
 
@@ -114,6 +114,20 @@ describeWithServices('inline policies over NATS and PostgreSQL', () => {
     expect(error.code).toBe('MalformedPolicyDocument');
     expect(error.message).toBe('Policy document should not specify a principal.');
     await expect(failure(h.bus.send(P.GetUserPolicy, { UserName: 'alice', PolicyName: 'Bad' }))).resolves.toMatchObject({ code: 'NoSuchEntity' });
+  });
+
+  it('sends every problem of a malformed document over the bus, with its path, line and column', async () => {
+    const document = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},\n    {"Effect": "Allow", "Resource": "*"}\n  ]\n}';
+    const error = await h.bus.send(P.PutGroupPolicy, { GroupName: 'devs', PolicyName: 'Bad', PolicyDocument: document }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(IamError);
+    expect(error).toMatchObject({
+      code: 'MalformedPolicyDocument',
+      message: 'Policy statement must contain actions.',
+      details: { problems: [{ message: 'statement is missing Action or NotAction', path: 'Statement[1]', line: 5, column: 5 }] },
+    });
   });
 
   it('answers NoSuchEntity from every group pattern for an unknown group or group policy', async () => {

@@ -1,17 +1,48 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { queryErrorResponse } from '@iam/aws-protocol';
-import type { ErrorCode } from '@iam/contracts';
+import type { ErrorCode, IamError } from '@iam/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ERROR_STATUS, faultOf } from './error-status';
 import { clientErrorOrInternal, printableMessage } from './errors';
 import type { LoggedRequest } from './logged-request';
 
+/** One problem with a policy document in a REST error body. */
+export interface ProblemBody {
+  /** What is wrong, in the validator's words (the error's `message` is IAM's one message). */
+  Message: string;
+  /** Where: a JSON path such as `Statement[1].Action`; `""` for the whole document. */
+  Path: string;
+  /** 1-based line and column of that place in the document's text, when known. */
+  Line?: number;
+  Column?: number;
+}
+
 /** The REST front's error body. */
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
   requestId: string;
+  /** `MalformedPolicyDocument`: every problem the validator found. A REST-only extension. */
+  Problems?: ProblemBody[];
+}
+
+/**
+ * The REST error body of `error`: `{code, message, requestId}`, and `Problems` when the error
+ * details them. Everything echoed from the request is shown on one line.
+ */
+export function restErrorBody(error: IamError, requestId: string): ErrorBody {
+  const body: ErrorBody = { code: error.code, message: printableMessage(error.message), requestId };
+  const problems = error.details?.problems;
+  if (problems && problems.length > 0) {
+    body.Problems = problems.map((p) => ({
+      Message: printableMessage(p.message),
+      Path: printableMessage(p.path),
+      ...(p.line !== undefined ? { Line: p.line } : {}),
+      ...(p.column !== undefined ? { Column: p.column } : {}),
+    }));
+  }
+  return body;
 }
 
 /** Whether a request is for the AWS Query API (`/` with `Action`), whose errors are XML. */
@@ -33,7 +64,8 @@ export function isMisdirectedQuery(request: Pick<FastifyRequest, 'method' | 'url
 
 /**
  * Turns any error into the front's error reply with the status of its code: `{code, message,
- * requestId}` for REST, AWS's `<ErrorResponse>` for the Query API. Unknown errors are logged
+ * requestId}` for REST (with `Problems` for an error that details them), AWS's `<ErrorResponse>`
+ * for the Query API, exactly as AWS shapes it (never any details). Unknown errors are logged
  * with their cause and reach the client as a generic `ServiceFailure`.
  */
 @Catch()
@@ -50,15 +82,14 @@ export class GatewayErrorFilter implements ExceptionFilter {
     );
     (request as FastifyRequest & LoggedRequest).iamErrorCode = error.code;
     const status = ERROR_STATUS[error.code];
-    const message = printableMessage(error.message);
     if (isQueryRequest(request)) {
+      const message = printableMessage(error.message);
       void reply
         .status(status)
         .header('content-type', 'text/xml')
         .send(queryErrorResponse({ type: faultOf(error.code), code: error.code, message }, requestId));
       return;
     }
-    const body: ErrorBody = { code: error.code, message, requestId };
-    void reply.status(status).header('content-type', 'application/json').send(body);
+    void reply.status(status).header('content-type', 'application/json').send(restErrorBody(error, requestId));
   }
 }

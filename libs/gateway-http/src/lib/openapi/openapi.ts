@@ -14,6 +14,23 @@ const ERROR_BODY: JsonSchema = {
     code: { type: 'string', enum: [...ERROR_CODES] },
     message: { type: 'string' },
     requestId: { type: 'string' },
+    Problems: {
+      type: 'array',
+      description:
+        '`MalformedPolicyDocument` only: every problem with the policy document (`message` is IAM\'s one message), ' +
+        'where it is (a JSON path such as `Statement[1].Action`, `""` for the whole document) and, when known, ' +
+        'the 1-based line and column of that place in the document as sent. Not part of AWS\'s Query API.',
+      items: {
+        type: 'object',
+        required: ['Message', 'Path'],
+        properties: {
+          Message: { type: 'string' },
+          Path: { type: 'string' },
+          Line: { type: 'integer', minimum: 1 },
+          Column: { type: 'integer', minimum: 1 },
+        },
+      },
+    },
   },
 };
 

@@ -30,6 +30,19 @@ export interface JsonReadResult {
   readonly syntaxError?: JsonSyntaxError;
   /** Paths of keys that appear more than once in their object (second and later occurrences). */
   readonly duplicateKeys: readonly JsonPath[];
+  /**
+   * With `{ positions: true }`: where each element is written, by its path as `formatPath`
+   * shows it (`""` for the document, `Statement[1].Action`): an object member at its key, an
+   * array entry at its value, as 1-based line and column (UTF-16 code units, as editors
+   * count). A key written twice is at its last occurrence, the one whose value is kept.
+   */
+  readonly positions?: ReadonlyMap<string, TextPosition>;
+}
+
+/** A place in a text: 1-based line and column. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
 }
 
 const MAX_DEPTH = 64;
@@ -38,8 +51,16 @@ class Reader {
   pos = 0;
   readonly duplicates: JsonPath[] = [];
   private readonly path: (string | number)[] = [];
+  /** Offsets of elements by formatted path, when asked for. */
+  readonly offsets: Map<string, number> | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, positions = false) {
+    this.offsets = positions ? new Map() : undefined;
+  }
+
+  private mark(at: number): void {
+    this.offsets?.set(formatPath(this.path), at);
+  }
 
   fail(message: string, at = this.pos): never {
     let line = 1;
@@ -71,6 +92,7 @@ class Reader {
 
   readDocument(): JsonValue {
     this.skipWhitespace();
+    this.mark(this.pos);
     const value = this.readValue(0);
     this.skipWhitespace();
     if (this.pos < this.text.length) this.fail(`unexpected ${this.describeHere()} after the end of the document`);
@@ -189,6 +211,7 @@ class Reader {
     for (;;) {
       this.skipWhitespace();
       this.path.push(out.length);
+      this.mark(this.pos);
       out.push(this.readValue(depth + 1));
       this.path.pop();
       this.skipWhitespace();
@@ -216,6 +239,7 @@ class Reader {
     for (;;) {
       this.skipWhitespace();
       if (this.text[this.pos] !== '"') this.fail(`unexpected ${this.describeHere()}; expected a quoted key`);
+      const keyAt = this.pos;
       const key = this.readString();
       this.skipWhitespace();
       if (this.text[this.pos] !== ':') this.fail(`unexpected ${this.describeHere()}; expected ":"`);
@@ -223,6 +247,7 @@ class Reader {
       this.skipWhitespace();
       this.path.push(key);
       if (Object.prototype.hasOwnProperty.call(out, key)) this.duplicates.push([...this.path]);
+      this.mark(keyAt);
       const value = this.readValue(depth + 1);
       this.path.pop();
       out[key] = value;
@@ -247,16 +272,39 @@ class JsonReadFailure extends Error {
   }
 }
 
-/** Reads a JSON document strictly, reporting syntax errors and repeated keys instead of throwing. */
-export function readJson(text: string): JsonReadResult {
-  const reader = new Reader(text);
+/**
+ * Reads a JSON document strictly, reporting syntax errors and repeated keys instead of throwing.
+ * `positions`: also say where each element is written (what a syntax error leaves unread has none).
+ */
+export function readJson(text: string, options: { positions?: boolean } = {}): JsonReadResult {
+  const reader = new Reader(text, options.positions === true);
+  const positions = (): { positions?: ReadonlyMap<string, TextPosition> } =>
+    reader.offsets ? { positions: textPositions(text, reader.offsets) } : {};
   try {
     const value = reader.readDocument();
-    return { value, duplicateKeys: reader.duplicates };
+    return { value, duplicateKeys: reader.duplicates, ...positions() };
   } catch (e) {
-    if (e instanceof JsonReadFailure) return { syntaxError: e.detail, duplicateKeys: reader.duplicates };
+    if (e instanceof JsonReadFailure) return { syntaxError: e.detail, duplicateKeys: reader.duplicates, ...positions() };
     throw e;
   }
+}
+
+/** Offsets in `text` as lines and columns. */
+function textPositions(text: string, offsets: ReadonlyMap<string, number>): Map<string, TextPosition> {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const out = new Map<string, TextPosition>();
+  for (const [path, offset] of offsets) {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    out.set(path, { line: low + 1, column: offset - lineStarts[low] + 1 });
+  }
+  return out;
 }
 
 export function isJsonObject(v: JsonValue | undefined): v is JsonObject {

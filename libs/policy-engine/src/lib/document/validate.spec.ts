@@ -256,6 +256,71 @@ describe('policy grammar (IAM User Guide, Grammar of the IAM JSON policy languag
   });
 });
 
+describe('where each problem is written', () => {
+  const pretty = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "iam:ListUsers",
+      "Resource": "*"
+    },
+    {
+      "Effect": "Allow",
+      "Resource": "*"
+    },
+    {
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3"],
+      "Resource": "*",
+      "Sid": "x", "Sid": "y"
+    }
+  ]
+}`;
+
+  it('places a problem with an element at its line and column: a member at its key, an array entry at its value', () => {
+    const errors = validatePolicyDocument(pretty);
+    expect(errors).toContainEqual(expect.objectContaining({ path: 'Statement[1]', message: 'statement is missing Action or NotAction', line: 9, column: 5 }));
+    expect(errors).toContainEqual(expect.objectContaining({ path: 'Statement[2].Action[1]', line: 15, column: 34 }));
+    // A repeated key is where it is written again: the value IAM would read.
+    expect(errors).toContainEqual(expect.objectContaining({ path: 'Statement[2].Sid', line: 17, column: 19 }));
+  });
+
+  it('places an element of a statement given as an object, and a top-level member', () => {
+    const text = '{\n  "Version": "2012-10-18",\n  "Statement": {\n    "Effect": "Allow",\n    "Action": "s3:GetObject",\n    "Resource": "bucket"\n  }\n}';
+    const errors = validatePolicyDocument(text);
+    expect(errors).toEqual([
+      expect.objectContaining({ path: 'Version', line: 2, column: 3 }),
+      expect.objectContaining({ path: 'Statement.Resource', line: 6, column: 5 }),
+    ]);
+  });
+
+  it('places invalid JSON and a forbidden character where they are', () => {
+    expect(validatePolicyDocument('{\n  "Version": "2012-10-17",\n  "Statement": [}')).toEqual([
+      expect.objectContaining({ path: '', line: 3, column: 17, message: expect.stringMatching(/at line 3, column 17$/) }),
+    ]);
+    expect(validatePolicyDocument(`{"Version": "2012-10-17",\n "Statement": {"Effect": "Allow", "Action": "s3:\u0101", "Resource": "*"}}`)).toEqual([
+      expect.objectContaining({ path: '', line: 2, column: 49, message: expect.stringMatching(/^character U\+0101 at line 2, column 49/) }),
+    ]);
+  });
+
+  it('gives no place to a problem with the whole document', () => {
+    const [missing] = validatePolicyDocument('{\n  "Version": "2012-10-17"\n}');
+    expect(missing).toMatchObject({ path: '', message: 'policy document is missing Statement' });
+    expect(missing).not.toHaveProperty('line');
+    expect(missing).not.toHaveProperty('column');
+  });
+
+  it('counts columns as editors do, in UTF-16 code units after a character outside the BMP', () => {
+    // U+1F600 is refused too (two code units); the resource after it is placed counting both.
+    const text = '{"Statement": {"Sid": "\u{1F600}", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "bucket"}}';
+    expect(validatePolicyDocument(text)).toEqual([
+      expect.objectContaining({ path: '', line: 1, column: 24 }),
+      expect.objectContaining({ path: 'Statement.Resource', line: 1, column: 74 }),
+    ]);
+  });
+});
+
 describe('policy size (IAM User Guide, IAM and AWS STS quotas: "IAM does not count white space")', () => {
   it('exports the AWS quotas', () => {
     expect([MANAGED_POLICY_MAX_SIZE, USER_INLINE_POLICIES_MAX_SIZE, GROUP_INLINE_POLICIES_MAX_SIZE]).toEqual([6144, 2048, 5120]);

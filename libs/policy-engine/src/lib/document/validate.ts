@@ -5,7 +5,7 @@
  * document the compiler trusts.
  */
 import { OperatorSpec, parseOperator } from '../conditions/condition';
-import { formatPath, isJsonObject, JsonObject, JsonPath, JsonValue, readJson } from './json';
+import { formatPath, isJsonObject, JsonObject, JsonPath, JsonValue, readJson, TextPosition } from './json';
 import { parseDate } from '../conditions/values';
 import { legacyDateAccepted } from './legacy-date';
 import { policyDocumentSize } from './size';
@@ -58,6 +58,13 @@ export interface PolicyValidationError {
   readonly awsMessage: string;
   /** Which check found it (`VALIDATION_PHASES`); IAM reports the problem of the lowest phase. */
   readonly phase: number;
+  /**
+   * Where in the text (1-based; columns in UTF-16 code units, as editors count): the element
+   * at `path` (an object member at its key, an array entry at its value), or the character
+   * that broke the JSON. Absent for a problem with the whole document (`path` `""`).
+   */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 /** Managed policies need `"Version": "2012-10-17"`; inline policies may omit it or say 2008-10-17. */
@@ -140,8 +147,30 @@ function describe(v: JsonValue): string {
   return String(v);
 }
 
-function problem(phase: number, path: string, message: string, awsMessage?: string, code: PolicyValidationError['code'] = 'MalformedPolicyDocument'): PolicyValidationError {
-  return { code, path, message, phase, awsMessage: awsMessage ?? AWS_MESSAGES[phase] ?? (path ? `${path}: ${message}` : message) };
+function problem(
+  phase: number,
+  path: string,
+  message: string,
+  awsMessage?: string,
+  code: PolicyValidationError['code'] = 'MalformedPolicyDocument',
+  at?: TextPosition,
+): PolicyValidationError {
+  const out = { code, path, message, phase, awsMessage: awsMessage ?? AWS_MESSAGES[phase] ?? (path ? `${path}: ${message}` : message) };
+  return at ? { ...out, line: at.line, column: at.column } : out;
+}
+
+/**
+ * The problems with where their elements are written. Run only for a document with problems,
+ * so reading a valid one records no positions.
+ */
+function located(text: string, errors: PolicyValidationError[]): PolicyValidationError[] {
+  const positions = readJson(text, { positions: true }).positions;
+  if (!positions) return errors;
+  return errors.map((e) => {
+    if (e.path === '' || e.line !== undefined) return e;
+    const at = positions.get(e.path);
+    return at ? { ...e, line: at.line, column: at.column } : e;
+  });
 }
 
 /**
@@ -388,7 +417,8 @@ function checkCharacters(text: string, errors: PolicyValidationError[]): void {
     if (c !== 9 && c !== 13 && (c < 0x20 || c > 0xff)) {
       const code = (text.codePointAt(i) ?? c).toString(16).toUpperCase().padStart(4, '0');
       errors.push(problem(VALIDATION_PHASES.document, '',
-        `character U+${code} at line ${line}, column ${column} is not allowed; a policy may contain only tab, line feed, carriage return and U+0020 to U+00FF`));
+        `character U+${code} at line ${line}, column ${column} is not allowed; a policy may contain only tab, line feed, carriage return and U+0020 to U+00FF`,
+        undefined, undefined, { line, column }));
       return;
     }
     column++;
@@ -416,7 +446,8 @@ export function parsePolicyDocument(text: string, opts: ValidateOptions = {}): {
   const read = readJson(text);
   if (read.syntaxError) {
     const e = read.syntaxError;
-    errors.push(problem(VALIDATION_PHASES.syntax, '', `policy document is not valid JSON: ${e.message} at line ${e.line}, column ${e.column}`));
+    errors.push(problem(VALIDATION_PHASES.syntax, '', `policy document is not valid JSON: ${e.message} at line ${e.line}, column ${e.column}`,
+      undefined, undefined, { line: e.line, column: e.column }));
     return { errors };
   }
   const checker = new Checker(opts.stored === true);
@@ -424,7 +455,7 @@ export function parsePolicyDocument(text: string, opts: ValidateOptions = {}): {
   const doc = read.value as JsonValue;
   if (!isJsonObject(doc)) {
     checker.error(VALIDATION_PHASES.syntax, [], `policy document must be a JSON object, found ${describe(doc)}`);
-    return { errors: [...errors, ...checker.errors] };
+    return { errors: located(text, byPhase([...errors, ...checker.errors])) };
   }
   for (const key of Object.keys(doc)) {
     if (key === 'Id') {
@@ -459,7 +490,7 @@ export function parsePolicyDocument(text: string, opts: ValidateOptions = {}): {
     }
   }
   errors.push(...checker.errors);
-  if (errors.length > 0) return { errors: byPhase(errors) };
+  if (errors.length > 0) return { errors: located(text, byPhase(errors)) };
   return { errors, policy: { version, statements, size } };
 }
 
