@@ -53,6 +53,8 @@ export async function startDistributedSystem(extraEnv: Record<string, string> = 
     IAM_ROOT_PASSWORD: rootPassword,
     IAM_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
+    // The four built-in AWS managed policies; the catalogue's own spec asks for the whole catalogue.
+    IAM_AWS_MANAGED_POLICIES: 'builtin',
     ...extraEnv,
   };
   const processes: Record<string, RunningProcess> = {};

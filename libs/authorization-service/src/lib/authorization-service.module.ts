@@ -16,6 +16,7 @@ import { InlinePoliciesController } from './inline/inline-policies.controller';
 import { InlinePoliciesService } from './inline/inline-policies.service';
 import { authorizationMigrations } from './migrations';
 import { BusPrincipals, Principals } from './neighbours/principals';
+import { AwsCatalogueSync } from './policies/aws-catalogue.sync';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
 import { PrincipalDeletionController } from './principals/principal-deletion.controller';
@@ -66,6 +67,7 @@ export class AuthorizationServiceModule {
         principals,
         CompiledPolicies,
         DocumentEvents,
+        AwsCatalogueSync,
         PoliciesService,
         AttachmentsService,
         InlinePoliciesService,

@@ -9,6 +9,11 @@ export const AuthorizationEnv = z.object({
   IAM_MAX_POLICIES_PER_USER: envInteger(1, 20, 10),
   /** Managed policies attached to one group (AWS: 10, may be raised to 20). */
   IAM_MAX_POLICIES_PER_GROUP: envInteger(1, 20, 10),
+  /**
+   * `catalogue`: every AWS managed policy of the installed catalogue package, synchronised at start
+   * when the package changed; `builtin`: only the four built in (tests that need no catalogue).
+   */
+  IAM_AWS_MANAGED_POLICIES: z.enum(['catalogue', 'builtin']).default('catalogue'),
 });
 export type AuthorizationEnv = z.infer<typeof AuthorizationEnv>;
 
@@ -18,6 +23,8 @@ export interface AuthorizationServiceOptions {
   bus: BusModuleOptions;
   /** Quotas of managed policies attached to one principal; 10 each when absent. */
   quotas?: { policiesPerUser: number; policiesPerGroup: number };
+  /** Which AWS managed policies exist (see `IAM_AWS_MANAGED_POLICIES`); `catalogue` when absent. */
+  awsManagedPolicies?: 'catalogue' | 'builtin';
 }
 
 export const AUTHORIZATION_OPTIONS = Symbol('AUTHORIZATION_OPTIONS');
@@ -28,5 +35,6 @@ export function authorizationOptions(env: AuthorizationEnv, transport: BusTransp
     database: { url: env.DATABASE_URL, poolSize: env.IAM_DB_POOL_SIZE },
     bus: { transport, name: 'authorization', timeoutMs: env.IAM_BUS_TIMEOUT_MS },
     quotas: { policiesPerUser: env.IAM_MAX_POLICIES_PER_USER, policiesPerGroup: env.IAM_MAX_POLICIES_PER_GROUP },
+    awsManagedPolicies: env.IAM_AWS_MANAGED_POLICIES,
   };
 }

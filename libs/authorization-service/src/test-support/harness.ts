@@ -116,7 +116,7 @@ export async function startAuthorization(options: HarnessOptions = {}): Promise<
     await startStubService(transport, 'identity', identity.handlers()),
     await startStubService(transport, 'directory', directory.handlers()),
   ];
-  const env = AuthorizationEnv.parse({ DATABASE_URL: database.url, IAM_ACCOUNT_ID: ACCOUNT, IAM_DB_POOL_SIZE: '3', ...options.env });
+  const env = AuthorizationEnv.parse({ DATABASE_URL: database.url, IAM_ACCOUNT_ID: ACCOUNT, IAM_DB_POOL_SIZE: '3', IAM_AWS_MANAGED_POLICIES: 'builtin', ...options.env });
   const replicas: INestMicroservice[] = [];
   for (let i = 0; i < (options.replicas ?? 1); i++) {
     replicas.push(
