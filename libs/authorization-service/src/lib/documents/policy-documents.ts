@@ -1,5 +1,5 @@
-import { IamError } from '@iam/contracts';
 import { CompiledPolicy, compilePolicy, PolicyDocumentError, PolicySource, ValidateOptions } from '@iam/policy-engine';
+import { AuthorizationErrors } from '../shared/errors';
 import { statementSpans, StatementSpan } from './statement-spans';
 
 /** A policy compiled for evaluation, with where its statements are in its text. */
@@ -23,8 +23,7 @@ export function compileDocument(text: string, source: PolicySource, options: Val
     return { policy, text, spans: statementSpans(text) };
   } catch (error) {
     if (error instanceof PolicyDocumentError) {
-      const first = error.errors[0];
-      throw new IamError(first.code, first.awsMessage);
+      throw AuthorizationErrors.policyDocument(error.errors[0]);
     }
     throw error;
   }
