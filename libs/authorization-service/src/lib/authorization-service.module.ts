@@ -15,6 +15,7 @@ import { DocumentEvents } from './documents/document-events';
 import { InlinePoliciesController } from './inline/inline-policies.controller';
 import { InlinePoliciesService } from './inline/inline-policies.service';
 import { authorizationMigrations } from './migrations';
+import { authorizationEntities, authorizationStores } from './persistence/entities';
 import { BusPrincipals, Principals } from './neighbours/principals';
 import { AwsCatalogueSync } from './policies/aws-catalogue.sync';
 import { PoliciesController } from './policies/policies.controller';
@@ -45,7 +46,7 @@ export class AuthorizationServiceModule {
         serviceDatabase({
           ...options.database,
           schema: AUTHORIZATION_SCHEMA,
-          entities: [],
+          entities: authorizationEntities,
           migrations: authorizationMigrations,
         }),
       ],
@@ -65,6 +66,7 @@ export class AuthorizationServiceModule {
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
         principals,
+        ...authorizationStores,
         CompiledPolicies,
         DocumentEvents,
         AwsCatalogueSync,

@@ -4,15 +4,19 @@ import { Clock, compareKeys, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { Principals } from '../neighbours/principals';
-import { changed, isTombstoned, lockPrincipal, rows } from '../persistence/sql';
 
-const ATTACHED_POLICIES = new Listing<[seq: number]>('attached-policies', 1);
+import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
+import { PoliciesService } from '../policies/policies.service';
+import { PoliciesStore } from '../policies/policies.store';
+import { parsePolicyArn } from '../policies/policy-arn';
+import { noSuchPrincipal, PrincipalType, resolvePrincipal } from '../principals/named-principal';
+import { PrincipalTombstonesStore } from '../principals/principal-tombstones.store';
+import { AuthorizationErrors } from '../shared/errors';
+import { AttachmentsStore } from './attachments.store';
+
+/** A principal's attached policies in the order they were attached. */const ATTACHED_POLICIES = new Listing<[seq: number]>('attached-policies', 1);
 /** Groups (kind 0) before users (kind 1), each by name regardless of case. */
 const POLICY_ENTITIES = new Listing<[kind: number, nameLower: string, id: string]>('policy-entities', 3);
-import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
-import { findPolicy } from '../policies/policies.service';
-import { parsePolicyArn, PolicyErrors } from '../policies/policy-arn';
-import { noSuchPrincipal, PrincipalType, resolvePrincipal } from '../principals/named-principal';
 
 /** Managed policies a principal may have attached, as AWS sets it by default. */
 export const DEFAULT_POLICIES_PER_PRINCIPAL = 10;
@@ -22,6 +26,10 @@ export const DEFAULT_POLICIES_PER_PRINCIPAL = 10;
 export class AttachmentsService {
   constructor(
     private readonly db: DataSource,
+    private readonly store: AttachmentsStore,
+    private readonly policyStore: PoliciesStore,
+    private readonly policies: PoliciesService,
+    private readonly tombstones: PrincipalTombstonesStore,
     private readonly principals: Principals,
     private readonly clock: Clock,
     @Inject(AUTHORIZATION_OPTIONS) private readonly options: AuthorizationServiceOptions,
@@ -37,24 +45,16 @@ export class AttachmentsService {
     parsePolicyArn(policyArn);
     const principal = await resolvePrincipal(this.principals, type, name);
     const limit = this.quota(type);
+    const now = this.clock.now();
     await this.db.transaction(async (manager) => {
-      await lockPrincipal(manager, principal.id);
-      if (await isTombstoned(manager, principal.id)) throw noSuchPrincipal(type, name);
-      const [policy] = await rows<{ policy_id: string }>(manager, 'SELECT policy_id FROM "authorization".policies WHERE arn = $1 FOR SHARE', [
-        policyArn,
-      ]);
-      if (!policy) throw PolicyErrors.notAttachable(policyArn);
-      const attached = await rows<{ policy_id: string }>(manager, 'SELECT policy_id FROM "authorization".attachments WHERE principal_id = $1', [
-        principal.id,
-      ]);
-      if (attached.some((row) => row.policy_id === policy.policy_id)) return;
-      if (attached.length >= limit) {
-        throw new IamError('LimitExceeded', `Cannot exceed quota for ${type === 'user' ? 'PoliciesPerUser' : 'PoliciesPerGroup'}: ${limit}`);
-      }
-      await manager.query(
-        'INSERT INTO "authorization".attachments (principal_id, principal_type, policy_id, attach_date) VALUES ($1, $2, $3, $4)',
-        [principal.id, type, policy.policy_id, this.clock.now()],
-      );
+      await this.tombstones.lock(manager, principal.id);
+      if (await this.tombstones.isTombstoned(manager, principal.id)) throw noSuchPrincipal(type, name);
+      const policy = await this.policyStore.find(policyArn, manager, 'share');
+      if (!policy) throw AuthorizationErrors.policyNotAttachable(policyArn);
+      const attached = await this.store.policyIdsOf(manager, principal.id);
+      if (attached.includes(policy.policyId)) return;
+      if (attached.length >= limit) throw AuthorizationErrors.attachedPolicyLimit(type, limit);
+      await this.store.attach(manager, { principalId: principal.id, principalType: type, policyId: policy.policyId, attachDate: now });
     });
   }
 
@@ -62,33 +62,19 @@ export class AttachmentsService {
   async detach(type: PrincipalType, name: string, policyArn: string): Promise<void> {
     parsePolicyArn(policyArn);
     const principal = await resolvePrincipal(this.principals, type, name);
-    const removed = await changed(
-      this.db,
-      `DELETE FROM "authorization".attachments a USING "authorization".policies p
-        WHERE a.policy_id = p.policy_id AND a.principal_id = $1 AND p.arn = $2
-        RETURNING a.policy_id`,
-      [principal.id, policyArn],
-    );
-    if (removed.length === 0) throw PolicyErrors.notFound(policyArn);
+    if (!(await this.store.detach(principal.id, policyArn))) throw AuthorizationErrors.noSuchPolicy(policyArn);
   }
 
   async listAttached(type: PrincipalType, name: string, request: PageRequest & { PathPrefix?: string }): Promise<{ AttachedPolicies: AttachedPolicy[] } & Page> {
     const principal = await resolvePrincipal(this.principals, type, name);
     const page = ATTACHED_POLICIES.query(request);
-    const found = await rows<{ name: string; arn: string; seq: string }>(
-      this.db,
-      `SELECT p.name, p.arn, a.seq FROM "authorization".attachments a
-         JOIN "authorization".policies p ON p.policy_id = a.policy_id
-        WHERE a.principal_id = $1 AND left(p.path, length($2)) = $2 AND ($3::bigint IS NULL OR a.seq > $3::bigint)
-        ORDER BY a.seq LIMIT $4`,
-      [principal.id, request.PathPrefix ?? '/', page.after?.[0] ?? null, page.limit],
-    );
+    const found = await this.store.page(principal.id, request.PathPrefix ?? '/', page.after?.[0], page.limit);
     const { items, page: shown } = ATTACHED_POLICIES.page(found, page, (row) => [Number(row.seq)]);
     return { AttachedPolicies: items.map((row) => ({ PolicyName: row.name, PolicyArn: row.arn })), ...shown };
   }
 
   async listEntities(request: ListEntitiesForPolicyRequest): Promise<ListEntitiesForPolicyReply> {
-    const policy = await findPolicy(this.db, request.PolicyArn);
+    const policy = await this.policies.find(request.PolicyArn);
     const empty: ListEntitiesForPolicyReply = { PolicyGroups: [], PolicyUsers: [], PolicyRoles: [], IsTruncated: false };
     const filter = request.EntityFilter;
     const aws = policy.account === AWS_ACCOUNT;
@@ -100,15 +86,11 @@ export class AttachmentsService {
     ) {
       return empty;
     }
-    const attached = await rows<{ principal_id: string; principal_type: PrincipalType }>(
-      this.db,
-      'SELECT principal_id, principal_type FROM "authorization".attachments WHERE policy_id = $1',
-      [policy.policy_id],
-    );
+    const attached = await this.store.holdersOf(policy.policyId);
     const wantGroups = filter !== 'User';
     const wantUsers = filter !== 'Group';
-    const groupIds = wantGroups ? attached.filter((row) => row.principal_type === 'group').map((row) => row.principal_id) : [];
-    const userIds = wantUsers ? attached.filter((row) => row.principal_type === 'user').map((row) => row.principal_id) : [];
+    const groupIds = wantGroups ? attached.filter((row) => row.principalType === 'group').map((row) => row.principalId) : [];
+    const userIds = wantUsers ? attached.filter((row) => row.principalType === 'user').map((row) => row.principalId) : [];
     const [users, groups] = await Promise.all([
       userIds.length > 0 ? this.principals.resolveUsers(userIds) : Promise.resolve([]),
       Promise.all(

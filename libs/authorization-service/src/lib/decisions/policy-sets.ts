@@ -115,7 +115,7 @@ export class PolicySets implements OnApplicationBootstrap {
         this.compile(
           CompiledPolicies.managedKey(written.PolicyId, written.VersionId),
           row.document,
-          managedSource({ policy_id: written.PolicyId, name: row.name, account: row.account }, written.VersionId),
+          managedSource({ policyId: written.PolicyId, name: row.name, account: row.account }, written.VersionId),
         );
       }
       return;
@@ -240,7 +240,7 @@ export class PolicySets implements OnApplicationBootstrap {
       for (const document of documents) {
         const key = CompiledPolicies.managedKey(document.policy_id, document.version_id);
         const row = managed.get(key) as Row;
-        this.compile(key, document.document, managedSource({ policy_id: document.policy_id, name: row.name, account: row.account as string }, document.version_id));
+        this.compile(key, document.document, managedSource({ policyId: document.policy_id, name: row.name, account: row.account as string }, document.version_id));
       }
     }
     if (inline.length > 0) {

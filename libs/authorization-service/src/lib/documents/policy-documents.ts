@@ -1,5 +1,5 @@
-import { IamError, MAX_ERROR_PROBLEMS, PolicyProblem } from '@iam/contracts';
-import { CompiledPolicy, compilePolicy, PolicyDocumentError, PolicySource, PolicyValidationError, ValidateOptions } from '@iam/policy-engine';
+import { CompiledPolicy, compilePolicy, PolicyDocumentError, PolicySource, ValidateOptions } from '@iam/policy-engine';
+import { AuthorizationErrors } from '../shared/errors';
 import { statementSpans, StatementSpan } from './statement-spans';
 
 /** A policy compiled for evaluation, with where its statements are in its text. */
@@ -25,19 +25,8 @@ export function compileDocument(text: string, source: PolicySource, options: Val
     return { policy, text, spans: statementSpans(text) };
   } catch (error) {
     if (error instanceof PolicyDocumentError) {
-      const first = error.errors[0];
-      if (first.code !== 'MalformedPolicyDocument') throw new IamError(first.code, first.awsMessage);
-      throw new IamError(first.code, first.awsMessage, { problems: error.errors.slice(0, MAX_ERROR_PROBLEMS).map(problemOf) });
+      throw AuthorizationErrors.policyDocument(error.errors);
     }
     throw error;
   }
-}
-
-function problemOf(error: PolicyValidationError): PolicyProblem {
-  return {
-    message: error.message,
-    path: error.path,
-    ...(error.line !== undefined ? { line: error.line } : {}),
-    ...(error.column !== undefined ? { column: error.column } : {}),
-  };
 }

@@ -1,5 +1,5 @@
-import { Errors, IamError } from '@iam/contracts';
 import { Principals } from '../neighbours/principals';
+import { AuthorizationErrors } from '../shared/errors';
 
 export type PrincipalType = 'user' | 'group';
 
@@ -12,9 +12,7 @@ export interface NamedPrincipal {
 }
 
 /** The owner's `NoSuchEntity` for a user or group of that name. */
-export function noSuchPrincipal(type: PrincipalType, name: string): IamError {
-  return type === 'user' ? Errors.noSuchUser(name) : Errors.noSuchGroup(name);
-}
+export const noSuchPrincipal = AuthorizationErrors.noSuchPrincipal;
 
 /**
  * Resolves a user (identity) or a group (directory) by name. A user being
@@ -23,7 +21,7 @@ export function noSuchPrincipal(type: PrincipalType, name: string): IamError {
 export async function resolvePrincipal(principals: Principals, type: PrincipalType, name: string): Promise<NamedPrincipal> {
   if (type === 'user') {
     const user = await principals.resolveUser(name);
-    if (user.State !== 'active') throw Errors.noSuchUser(name);
+    if (user.State !== 'active') throw AuthorizationErrors.noSuchUser(name);
     return { type, id: user.UserId, name: user.UserName, path: user.Path };
   }
   const group = await principals.resolveGroup(name);

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PrincipalRef } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import { DataSource } from 'typeorm';
-import { lockPrincipal, rows } from '../persistence/sql';
+import { AttachmentsStore } from '../attachments/attachments.store';
+import { InlinePoliciesStore } from '../inline/inline-policies.store';
+import { PrincipalTombstonesStore } from './principal-tombstones.store';
 
 /**
  * The authorization side of deleting a user or a group: a tombstone that
@@ -13,31 +15,28 @@ import { lockPrincipal, rows } from '../persistence/sql';
 export class PrincipalDeletionService {
   constructor(
     private readonly db: DataSource,
+    private readonly tombstones: PrincipalTombstonesStore,
+    private readonly attachments: AttachmentsStore,
+    private readonly inline: InlinePoliciesStore,
     private readonly clock: Clock,
   ) {}
 
   async begin(ref: PrincipalRef): Promise<{ AttachedPolicyCount: number; InlinePolicyCount: number }> {
+    const now = this.clock.now();
     return this.db.transaction(async (manager) => {
-      await lockPrincipal(manager, ref.PrincipalId);
-      await manager.query(
-        `INSERT INTO "authorization".principal_tombstones (principal_id, principal_type, create_date)
-         VALUES ($1, $2, $3) ON CONFLICT (principal_id) DO NOTHING`,
-        [ref.PrincipalId, ref.PrincipalType, this.clock.now()],
-      );
-      const [counts] = await rows<{ attached: number; inline: number }>(
-        manager,
-        `SELECT (SELECT count(*)::int FROM "authorization".attachments WHERE principal_id = $1) AS attached,
-                (SELECT count(*)::int FROM "authorization".inline_policies WHERE principal_id = $1) AS inline`,
-        [ref.PrincipalId],
-      );
-      return { AttachedPolicyCount: counts.attached, InlinePolicyCount: counts.inline };
+      await this.tombstones.lock(manager, ref.PrincipalId);
+      await this.tombstones.mark(manager, ref, now);
+      return {
+        AttachedPolicyCount: await this.attachments.countOf(manager, ref.PrincipalId),
+        InlinePolicyCount: await this.inline.countOf(manager, ref.PrincipalId),
+      };
     });
   }
 
   async cancel(ref: PrincipalRef): Promise<void> {
     await this.db.transaction(async (manager) => {
-      await lockPrincipal(manager, ref.PrincipalId);
-      await manager.query('DELETE FROM "authorization".principal_tombstones WHERE principal_id = $1', [ref.PrincipalId]);
+      await this.tombstones.lock(manager, ref.PrincipalId);
+      await this.tombstones.unmark(manager, ref.PrincipalId);
     });
   }
 
@@ -46,15 +45,12 @@ export class PrincipalDeletionService {
    * tombstone stays, so nothing can be attached to the id afterwards.
    */
   async forget(ref: PrincipalRef): Promise<void> {
+    const now = this.clock.now();
     await this.db.transaction(async (manager) => {
-      await lockPrincipal(manager, ref.PrincipalId);
-      await manager.query(
-        `INSERT INTO "authorization".principal_tombstones (principal_id, principal_type, create_date)
-         VALUES ($1, $2, $3) ON CONFLICT (principal_id) DO NOTHING`,
-        [ref.PrincipalId, ref.PrincipalType, this.clock.now()],
-      );
-      await manager.query('DELETE FROM "authorization".attachments WHERE principal_id = $1', [ref.PrincipalId]);
-      await manager.query('DELETE FROM "authorization".inline_policies WHERE principal_id = $1', [ref.PrincipalId]);
+      await this.tombstones.lock(manager, ref.PrincipalId);
+      await this.tombstones.mark(manager, ref, now);
+      await this.attachments.detachAllOf(manager, ref.PrincipalId);
+      await this.inline.deleteAllOf(manager, ref.PrincipalId);
     });
   }
 }

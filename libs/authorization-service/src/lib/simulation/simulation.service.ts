@@ -2,9 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ContextEntry,
   ContextKeysReply,
-  Errors,
   EvaluationResult,
-  IamError,
   PolicySourceType,
   SimulateCustomPolicyRequest,
   SimulatePrincipalPolicyRequest,
@@ -18,6 +16,7 @@ import { Evaluation, evaluatePolicies } from '../decisions/evaluation';
 import { PolicyHolder, PolicySets } from '../decisions/policy-sets';
 import { compileDocument, CompiledDocument } from '../documents/policy-documents';
 import { Principals } from '../neighbours/principals';
+import { AuthorizationErrors } from '../shared/errors';
 
 /** Evaluation results by their index in actions × resources. */
 const EVALUATIONS = new Listing<[index: number]>('evaluations', 1);
@@ -45,7 +44,7 @@ export function simulationContext(entries: readonly ContextEntry[]): RequestCont
       entries.map((entry) => ({ key: entry.ContextKeyName, type: entry.ContextKeyType, values: entry.ContextKeyValues })),
     );
   } catch (error) {
-    if (error instanceof RequestContextError) throw new IamError('InvalidInput', error.message);
+    if (error instanceof RequestContextError) throw AuthorizationErrors.badContextEntry(error.message);
     throw error;
   }
 }
@@ -98,12 +97,12 @@ export class SimulationService {
   /** Resolves a `PolicySourceArn` to the principals whose policies it has. */
   private async source(arn: string): Promise<SimulationSource> {
     const match = SOURCE_ARN.exec(arn);
-    if (!match) throw new IamError('InvalidInput', `PolicySourceArn ${arn} is not the ARN of a user or a group.`);
+    if (!match) throw AuthorizationErrors.badPolicySourceArn(arn);
     const [, account, kind, , name] = match;
-    if (kind === 'role') throw new IamError('NoSuchEntity', `The role with name ${name} cannot be found.`);
+    if (kind === 'role') throw AuthorizationErrors.noSuchRole(name);
     if (kind === 'user') {
       const user = await this.principals.resolveUser(name);
-      if (account !== this.options.accountId || user.Arn !== arn || user.State !== 'active') throw Errors.noSuchUser(name);
+      if (account !== this.options.accountId || user.Arn !== arn || user.State !== 'active') throw AuthorizationErrors.noSuchUser(name);
       const groups = await this.principals.groupsOfUser(user.UserId);
       return {
         holders: [{ type: 'user', id: user.UserId }, ...groups.map((group) => ({ type: 'group' as const, id: group.GroupId, name: group.GroupName }))],
@@ -115,7 +114,7 @@ export class SimulationService {
       };
     }
     const group = await this.principals.resolveGroup(name);
-    if (account !== this.options.accountId || group.Arn !== arn) throw Errors.noSuchGroup(name);
+    if (account !== this.options.accountId || group.Arn !== arn) throw AuthorizationErrors.noSuchGroup(name);
     return { holders: [{ type: 'group', id: group.GroupId, name: group.GroupName }], defaults: [] };
   }
 
@@ -171,7 +170,7 @@ export class SimulationService {
   ): EvaluationResult {
     const request = { action, resource, context };
     const identity = evaluatePolicies(policies, request);
-    if (identity.decision.error) throw new IamError('ServiceFailure', 'The request failed because of an error in policy evaluation.');
+    if (identity.decision.error) throw AuthorizationErrors.evaluationFailed();
     const base = { EvalActionName: action, EvalResourceName: resource };
     if (boundary.length === 0) {
       return {
@@ -182,7 +181,7 @@ export class SimulationService {
       };
     }
     const capped = evaluatePolicies(boundary, request);
-    if (capped.decision.error) throw new IamError('ServiceFailure', 'The request failed because of an error in policy evaluation.');
+    if (capped.decision.error) throw AuthorizationErrors.evaluationFailed();
     const missing = unionKeys(identity.decision.missingContextKeys, capped.decision.missingContextKeys);
     const detail = { AllowedByPermissionsBoundary: capped.decision.decision === 'allowed' };
     if (identity.decision.decision === 'explicitDeny') {
