@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousViolations, type Browser } from './support/browser';
 import { describeWithServices } from '@iam/testing';
 import { signedFetch, startDistributedSystem, type RunningSystem } from './support/gateway';
@@ -92,6 +92,42 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     return Object.fromEntries(rows.map(([user, verdict, why]) => [user, [verdict, why]]));
   }
 
+  /** A policy document written as people write it: one element a line, each statement in braces of its own. */
+  function policyText(...statements: string[][]): string {
+    const blocks = statements.map((elements) => `    {\n${elements.map((e) => `      ${e}`).join(',\n')}\n    }`);
+    return `{\n  "Version": "2012-10-17",\n  "Statement": [\n${blocks.join(',\n')}\n  ]\n}`;
+  }
+
+  /**
+   * The problems the policy editor in `scope` shows once the API has answered `summary`: for each
+   * marked line, its number and the message written on it, after checking that the line number
+   * is marked and that the message is drawn on that very line of the text (same height as the
+   * line's number in the gutter and as the line in the text area).
+   */
+  async function problemsShown(scope: Locator, summary: string): Promise<Array<[number, string]>> {
+    await scope.locator('.problems-summary', { hasText: summary }).waitFor();
+    expect(await scope.locator('.problems-summary').innerText()).toBe(summary);
+    const area = scope.getByLabel('Policy document');
+    const style = await area.evaluate((el) => {
+      const css = (globalThis as unknown as { getComputedStyle(e: unknown): Record<'paddingTop' | 'borderTopWidth' | 'lineHeight', string> }).getComputedStyle(el);
+      return { padding: parseFloat(css.paddingTop) + parseFloat(css.borderTopWidth), lineHeight: parseFloat(css.lineHeight) };
+    });
+    const metrics = { top: ((await area.boundingBox())?.y ?? NaN) + style.padding, lineHeight: style.lineHeight };
+    const marked = await scope.locator('.gutter .gutter-bad').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
+    const out: Array<[number, string]> = [];
+    for (const line of marked) {
+      const lensLine = scope.locator(`.lens-line[data-line="${line}"]`);
+      const message = await lensLine.locator('.lens-message').innerText();
+      const lensTop = (await lensLine.boundingBox())?.y ?? NaN;
+      const gutterTop = (await scope.locator(`.gutter [data-line="${line}"]`).boundingBox())?.y ?? NaN;
+      const expected = metrics.top + (line - 1) * metrics.lineHeight;
+      expect({ line, lens: Math.abs(lensTop - expected) < 2, gutter: Math.abs(gutterTop - expected) < 2 }).toEqual({ line, lens: true, gutter: true });
+      expect(await scope.locator(`.problem[data-line="${line}"]`).innerText()).toContain(message);
+      out.push([line, message]);
+    }
+    return out;
+  }
+
   let adminPassword = '';
   let daveKey: { accessKeyId: string; secretAccessKey: string };
 
@@ -170,7 +206,7 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await expect(page.getByTestId('signed-in-as').innerText()).resolves.toBe('admin');
   });
 
-  it('the admin writes the ReadUsers policy, the JSON editor showing IAM\'s validation error', async () => {
+  it("the admin writes the ReadUsers policy, the JSON editor showing IAM's message and each problem at its line", async () => {
     await nav('Policies');
     await page.getByLabel('Search by name').fill('Administrator');
     await page.getByRole('link', { name: 'AdministratorAccess' }).waitFor();
@@ -178,20 +214,43 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await audit('policies');
     await page.getByRole('link', { name: 'Create policy' }).click();
     await page.getByLabel('Policy name').fill('ReadUsers');
-    const wrong = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Alow",\n      "Action": ["iam:ListUsers", "iam:GetUser"],\n      "Resource": "*"\n    }\n  ]\n}';
-    await page.getByLabel('Policy document').fill(wrong);
+    const editor = page.locator('main');
+    await page.getByLabel('Policy document').fill(policyText(['"Effect": "Alow"', '"Action": ["iam:ListUsers", "iam:GetUser"]', '"Resource": "*"']));
     await page.getByRole('button', { name: 'Create policy', exact: true }).click();
-    const problem = page.locator('.problem').first();
-    await problem.waitFor();
-    // The API answers as IAM does: one message, without a location.
-    expect(await problem.innerText()).toBe('Syntax errors in policy.');
+    // IAM's one message over the editor; what the validator found, at its line.
+    await expect(problemsShown(editor, 'Syntax errors in policy.')).resolves.toEqual([[5, 'Effect must be "Allow" or "Deny", found "Alow"']]);
+    expect(await editor.locator('.problem').innerText()).toBe('Line 5, column 7: Statement[0].Effect: Effect must be "Allow" or "Deny", found "Alow"');
+
+    // A second statement without Action: IAM says "Policy statement must contain actions.", the editor says where.
+    await page.getByLabel('Policy document').fill(policyText(['"Effect": "Allow"', '"Action": ["iam:ListUsers", "iam:GetUser"]', '"Resource": "*"'], ['"Effect": "Allow"', '"Resource": "*"']));
+    expect(await editor.locator('.problems-summary').count()).toBe(0);
+    await page.getByRole('button', { name: 'Create policy', exact: true }).click();
+    await expect(problemsShown(editor, 'Policy statement must contain actions.')).resolves.toEqual([[9, 'statement is missing Action or NotAction']]);
+    // The button beside the problem takes the cursor to it.
+    await editor.getByRole('button', { name: 'Line 9, column 5' }).click();
+    expect(await page.getByLabel('Policy document').evaluate((el) => {
+      const area = el as unknown as { value: string; selectionStart: number };
+      const before = area.value.slice(0, area.selectionStart).split('\n');
+      return [before.length, before[before.length - 1].length + 1];
+    })).toEqual([9, 5]);
     await screenshot(page, 'policy-editor');
     await audit('create-policy');
-    await page.getByLabel('Policy document').fill(wrong.replace('Alow', 'Allow'));
+
+    await page.getByLabel('Policy document').fill(policyText(['"Effect": "Allow"', '"Action": ["iam:ListUsers", "iam:GetUser"]', '"Resource": "*"']));
     await page.getByRole('button', { name: 'Create policy', exact: true }).click();
     await page.getByRole('heading', { name: 'ReadUsers', level: 1 }).waitFor();
     await page.locator('pre.document', { hasText: 'iam:ListUsers' }).waitFor();
     await audit('policy');
+
+    // A new version is checked the same way, and nothing is saved.
+    await page.getByRole('button', { name: 'Edit (new version)' }).click();
+    await page.getByLabel('Policy document').fill(policyText(['"Effect": "Allow"', '"Action": "iam:ListUsers"', '"Resource": "*"'], ['"Effect": "Allow"', '"Action": "iam"', '"Resource": "*"']));
+    await page.getByRole('button', { name: 'Save version' }).click();
+    await expect(problemsShown(editor, 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.')).resolves.toEqual([
+      [11, 'action "iam" must have the form service:action (e.g. s3:GetObject) or be "*"'],
+    ]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('pre.document', { hasText: 'iam:GetUser' }).waitFor();
   });
 
   it('the admin creates the developers and security groups', async () => {
@@ -213,6 +272,10 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await page.getByRole('button', { name: 'Create inline policy' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Policy name').fill('audit');
+    await dialog.getByLabel('Policy document').fill(policyText(['"Effect": "Allow"', '"Action": "iam:ListGroups"', '"Resource": "*"'], ['"Effect": "Allow"', '"Resource": "*"']));
+    await dialog.getByRole('button', { name: 'Save policy' }).click();
+    await expect(problemsShown(dialog, 'Policy statement must contain actions.')).resolves.toEqual([[9, 'statement is missing Action or NotAction']]);
+    await audit('inline-policy-dialog-problems');
     await dialog
       .getByLabel('Policy document')
       .fill(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:ListGroups', 'iam:GetGroup'], Resource: '*' }] }, null, 2));

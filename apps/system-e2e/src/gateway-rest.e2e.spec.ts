@@ -1,6 +1,6 @@
 import { describeWithServices } from '@iam/testing';
 import { body } from './support/processes';
-import { ACCOUNT, type Credentials, expectOk, restDriver, signedFetch, startDistributedSystem, type Driver, type RunningSystem } from './support/gateway';
+import { ACCOUNT, type Credentials, expectOk, restDriver, signedFetch, signedQuery, startDistributedSystem, type Driver, type RunningSystem } from './support/gateway';
 import { tutorialStory } from './support/gateway-story';
 
 jest.setTimeout(180_000);
@@ -137,6 +137,56 @@ describeWithServices('gateway: the tutorial through the REST API', () => {
       expect((await body(policy)).Policy).toMatchObject({ PolicyName: 'ReadUsers', Arn: arn, DefaultVersionId: 'v1' });
       const version = await body(await asRoot('GET', `/v1/policies/${encodeURIComponent(arn)}/versions/v1`));
       expect(JSON.parse(version.PolicyVersion.Document)).toMatchObject({ Version: '2012-10-17' });
+    });
+
+    it("details a MalformedPolicyDocument with every problem at its line (REST only: the Query API answers IAM's one message)", async () => {
+      const document = [
+        '{',
+        '  "Version": "2012-10-17",',
+        '  "Statement": [',
+        '    { "Effect": "Allow", "Action": "iam:GetUser", "Resource": "*" },',
+        '    {',
+        '      "Effect": "Allow",',
+        '      "Resource": "*"',
+        '    },',
+        '    { "Effect": "Allow", "Action": "iam", "Resource": "*" }',
+        '  ]',
+        '}',
+      ].join('\n');
+      const problems = [
+        { Message: 'statement is missing Action or NotAction', Path: 'Statement[1]', Line: 5, Column: 5 },
+        { Message: 'action "iam" must have the form service:action (e.g. s3:GetObject) or be "*"', Path: 'Statement[2].Action', Line: 9, Column: 26 },
+      ];
+      const readUsers = encodeURIComponent(`arn:aws:iam::${ACCOUNT}:policy/ReadUsers`);
+      const versions = async () => (await body(await asRoot('GET', `/v1/policies/${readUsers}/versions`))).Versions.length;
+      const versionsBefore = await versions();
+      for (const [method, path, payload] of [
+        ['POST', '/v1/policies', { PolicyName: 'Malformed', PolicyDocument: document }],
+        ['POST', `/v1/policies/${readUsers}/versions`, { PolicyDocument: document }],
+        ['PUT', '/v1/users/dave/policies/Malformed', { PolicyDocument: document }],
+        ['PUT', '/v1/groups/developers/policies/Malformed', { PolicyDocument: document }],
+      ] as const) {
+        const response = await asRoot(method, path, payload);
+        expect({ path, status: response.status }).toEqual({ path, status: 400 });
+        expect(await body(response)).toEqual({
+          code: 'MalformedPolicyDocument',
+          message: 'Policy statement must contain actions.',
+          requestId: response.headers.get('x-amzn-requestid'),
+          Problems: problems,
+        });
+      }
+      // Nothing was stored.
+      expect((await asRoot('GET', `/v1/policies/${encodeURIComponent(`arn:aws:iam::${ACCOUNT}:policy/Malformed`)}`)).status).toBe(404);
+      expect(await versions()).toBe(versionsBefore);
+      expect((await asRoot('GET', '/v1/users/dave/policies/Malformed')).status).toBe(404);
+      expect((await asRoot('GET', '/v1/groups/developers/policies/Malformed')).status).toBe(404);
+
+      const query = await signedQuery(system.base, system.root, { Action: 'CreatePolicy', Version: '2010-05-08', PolicyName: 'Malformed', PolicyDocument: document });
+      expect(query.status).toBe(400);
+      const xml = await query.text();
+      expect(xml).toContain('<Code>MalformedPolicyDocument</Code>');
+      expect(xml).toContain('<Message>Policy statement must contain actions.</Message>');
+      expect(xml).not.toMatch(/Problem|Statement\[1\]|missing Action/);
     });
 
     it('serves /openapi.json (every route, generated from the operation table) and /docs without credentials', async () => {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { PolicyEditor, EXAMPLE_POLICY } from './policy-editor';
 import { Action, Dialog, ErrorMessage, Field } from './ui';
 import { ApiError } from '../lib/api';
-import { policyProblems, type PolicyProblem } from '../lib/policy-errors';
+import { editorProblems, NO_PROBLEMS, type EditorProblems } from '../lib/policy-errors';
 import type { Check } from '../lib/permissions';
 import { useApi } from '../session';
 
@@ -11,18 +11,18 @@ export function InlinePolicyDialog({ open, onClose, onSaved, basePath, name: ini
   const api = useApi();
   const [name, setName] = useState(initialName ?? '');
   const [text, setText] = useState(initialDocument ?? EXAMPLE_POLICY);
-  const [problems, setProblems] = useState<PolicyProblem[]>([]);
+  const [problems, setProblems] = useState<EditorProblems>(NO_PROBLEMS);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const save = async () => {
     setBusy(true);
     setError(undefined);
-    setProblems([]);
+    setProblems(NO_PROBLEMS);
     try {
       await api.put(`${basePath}/policies/${encodeURIComponent(name)}`, { PolicyDocument: text });
       onSaved();
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'MalformedPolicyDocument') setProblems(policyProblems(e.message, text));
+      if (e instanceof ApiError && e.code === 'MalformedPolicyDocument') setProblems(editorProblems(e, text));
       else setError(e);
     } finally {
       setBusy(false);
@@ -31,7 +31,7 @@ export function InlinePolicyDialog({ open, onClose, onSaved, basePath, name: ini
   return (
     <Dialog title={initialName ? `Edit inline policy ${initialName}` : 'Create inline policy'} open={open} onClose={onClose} wide>
       {!initialName && <Field label="Policy name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} />}</Field>}
-      <PolicyEditor value={text} onChange={(t) => { setText(t); setProblems([]); }} problems={problems} />
+      <PolicyEditor value={text} onChange={(t) => { setText(t); setProblems(NO_PROBLEMS); }} problems={problems} />
       <ErrorMessage error={error} />
       <div className="form-actions">
         <Action variant="primary" check={check} disabled={busy || name.trim() === ''} onClick={() => void save()}>

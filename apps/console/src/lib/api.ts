@@ -1,3 +1,25 @@
+/**
+ * One problem with a policy document, as the REST API details a `MalformedPolicyDocument`
+ * (`Problems`): the validator's words, the JSON path, and the place in the document as sent.
+ */
+export interface ApiProblem {
+  Message: string;
+  Path: string;
+  Line?: number;
+  Column?: number;
+}
+
+/** The well-formed entries of a REST error body's `Problems`, if any. */
+export function apiProblemsOf(value: unknown): ApiProblem[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const position = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 1);
+  const out = value.filter((p): p is ApiProblem => {
+    const q = p as ApiProblem | null;
+    return typeof q === 'object' && q !== null && typeof q.Message === 'string' && typeof q.Path === 'string' && position(q.Line) && position(q.Column);
+  });
+  return out.length > 0 ? out : undefined;
+}
+
 /** An error the REST API answered: AWS's code, its message, the HTTP status. */
 export class ApiError extends Error {
   constructor(
@@ -7,6 +29,8 @@ export class ApiError extends Error {
     readonly requestId?: string,
     /** Seconds, from `Retry-After` (sign-in throttling). */
     readonly retryAfter?: number,
+    /** `MalformedPolicyDocument`: every problem with the document, where the API says. */
+    readonly problems?: ApiProblem[],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -51,7 +75,7 @@ export class Api {
       body = undefined;
     }
     if (!response.ok) {
-      const error = body as { code?: string; message?: string; requestId?: string } | undefined;
+      const error = body as { code?: string; message?: string; requestId?: string; Problems?: unknown } | undefined;
       const retry = Number(response.headers.get('retry-after'));
       const failure = new ApiError(
         error?.code ?? (response.status === 429 ? 'Throttling' : 'ServiceFailure'),
@@ -59,6 +83,7 @@ export class Api {
         response.status,
         error?.requestId ?? response.headers.get('x-amzn-requestid') ?? undefined,
         Number.isFinite(retry) && retry > 0 ? retry : undefined,
+        apiProblemsOf(error?.Problems),
       );
       if (SESSION_ENDED.has(failure.code) && token) this.onSessionEnded(failure);
       throw failure;

@@ -1,4 +1,4 @@
-import { jsonSyntaxProblem, lineOf, locateJson, parsePath, policyProblems } from './policy-errors';
+import { editorProblems, jsonSyntaxProblem, lineOf, locateJson, parsePath, policyProblems, problemsByLine } from './policy-errors';
 
 const text = `{
   "Version": "2012-10-17",
@@ -62,5 +62,64 @@ describe("the API's policy errors, placed at their lines", () => {
   it('stays calm on text that is not JSON at all', () => {
     expect([...locateJson('nonsense').keys()]).toEqual(['[]']);
     expect(policyProblems('Statement: Statement must be an array or an object', 'nonsense')).toEqual([{ path: 'Statement', message: 'Statement must be an array or an object' }]);
+  });
+});
+
+describe("the REST API's Problems, as the editor shows them", () => {
+  it("puts IAM's message over the editor and each problem at the line the API gives", () => {
+    const shown = editorProblems(
+      {
+        message: 'Syntax errors in policy.',
+        problems: [
+          { Message: 'Effect must be "Allow" or "Deny", found "Alow"', Path: 'Statement[1].Effect', Line: 10, Column: 7 },
+          { Message: 'policy document is not valid JSON: unexpected "}" at line 3, column 17', Path: '', Line: 3, Column: 17 },
+        ],
+      },
+      text,
+    );
+    expect(shown).toEqual({
+      summary: 'Syntax errors in policy.',
+      problems: [
+        { path: 'Statement[1].Effect', message: 'Effect must be "Allow" or "Deny", found "Alow"', line: 10, column: 7 },
+        { path: '', message: 'policy document is not valid JSON: unexpected "}" at line 3, column 17', line: 3, column: 17 },
+      ],
+    });
+  });
+
+  it('places a problem the API gives no line for at its path in the text; one about the whole document nowhere', () => {
+    const shown = editorProblems(
+      {
+        message: 'Policy statement must contain actions.',
+        problems: [
+          { Message: 'statement is missing Action or NotAction', Path: 'Statement[1]' },
+          { Message: 'policy document is missing Statement', Path: '' },
+        ],
+      },
+      text,
+    );
+    expect(shown.problems).toEqual([
+      { path: 'Statement[1]', message: 'statement is missing Action or NotAction', line: 9, column: 5 },
+      { path: '', message: 'policy document is missing Statement' },
+    ]);
+  });
+
+  it("reads a server without Problems as before: IAM's one message alone, or the paths its message names", () => {
+    expect(editorProblems({ message: 'Policy statement must contain actions.' }, text)).toEqual({ summary: 'Policy statement must contain actions.', problems: [] });
+    expect(editorProblems({ message: 'Statement[1].Effect: Effect must be "Allow" or "Deny", found "Alow"' }, text)).toEqual({
+      problems: [{ path: 'Statement[1].Effect', message: 'Effect must be "Allow" or "Deny", found "Alow"', line: 10, column: 7 }],
+    });
+  });
+
+  it('groups the problems by line for the markers', () => {
+    const byLine = problemsByLine([
+      { path: 'a', message: 'one', line: 3 },
+      { path: 'b', message: 'two', line: 3 },
+      { path: '', message: 'nowhere' },
+      { path: 'c', message: 'three', line: 5 },
+    ]);
+    expect([...byLine.entries()].map(([line, ps]) => [line, ps.map((p) => p.message)])).toEqual([
+      [3, ['one', 'two']],
+      [5, ['three']],
+    ]);
   });
 });

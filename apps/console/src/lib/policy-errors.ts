@@ -1,9 +1,13 @@
 /**
- * Where the API's policy errors are in the text being edited. The API answers
- * `MalformedPolicyDocument` with every problem as `path: reason` joined by `; `
- * (`Statement[1].Action[0]: ...`), or `... at line L, column C` for invalid JSON; the editor
- * shows each one at its line.
+ * Where the API's policy errors are in the text being edited. The REST API answers
+ * `MalformedPolicyDocument` with IAM's one message (`Policy statement must contain actions.`)
+ * and `Problems`: each problem with its JSON path and its line and column in the document as
+ * sent. The editor shows IAM's message over the editor and each problem at its line. A server
+ * that sends no `Problems` is read as before: a message that names JSON paths (`path: reason`
+ * joined by `; `, or `... at line L, column C` for invalid JSON) is placed by those.
  */
+import type { ApiError } from './api';
+
 
 export type JsonPath = Array<string | number>;
 
@@ -145,6 +149,51 @@ export function lineOf(text: string, path: JsonPath, located = locateJson(text))
     if (hit) return hit;
   }
   return undefined;
+}
+
+/** What the editor shows after the API refused a document: IAM's message, and each problem at its line. */
+export interface EditorProblems {
+  /** The API's message, IAM's words (`Syntax errors in policy.`). */
+  summary?: string;
+  problems: PolicyProblem[];
+}
+
+export const NO_PROBLEMS: EditorProblems = { problems: [] };
+
+/**
+ * The API's `MalformedPolicyDocument` for `text` (the document as it was sent) as the editor
+ * shows it: the `Problems` the REST API details, each at the line it gives (or, without one,
+ * at the line of its path in `text`); from a server without them, the problems its message
+ * names. IAM's own message is the summary.
+ */
+export function editorProblems(error: Pick<ApiError, 'message' | 'problems'>, text: string): EditorProblems {
+  if (error.problems && error.problems.length > 0) {
+    let located: Map<string, Located> | undefined;
+    const problems = error.problems.map((p): PolicyProblem => {
+      if (p.Line !== undefined) return { path: p.Path, message: p.Message, line: p.Line, ...(p.Column !== undefined ? { column: p.Column } : {}) };
+      if (p.Path === '') return { path: '', message: p.Message };
+      located ??= locateJson(text);
+      const place = lineOf(text, parsePath(p.Path), located);
+      return { path: p.Path, message: p.Message, ...(place ? { line: place.line, column: place.column } : {}) };
+    });
+    return { summary: error.message, problems };
+  }
+  const problems = policyProblems(error.message, text);
+  // A message that is one problem without a place is IAM's one message: the summary alone.
+  if (problems.length === 1 && problems[0].line === undefined && problems[0].path === '') return { summary: error.message, problems: [] };
+  return { problems };
+}
+
+/** The problems at each line, for the markers beside the text. */
+export function problemsByLine(problems: readonly PolicyProblem[]): Map<number, PolicyProblem[]> {
+  const out = new Map<number, PolicyProblem[]>();
+  for (const p of problems) {
+    if (p.line === undefined) continue;
+    const at = out.get(p.line);
+    if (at) at.push(p);
+    else out.set(p.line, [p]);
+  }
+  return out;
 }
 
 /** The API's `MalformedPolicyDocument` message as problems placed in `text`. */

@@ -5,7 +5,7 @@ import { Action, ActionLink, ErrorMessage, Field, Loading, NotReadable, PageHead
 import { ApiError, seg } from '../lib/api';
 import { arn, isAwsManaged } from '../lib/arn';
 import { formatDate, pageOf } from '../lib/format';
-import { policyProblems, type PolicyProblem } from '../lib/policy-errors';
+import { editorProblems, NO_PROBLEMS, type EditorProblems } from '../lib/policy-errors';
 import type { ManagedPolicy, PolicyVersion } from '../lib/types';
 import { useAccount, useApi } from '../session';
 import { Pager } from './users';
@@ -102,17 +102,17 @@ export function CreatePolicyPage() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [text, setText] = useState(EXAMPLE_POLICY);
-  const [problems, setProblems] = useState<PolicyProblem[]>([]);
+  const [problems, setProblems] = useState<EditorProblems>(NO_PROBLEMS);
   const [error, setError] = useState<unknown>();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
-    setProblems([]);
+    setProblems(NO_PROBLEMS);
     try {
       const { Policy } = await api.post<{ Policy: ManagedPolicy }>('/v1/policies', { PolicyName: name.trim(), PolicyDocument: text, ...(description ? { Description: description } : {}) });
       navigate(`/policies/${encodeURIComponent(Policy.Arn)}`);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'MalformedPolicyDocument') setProblems(policyProblems(e.message, text));
+      if (e instanceof ApiError && e.code === 'MalformedPolicyDocument') setProblems(editorProblems(e, text));
       else setError(e);
     }
   };
@@ -122,7 +122,7 @@ export function CreatePolicyPage() {
       <form className="form wide" onSubmit={submit} noValidate>
         <Field label="Policy name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
         <Field label="Description (optional)">{(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
-        <PolicyEditor value={text} onChange={(t) => { setText(t); setProblems([]); }} problems={problems} />
+        <PolicyEditor value={text} onChange={(t) => { setText(t); setProblems(NO_PROBLEMS); }} problems={problems} />
         <ErrorMessage error={error} />
         <div className="form-actions">
           <Action type="submit" variant="primary" check={{ action: 'iam:CreatePolicy', resource: arn.policy(account, '/', name.trim() || '*') }} disabled={name.trim() === ''}>
@@ -153,7 +153,7 @@ export function PolicyPage() {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState('');
   const [asDefault, setAsDefault] = useState(true);
-  const [problems, setProblems] = useState<PolicyProblem[]>([]);
+  const [problems, setProblems] = useState<EditorProblems>(NO_PROBLEMS);
   const [error, setError] = useState<unknown>();
   const check = (action: string) => ({ action, resource: policyArn });
   const aws = isAwsManaged(policyArn);
@@ -183,14 +183,14 @@ export function PolicyPage() {
   const p = policy.data;
   const saveVersion = async () => {
     setError(undefined);
-    setProblems([]);
+    setProblems(NO_PROBLEMS);
     try {
       await api.post(`${base}/versions`, { PolicyDocument: text, SetAsDefault: asDefault });
       setEditing(false);
       setViewing(undefined);
       reload();
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'MalformedPolicyDocument') setProblems(policyProblems(e.message, text));
+      if (e instanceof ApiError && e.code === 'MalformedPolicyDocument') setProblems(editorProblems(e, text));
       else setError(e);
     }
   };
@@ -211,7 +211,7 @@ export function PolicyPage() {
               check={check('iam:CreatePolicyVersion')}
               onClick={() => {
                 setText(pretty(document.data?.Document));
-                setProblems([]);
+                setProblems(NO_PROBLEMS);
                 setEditing(true);
               }}
             >
@@ -243,7 +243,7 @@ export function PolicyPage() {
       {editing ? (
         <section className="card">
           <h2>New version</h2>
-          <PolicyEditor value={text} onChange={(t) => { setText(t); setProblems([]); }} problems={problems} />
+          <PolicyEditor value={text} onChange={(t) => { setText(t); setProblems(NO_PROBLEMS); }} problems={problems} />
           <div className="check">
             <input id="as-default" type="checkbox" checked={asDefault} onChange={(e) => setAsDefault(e.target.checked)} />
             <label htmlFor="as-default">Set as the default version</label>
