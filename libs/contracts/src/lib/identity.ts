@@ -157,6 +157,21 @@ export const IdentityPatterns = {
    * `ChangePassword`. With `HardExpiry` and an expired password →
    * `PasswordResetRequired` (after the password was verified).
    */
+  // ── Account alias and credential report ──────────────────────────────
+  /** Sets the account's alias (an account has one; a new one replaces it). */
+  CreateAccountAlias: 'identity.account-alias.create',
+  /** Removes the alias; another name than the account's → `NoSuchEntity`. */
+  DeleteAccountAlias: 'identity.account-alias.delete',
+  /** The account's alias, as a list of at most one. */
+  ListAccountAliases: 'identity.account-alias.list',
+  /**
+   * Records that a credential report was generated now, unless one younger than four hours
+   * exists: `STARTED` when it records, `COMPLETE` when a recent one exists.
+   */
+  GenerateCredentialReport: 'identity.credential-report.generate',
+  /** When the current report was generated; none → `ReportNotPresent`, older than four hours → `ReportExpired`. */
+  GetCredentialReportState: 'identity.credential-report.state',
+
   SignIn: 'identity.session.sign-in',
   /**
    * The gateway's check of a session token on every request: the principal
@@ -446,6 +461,13 @@ export const UpdateAccountPasswordPolicyRequest = z.strictObject({
 });
 export type UpdateAccountPasswordPolicyRequest = z.infer<typeof UpdateAccountPasswordPolicyRequest>;
 
+// ── Account alias ─────────────────────────────────────────────────────────
+
+/** AWS's rule for an account alias: 3 to 63 lower-case letters, digits and single hyphens, not at either end. */
+export const ACCOUNT_ALIAS_PATTERN = '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$';
+export const AccountAliasRequest = z.strictObject({ AccountAlias: z.string().regex(new RegExp(ACCOUNT_ALIAS_PATTERN)) });
+export type AccountAliasRequest = z.infer<typeof AccountAliasRequest>;
+
 // ---------------------------------------------------------------------------
 // Console sessions
 
@@ -593,6 +615,11 @@ export interface IdentityMessages {
   [IdentityPatterns.GetAccountPasswordPolicy]: { request: Empty; reply: { PasswordPolicy: PasswordPolicy } };
   [IdentityPatterns.UpdateAccountPasswordPolicy]: { request: UpdateAccountPasswordPolicyRequest; reply: Empty };
   [IdentityPatterns.DeleteAccountPasswordPolicy]: { request: Empty; reply: Empty };
+  [IdentityPatterns.CreateAccountAlias]: { request: AccountAliasRequest; reply: Empty };
+  [IdentityPatterns.DeleteAccountAlias]: { request: AccountAliasRequest; reply: Empty };
+  [IdentityPatterns.ListAccountAliases]: { request: Empty; reply: { AccountAliases: string[] } };
+  [IdentityPatterns.GenerateCredentialReport]: { request: Empty; reply: { State: 'STARTED' | 'COMPLETE' } };
+  [IdentityPatterns.GetCredentialReportState]: { request: Empty; reply: { GeneratedTime: string } };
   [IdentityPatterns.SignIn]: { request: SignInRequest; reply: SignInReply };
   [IdentityPatterns.VerifySession]: { request: SessionTokenRequest; reply: SessionReply };
   [IdentityPatterns.SignOut]: { request: SessionTokenRequest; reply: Empty };
@@ -625,6 +652,11 @@ export const IdentityRequests = {
   [IdentityPatterns.GetAccountPasswordPolicy]: z.strictObject({}),
   [IdentityPatterns.UpdateAccountPasswordPolicy]: UpdateAccountPasswordPolicyRequest,
   [IdentityPatterns.DeleteAccountPasswordPolicy]: z.strictObject({}),
+  [IdentityPatterns.CreateAccountAlias]: AccountAliasRequest,
+  [IdentityPatterns.DeleteAccountAlias]: AccountAliasRequest,
+  [IdentityPatterns.ListAccountAliases]: z.strictObject({}),
+  [IdentityPatterns.GenerateCredentialReport]: z.strictObject({}),
+  [IdentityPatterns.GetCredentialReportState]: z.strictObject({}),
   [IdentityPatterns.SignIn]: SignInRequest,
   [IdentityPatterns.VerifySession]: SessionTokenRequest,
   [IdentityPatterns.SignOut]: SessionTokenRequest,
