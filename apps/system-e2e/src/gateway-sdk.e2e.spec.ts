@@ -132,6 +132,7 @@ describeWithServices('gateway: the tutorial through @aws-sdk/client-iam', () => 
     });
 
     it('the credential report: AWS columns, base64 CSV, one row per user after the root row', async () => {
+      expect(['STARTED', 'COMPLETE']).toContain((await client().send(new GenerateCredentialReportCommand({}))).State);
       expect((await client().send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE');
       const report = await client().send(new GetCredentialReportCommand({}));
       expect(report.ReportFormat).toBe('text/csv');

@@ -208,6 +208,8 @@ function securitySuite(mode: string, start: () => Promise<System>): void {
     rest = restDriver(system.base);
     query = sdkDriver(system.base);
     account = /^arn:aws:iam::(\d{12}):root$/.exec(String(((await ok('GetUser')) as { User: { Arn: string } }).User.Arn))?.[1] ?? ACCOUNT;
+    // The credential report exists, so the reader's legitimate GetCredentialReport is answered (AWS: ReportNotPresent before).
+    await ok('GenerateCredentialReport');
     await ok('CreateUser', { UserName: 'esc-bob' });
     await ok('PutUserPolicy', { UserName: 'esc-bob', PolicyName: 'bob-secret', PolicyDocument: allow([`s3:${SECRET}`]) });
     bobKeyId = ((await ok('CreateAccessKey', { UserName: 'esc-bob' })) as { AccessKey: { AccessKeyId: string } }).AccessKey.AccessKeyId;

@@ -82,9 +82,13 @@ export function start(
   return new RunningProcess(name, child);
 }
 
-/** Starts one of the built apps (`dist/apps/<app>/main.js`). */
+/**
+ * Starts one of the built apps (`dist/apps/<app>/main.js`). Unless `env` says otherwise, with the
+ * four built-in AWS managed policies only: loading the whole catalogue takes seconds at a fresh
+ * database's first start, and only the specs about it (gateway-boto3) ask for it.
+ */
 export function startApp(app: string, env: Record<string, string>, user: { uid?: number; gid?: number } = {}): RunningProcess {
-  return start(app, process.execPath, [resolve(ROOT, 'dist/apps', app, 'main.js')], env, user);
+  return start(app, process.execPath, [resolve(ROOT, 'dist/apps', app, 'main.js')], { IAM_AWS_MANAGED_POLICIES: 'builtin', ...env }, user);
 }
 
 /** Polls `url` until it answers `status`, or fails after `ms`. */

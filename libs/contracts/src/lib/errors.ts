@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'EntityTemporarilyUnmodifiable',
   'ConcurrentModification',
   'InvalidAction',
+  // The credential report: none generated yet, or older than four hours.
+  'ReportNotPresent',
+  'ReportExpired',
   // A path the REST API does not have.
   'NotFound',
   // Authentication and authorization.

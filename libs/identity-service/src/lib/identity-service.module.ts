@@ -15,6 +15,8 @@ import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hashe
 import { PasswordPolicyService } from './passwords/password-policy.service';
 import { PasswordWork } from './passwords/password-work';
 import { PasswordWriter } from './passwords/password-writer';
+import { AccountSettingsController } from './account/account-settings.controller';
+import { AccountSettingsService } from './account/account-settings.service';
 import { PasswordsController } from './passwords/passwords.controller';
 import { IDENTITY_SCHEMA, identityEntities } from './persistence';
 import { SessionsController } from './sessions/sessions.controller';
@@ -53,6 +55,7 @@ export class IdentityServiceModule {
       { provide: SigningKeyCache, useValue: new SigningKeyCache() },
       EventPublisher,
       RootAccountService,
+      AccountSettingsService,
       UsersService,
       DeleteUserService,
       PasswordPolicyService,
@@ -81,6 +84,7 @@ export class IdentityServiceModule {
       controllers: [
         UsersController,
         PasswordsController,
+        AccountSettingsController,
         SessionsController,
         AccessKeysController,
         SignaturesController,

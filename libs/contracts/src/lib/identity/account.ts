@@ -1,4 +1,5 @@
-import { NoInput, pattern, reply } from '../pattern';
+import { z } from 'zod';
+import { NoInput, pattern, reply, type Empty } from '../pattern';
 
 // The account and its root user: `libs/identity-service/src/lib/account`.
 
@@ -15,6 +16,11 @@ export interface RootUserReply {
   User: RootUser;
 }
 
+/** AWS's rule for an account alias: 3 to 63 lower-case letters, digits and single hyphens, not at either end. */
+export const ACCOUNT_ALIAS_PATTERN = '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$';
+export const AccountAliasRequest = z.strictObject({ AccountAlias: z.string().regex(new RegExp(ACCOUNT_ALIAS_PATTERN)) });
+export type AccountAliasRequest = z.infer<typeof AccountAliasRequest>;
+
 export const AccountPatterns = {
   /**
    * The root user as AWS's `GetUser` shows it to the root caller: `UserId` is
@@ -23,4 +29,18 @@ export const AccountPatterns = {
    * console sign-in of root; no `UserName` or `Path`.
    */
   GetRootUser: pattern('identity.root.get', NoInput, reply<RootUserReply>()),
+
+  /** Sets the account's alias (an account has one; a new one replaces it). */
+  CreateAccountAlias: pattern('identity.account-alias.create', AccountAliasRequest, reply<Empty>()),
+  /** Removes the alias; another name than the account's → `NoSuchEntity`. */
+  DeleteAccountAlias: pattern('identity.account-alias.delete', AccountAliasRequest, reply<Empty>()),
+  /** The account's alias, as a list of at most one. */
+  ListAccountAliases: pattern('identity.account-alias.list', NoInput, reply<{ AccountAliases: string[] }>()),
+  /**
+   * Records that a credential report was generated now, unless one younger than four hours
+   * exists: `STARTED` when it records, `COMPLETE` when a recent one exists.
+   */
+  GenerateCredentialReport: pattern('identity.credential-report.generate', NoInput, reply<{ State: 'STARTED' | 'COMPLETE' }>()),
+  /** When the current report was generated; none → `ReportNotPresent`, older than four hours → `ReportExpired`. */
+  GetCredentialReportState: pattern('identity.credential-report.state', NoInput, reply<{ GeneratedTime: string }>()),
 } as const;

@@ -18,6 +18,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   PolicyNotAttachable: 400,
   UnmodifiableEntity: 400,
   InvalidAction: 400,
+  ReportNotPresent: 410,
+  ReportExpired: 410,
   NotFound: 404,
   AccessDenied: 403,
   MissingAuthenticationToken: 403,

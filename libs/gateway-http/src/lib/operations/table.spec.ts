@@ -84,6 +84,9 @@ const RESOURCE: Record<string, string> = {
   GenerateCredentialReport: '*',
   GetCredentialReport: '*',
   GetAccountSummary: '*',
+  CreateAccountAlias: '*',
+  DeleteAccountAlias: '*',
+  ListAccountAliases: '*',
   ListMFADevices: USER,
   ListVirtualMFADevices: '*',
   ListSSHPublicKeys: USER,
@@ -128,6 +131,7 @@ const SAMPLE: Record<string, unknown> = {
   ActionNames: ['iam:GetUser'],
   PolicyInputList: ['{}'],
   Tags: [{ Key: 'team', Value: 'blue' }],
+  AccountAlias: 'example-corp',
   TagKeys: ['team'],
   Checks: [{ Action: 'iam:ListUsers', Resource: '*' }],
 };

@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_ALIAS_PATTERN,
   AuthorizationPatterns,
   DirectoryPatterns,
   IamError,
@@ -11,7 +12,7 @@ import {
 import type { XmlStructure } from '@iam/aws-protocol';
 import { invalidMarker, Listing } from '@iam/platform';
 import { urlEncodeDocument } from '../authorization/documents';
-import { defineOperation, input, type OperationContext } from '../operation';
+import { defineOperation, input, required, type OperationContext } from '../operation';
 import { AttachedPolicyOut, GroupOut, Out, PageMembers, PageOut, PolicyOut, PolicyVersionOut, TagOut, UserOut } from '../shapes';
 import { allPages, mapLimited, wholeOrUnavailable } from './pages';
 
@@ -310,11 +311,16 @@ export const GenerateCredentialReport = defineOperation({
   query: true,
   tag: 'Account',
   summary:
-    'Starts a credential report. Reports are built from the current state when GetCredentialReport is called, so this answers COMPLETE at once.',
+    'Generates a credential report: STARTED when one is generated now, COMPLETE while the last one is younger than four hours (as AWS). GetCredentialReport then builds its rows from the current state.',
   input: input({}),
   output: Out.struct({ State: Out.text, Description: Out.text }),
   checks: () => [{ action: 'iam:GenerateCredentialReport', resource: '*' }],
-  call: async () => ({ State: 'COMPLETE', Description: 'The credential report is built from the current state on GetCredentialReport.' }),
+  call: async (_i, c) => {
+    const { State } = await c.bus.send(IdentityPatterns.GenerateCredentialReport, {});
+    return State === 'STARTED'
+      ? { State, Description: 'No report exists. Starting a new report generation task' }
+      : { State };
+  },
   rest: { method: 'POST', path: '/v1/account/credential-report', status: 200 },
 });
 
@@ -323,17 +329,57 @@ export const GetCredentialReport = defineOperation({
   query: true,
   tag: 'Account',
   summary:
-    "The credential report: AWS's CSV columns (the root row first, then each user: password, access keys and their last use), base64-encoded in Content, built from the current state.",
+    "The credential report: AWS's CSV columns (the root row first, then each user: password, access keys and their last use), base64-encoded in Content, built from the current state. ReportNotPresent (410) before any GenerateCredentialReport, ReportExpired (410) four hours after the last.",
   input: input({}),
   output: Out.struct({ Content: Out.text, ReportFormat: Out.text, GeneratedTime: Out.timestamp }),
   checks: () => [{ action: 'iam:GetCredentialReport', resource: '*' }],
-  call: (_i, c) =>
-    wholeOrUnavailable('credential report', async () => ({
+  call: async (_i, c) => {
+    const { GeneratedTime } = await c.bus.send(IdentityPatterns.GetCredentialReportState, {});
+    return wholeOrUnavailable('credential report', async () => ({
       Content: Buffer.from(await credentialReport(c), 'utf8').toString('base64'),
       ReportFormat: 'text/csv',
-      GeneratedTime: c.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    })),
+      GeneratedTime: GeneratedTime.replace(/\.\d{3}Z$/, 'Z'),
+    }));
+  },
   rest: { method: 'GET', path: '/v1/account/credential-report' },
+});
+
+// ── Account alias ──────────────────────────────────────────────────────────
+
+const AccountAliasShape = { type: 'string', min: 3, max: 63, pattern: ACCOUNT_ALIAS_PATTERN } as const;
+
+export const CreateAccountAlias = defineOperation({
+  name: 'CreateAccountAlias',
+  query: true,
+  tag: 'Account',
+  summary: "Sets the account's alias (3 to 63 lower-case letters, digits and single hyphens). An account has one alias: a new one replaces it.",
+  input: input({ AccountAlias: required(AccountAliasShape) }),
+  checks: () => [{ action: 'iam:CreateAccountAlias', resource: '*' }],
+  call: (i, c) => c.bus.send(IdentityPatterns.CreateAccountAlias, { AccountAlias: i.AccountAlias }),
+  rest: { method: 'PUT', path: '/v1/account/alias', status: 204 },
+});
+
+export const DeleteAccountAlias = defineOperation({
+  name: 'DeleteAccountAlias',
+  query: true,
+  tag: 'Account',
+  summary: "Removes the account's alias; NoSuchEntity when the account's alias is another.",
+  input: input({ AccountAlias: required(AccountAliasShape) }),
+  checks: () => [{ action: 'iam:DeleteAccountAlias', resource: '*' }],
+  call: (i, c) => c.bus.send(IdentityPatterns.DeleteAccountAlias, { AccountAlias: i.AccountAlias }),
+  rest: { method: 'DELETE', path: '/v1/account/alias/{AccountAlias}', status: 204 },
+});
+
+export const ListAccountAliases = defineOperation({
+  name: 'ListAccountAliases',
+  query: true,
+  tag: 'Account',
+  summary: "The account's alias, as a list of at most one.",
+  input: input({ ...PageMembers }),
+  output: Out.struct({ AccountAliases: Out.list(Out.text), ...PageOut }),
+  checks: () => [{ action: 'iam:ListAccountAliases', resource: '*' }],
+  call: async (_i, c) => ({ ...(await c.bus.send(IdentityPatterns.ListAccountAliases, {})), IsTruncated: false }),
+  rest: { method: 'GET', path: '/v1/account/aliases' },
 });
 
 // ── GetAccountSummary ──────────────────────────────────────────────────────
@@ -405,4 +451,12 @@ export const GetAccountSummary = defineOperation({
   rest: { method: 'GET', path: '/v1/account/summary' },
 });
 
-export const ACCOUNT_OPERATIONS = [GetAccountAuthorizationDetails, GenerateCredentialReport, GetCredentialReport, GetAccountSummary];
+export const ACCOUNT_OPERATIONS = [
+  GetAccountAuthorizationDetails,
+  GenerateCredentialReport,
+  GetCredentialReport,
+  GetAccountSummary,
+  CreateAccountAlias,
+  DeleteAccountAlias,
+  ListAccountAliases,
+];

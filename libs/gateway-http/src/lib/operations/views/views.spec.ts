@@ -225,6 +225,7 @@ describe('GetCredentialReport', () => {
   it("writes AWS's columns: the root row, then each user with its password and keys", async () => {
     const context = contextWith({
       'identity.root.get': () => ({ User: { UserId: '123456789012', Arn: 'arn:aws:iam::123456789012:root', CreateDate: '2026-01-01T00:00:00.000Z' } }),
+      'identity.credential-report.state': () => ({ GeneratedTime: '2026-11-28T01:02:03.000Z' }),
       'identity.user.list': () => ({ Users: [{ UserName: 'ann' }], IsTruncated: false }),
       'identity.password-policy.get': () => ({ PasswordPolicy: { MaxPasswordAge: 90 } }),
       'identity.access-key.list': (r) =>
