@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GroupRef, IamError, ResolveGroupRequest, Errors } from '@iam/contracts';
+import { GroupRef, ResolveGroupRequest } from '@iam/contracts';
 import { DataSource } from 'typeorm';
 import { DIRECTORY_SETTINGS, DirectorySettings } from '../directory.options';
+import { DirectoryErrors } from '../shared/errors';
 import { toGroupRef } from './group.view';
 
 interface GroupRow {
@@ -74,7 +75,7 @@ export class GroupLookupsService {
       [byName ? request.GroupName.toLowerCase() : request.GroupId],
     );
     if (rows.length === 0) {
-      throw byName ? Errors.noSuchGroup(request.GroupName) : new IamError('NoSuchEntity', `The group with id ${request.GroupId} cannot be found.`);
+      throw byName ? DirectoryErrors.noSuchGroup(request.GroupName) : DirectoryErrors.noSuchGroupId(request.GroupId);
     }
     return this.ref(rows[0]);
   }

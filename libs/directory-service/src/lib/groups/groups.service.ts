@@ -4,7 +4,6 @@ import {
   CreateGroupRequest,
   DeleteGroupRequest,
   DirectoryEvents,
-  Errors,
   GetGroupReply,
   Group,
   GroupsPage,
@@ -17,7 +16,7 @@ import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DIRECTORY_SETTINGS, DirectorySettings } from '../directory.options';
 import { MembershipEntity } from '../memberships/membership.entity';
-import { DirectoryErrors } from '../shared/directory-errors';
+import { DirectoryErrors } from '../shared/errors';
 import { DirectoryEventPublisher } from '../shared/event-publisher';
 import { lockGroupCount } from '../shared/locks';
 import { AuthorizationPrincipals, IdentityUser, IdentityUsers } from '../shared/neighbours';
@@ -54,7 +53,7 @@ export class GroupsService {
     try {
       await this.db.transaction(async (manager) => {
         await lockGroupCount(manager);
-        if (await manager.existsBy(GroupEntity, { nameLower: entity.nameLower })) throw Errors.groupExists(request.GroupName);
+        if (await manager.existsBy(GroupEntity, { nameLower: entity.nameLower })) throw DirectoryErrors.groupExists(request.GroupName);
         if ((await manager.count(GroupEntity)) >= this.settings.groupsPerAccount) {
           throw DirectoryErrors.groupsPerAccount(this.settings.groupsPerAccount);
         }
@@ -62,7 +61,7 @@ export class GroupsService {
       });
     } catch (error) {
       // A rename (not under the creation lock) may have taken the name meanwhile.
-      if (isUniqueViolation(error)) throw Errors.groupExists(request.GroupName);
+      if (isUniqueViolation(error)) throw DirectoryErrors.groupExists(request.GroupName);
       throw error;
     }
     await this.events.publish(DirectoryEvents.GroupCreated, { GroupId: entity.groupId, GroupName: entity.name, Path: entity.path });
@@ -116,7 +115,7 @@ export class GroupsService {
         return { ...group, name, nameLower: name.toLowerCase(), path };
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw Errors.groupExists(request.NewGroupName ?? request.GroupName);
+      if (isUniqueViolation(error)) throw DirectoryErrors.groupExists(request.NewGroupName ?? request.GroupName);
       throw error;
     }
     if (updated) {
@@ -137,7 +136,7 @@ export class GroupsService {
     const group = await this.db.transaction(async (manager) => {
       const found = await this.byName(manager, request.GroupName, 'pessimistic_write');
       if (isBeingDeleted(found, now)) throw DirectoryErrors.groupBeingDeleted(found.name);
-      if (await manager.existsBy(MembershipEntity, { groupId: found.groupId })) throw DirectoryErrors.membersRemain();
+      if (await manager.existsBy(MembershipEntity, { groupId: found.groupId })) throw DirectoryErrors.deleteConflict('memberships');
       await manager.update(
         GroupEntity,
         { groupId: found.groupId },
@@ -155,7 +154,7 @@ export class GroupsService {
     }
     if (counts.attached > 0 || counts.inline > 0) {
       await this.callOff(group.groupId, token);
-      throw counts.attached > 0 ? DirectoryErrors.attachedPoliciesRemain() : DirectoryErrors.inlinePoliciesRemain();
+      throw counts.attached > 0 ? DirectoryErrors.deleteConflict('attached policies') : DirectoryErrors.deleteConflict('inline policies');
     }
 
     const outcome = await this.db.transaction(async (manager) => {
@@ -173,12 +172,12 @@ export class GroupsService {
       case 'members':
         // Only possible when our mark lapsed (a delete slower than the lease) and an add came in.
         await this.callOff(group.groupId, token);
-        throw DirectoryErrors.membersRemain();
+        throw DirectoryErrors.deleteConflict('memberships');
       case 'taken-over':
         // Our mark lapsed and another delete of the group owns both marks now.
         throw DirectoryErrors.groupBeingDeleted(group.name);
       case 'gone':
-        throw Errors.noSuchGroup(request.GroupName);
+        throw DirectoryErrors.noSuchGroup(request.GroupName);
     }
   }
 
@@ -195,7 +194,7 @@ export class GroupsService {
   /** The group of that name (case-insensitive), or `NoSuchEntity`. */
   private async byName(manager: EntityManager, name: string, lock?: 'pessimistic_write' | 'pessimistic_read'): Promise<GroupEntity> {
     const group = await manager.findOne(GroupEntity, { where: { nameLower: name.toLowerCase() }, ...(lock ? { lock: { mode: lock } } : {}) });
-    if (!group) throw Errors.noSuchGroup(name);
+    if (!group) throw DirectoryErrors.noSuchGroup(name);
     return group;
   }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DirectoryEvents, Errors, GroupsPage, ListGroupsForUserRequest, MembershipRequest } from '@iam/contracts';
+import { DirectoryEvents, GroupsPage, ListGroupsForUserRequest, MembershipRequest } from '@iam/contracts';
 import { Clock, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { DIRECTORY_SETTINGS, DirectorySettings } from '../directory.options';
 import { GroupEntity } from '../groups/group.entity';
 import { isBeingDeleted, toGroup } from '../groups/group.view';
-import { DirectoryErrors } from '../shared/directory-errors';
+import { DirectoryErrors } from '../shared/errors';
 import { DirectoryEventPublisher } from '../shared/event-publisher';
 import { lockUser } from '../shared/locks';
 import { IdentityUsers } from '../shared/neighbours';
@@ -40,7 +40,7 @@ export class MembershipsService {
   async add(request: MembershipRequest): Promise<void> {
     const started = await this.databaseTime();
     const user = await this.identity.byName(request.UserName);
-    if (user.State !== 'active') throw Errors.noSuchUser(request.UserName);
+    if (user.State !== 'active') throw DirectoryErrors.noSuchUser(request.UserName);
     const now = this.clock.now();
     const group = await this.db.transaction(async (manager) => {
       await lockUser(manager, user.UserId);
@@ -49,14 +49,14 @@ export class MembershipsService {
         [user.UserId, started],
       );
       if (tombstones.length > 0) {
-        if (tombstones[0].fresh) throw Errors.noSuchUser(request.UserName);
+        if (tombstones[0].fresh) throw DirectoryErrors.noSuchUser(request.UserName);
         await manager.query('DELETE FROM directory.user_tombstones WHERE user_id = $1', [user.UserId]);
       }
       const found = await manager.findOne(GroupEntity, {
         where: { nameLower: request.GroupName.toLowerCase() },
         lock: { mode: 'pessimistic_read' },
       });
-      if (!found) throw Errors.noSuchGroup(request.GroupName);
+      if (!found) throw DirectoryErrors.noSuchGroup(request.GroupName);
       if (isBeingDeleted(found, now)) throw DirectoryErrors.groupBeingDeleted(found.name);
       if (await manager.existsBy(MembershipEntity, { groupId: found.groupId, userId: user.UserId })) return undefined;
       if ((await manager.countBy(MembershipEntity, { userId: user.UserId })) >= this.settings.groupsPerUser) {
@@ -81,14 +81,14 @@ export class MembershipsService {
    */
   async remove(request: MembershipRequest): Promise<void> {
     const group = await this.db.manager.findOneBy(GroupEntity, { nameLower: request.GroupName.toLowerCase() });
-    if (!group) throw Errors.noSuchGroup(request.GroupName);
+    if (!group) throw DirectoryErrors.noSuchGroup(request.GroupName);
     const user = await this.identity.byName(request.UserName);
     const removed: [unknown[], number] = await this.db.manager.query(
       'DELETE FROM directory.memberships WHERE group_id = $1 AND user_id = $2 RETURNING user_id',
       [group.groupId, user.UserId],
     );
     // AWS answers NoSuchEntity, naming the user, when the user is not a member.
-    if (removed[1] === 0) throw Errors.noSuchUser(request.UserName);
+    if (removed[1] === 0) throw DirectoryErrors.noSuchUser(request.UserName);
     await this.events.publish(DirectoryEvents.MembershipRemoved, { UserId: user.UserId, GroupId: group.groupId });
   }
 
