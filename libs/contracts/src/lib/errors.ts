@@ -146,8 +146,22 @@ export class IamError extends Error {
   }
 }
 
+/** What must go before an entity can be deleted, each with AWS's `DeleteConflict` wording. */
+const DELETE_CONFLICTS = {
+  'login profile': 'Cannot delete entity, must delete login profile first.',
+  'access keys': 'Cannot delete entity, must delete access keys first.',
+  /** A user still in groups, or a group that still has users: AWS words both the same way. */
+  memberships: 'Cannot delete entity, must remove users from group first.',
+  'attached policies': 'Cannot delete entity, must detach all policies first.',
+  'inline policies': 'Cannot delete entity, must delete policies first.',
+} as const;
+
+export type DeleteConflictReason = keyof typeof DELETE_CONFLICTS;
+
 /** Convenience constructors with AWS's wording. */
 export const Errors = {
+  /** `DeleteConflict` for a user or group that still has `what`. */
+  deleteConflict: (what: DeleteConflictReason) => new IamError('DeleteConflict', DELETE_CONFLICTS[what]),
   throttling: () => new IamError('Throttling', 'Rate exceeded'),
   noSuchUser: (name: string) =>
     new IamError('NoSuchEntity', `The user with name ${name} cannot be found.`),

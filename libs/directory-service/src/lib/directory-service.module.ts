@@ -8,15 +8,18 @@ import { GroupLookupsController } from './groups/group-lookups.controller';
 import { GroupLookupsService } from './groups/group-lookups.service';
 import { GroupsController } from './groups/groups.controller';
 import { GroupsService } from './groups/groups.service';
+import { GroupsStore } from './groups/groups.store';
 import { MembershipEntity } from './memberships/membership.entity';
 import { MembershipsController } from './memberships/memberships.controller';
 import { MembershipsService } from './memberships/memberships.service';
+import { MembershipsStore } from './memberships/memberships.store';
 import { directoryMigrations } from './migrations';
 import { DirectoryEventPublisher } from './shared/event-publisher';
 import { AuthorizationPrincipals, IdentityUsers } from './shared/neighbours';
 import { UserTombstoneEntity } from './users/user-tombstone.entity';
 import { UserDeletesController } from './users/user-deletes.controller';
 import { UserDeletesService } from './users/user-deletes.service';
+import { UserTombstonesStore } from './users/user-tombstones.store';
 
 export const DIRECTORY_SCHEMA = 'directory';
 export const directoryEntities = [GroupEntity, MembershipEntity, UserTombstoneEntity];
@@ -49,6 +52,9 @@ export class DirectoryServiceModule {
         { provide: DIRECTORY_SETTINGS, useValue: directorySettings(options) },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
+        GroupsStore,
+        MembershipsStore,
+        UserTombstonesStore,
         DirectoryEventPublisher,
         IdentityUsers,
         AuthorizationPrincipals,

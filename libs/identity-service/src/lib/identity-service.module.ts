@@ -13,6 +13,7 @@ import { identityMigrations } from './migrations';
 import { LoginProfilesService } from './passwords/login-profiles.service';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicyService } from './passwords/password-policy.service';
+import { PasswordPolicyStore } from './passwords/password-policy.store';
 import { PasswordWork } from './passwords/password-work';
 import { PasswordWriter } from './passwords/password-writer';
 import { AccountSettingsController } from './account/account-settings.controller';
@@ -58,6 +59,7 @@ export class IdentityServiceModule {
       AccountSettingsService,
       UsersService,
       DeleteUserService,
+      PasswordPolicyStore,
       PasswordPolicyService,
       PasswordWork,
       PasswordWriter,

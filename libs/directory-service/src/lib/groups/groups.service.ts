@@ -4,7 +4,6 @@ import {
   CreateGroupRequest,
   DeleteGroupRequest,
   DirectoryEvents,
-  Errors,
   GetGroupReply,
   Group,
   GroupsPage,
@@ -16,13 +15,13 @@ import {
 import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { DIRECTORY_SETTINGS, DirectorySettings } from '../directory.options';
-import { MembershipEntity } from '../memberships/membership.entity';
-import { DirectoryErrors } from '../shared/directory-errors';
+import { DirectoryErrors } from '../shared/errors';
 import { DirectoryEventPublisher } from '../shared/event-publisher';
 import { lockGroupCount } from '../shared/locks';
 import { AuthorizationPrincipals, IdentityUser, IdentityUsers } from '../shared/neighbours';
 import { GroupEntity } from './group.entity';
 import { isBeingDeleted, toGroup } from './group.view';
+import { GroupLock, GroupsStore } from './groups.store';
 
 const GROUPS = new Listing<[nameLower: string]>('groups', 1);
 const MEMBERS = new Listing<[userId: string]>('members', 1);
@@ -32,6 +31,7 @@ const MEMBERS = new Listing<[userId: string]>('members', 1);
 export class GroupsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly store: GroupsStore,
     @Inject(DIRECTORY_SETTINGS) private readonly settings: DirectorySettings,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -54,15 +54,15 @@ export class GroupsService {
     try {
       await this.db.transaction(async (manager) => {
         await lockGroupCount(manager);
-        if (await manager.existsBy(GroupEntity, { nameLower: entity.nameLower })) throw Errors.groupExists(request.GroupName);
-        if ((await manager.count(GroupEntity)) >= this.settings.groupsPerAccount) {
+        if (await this.store.nameTaken(manager, entity.nameLower)) throw DirectoryErrors.groupExists(request.GroupName);
+        if ((await this.store.count(manager)) >= this.settings.groupsPerAccount) {
           throw DirectoryErrors.groupsPerAccount(this.settings.groupsPerAccount);
         }
-        await manager.insert(GroupEntity, entity);
+        await this.store.create(manager, entity);
       });
     } catch (error) {
       // A rename (not under the creation lock) may have taken the name meanwhile.
-      if (isUniqueViolation(error)) throw Errors.groupExists(request.GroupName);
+      if (isUniqueViolation(error)) throw DirectoryErrors.groupExists(request.GroupName);
       throw error;
     }
     await this.events.publish(DirectoryEvents.GroupCreated, { GroupId: entity.groupId, GroupName: entity.name, Path: entity.path });
@@ -71,19 +71,12 @@ export class GroupsService {
 
   async get(request: GetGroupRequest): Promise<GetGroupReply> {
     const query = MEMBERS.query(request);
-    const group = await this.byName(this.db.manager, request.GroupName);
-    const rows = await this.db.manager
-      .createQueryBuilder(MembershipEntity, 'm')
-      .select('m.user_id', 'userId')
-      .where('m.group_id = :groupId', { groupId: group.groupId })
-      .andWhere(query.after === undefined ? 'TRUE' : 'm.user_id > :after', { after: query.after?.[0] })
-      .orderBy('m.user_id', 'ASC')
-      .limit(query.limit)
-      .getRawMany<{ userId: string }>();
-    const { items, page } = MEMBERS.page(rows, query, (row) => [row.userId]);
-    const users = await this.identity.byIds(items.map((row) => row.userId));
-    const members = items.flatMap((row) => {
-      const user = users.get(row.userId);
+    const group = await this.byName(request.GroupName);
+    const memberIds = await this.store.memberIds(group.groupId, query.after?.[0], query.limit);
+    const { items, page } = MEMBERS.page(memberIds, query, (userId) => [userId]);
+    const users = await this.identity.byIds(items);
+    const members = items.flatMap((userId) => {
+      const user = users.get(userId);
       return user ? [toAwsUser(user)] : [];
     });
     return { Group: toGroup(group, this.settings.accountId), Users: members, ...page };
@@ -91,13 +84,7 @@ export class GroupsService {
 
   async list(request: ListGroupsRequest): Promise<GroupsPage> {
     const query = GROUPS.query(request);
-    const rows = await this.db.manager
-      .createQueryBuilder(GroupEntity, 'g')
-      .where('starts_with(g.path, :prefix)', { prefix: request.PathPrefix ?? '/' })
-      .andWhere(query.after === undefined ? 'TRUE' : 'g.name_lower > :after', { after: query.after?.[0] })
-      .orderBy('g.name_lower', 'ASC')
-      .limit(query.limit)
-      .getMany();
+    const rows = await this.store.page(request.PathPrefix ?? '/', query.after?.[0], query.limit);
     const { items, page } = GROUPS.page(rows, query, (row) => [row.nameLower]);
     return { Groups: items.map((row) => toGroup(row, this.settings.accountId)), ...page };
   }
@@ -107,16 +94,16 @@ export class GroupsService {
     let updated: GroupEntity | undefined;
     try {
       updated = await this.db.transaction(async (manager) => {
-        const group = await this.byName(manager, request.GroupName, 'pessimistic_write');
+        const group = await this.byName(request.GroupName, manager, 'update');
         if (isBeingDeleted(group, now)) throw DirectoryErrors.groupBeingDeleted(group.name);
         const name = request.NewGroupName ?? group.name;
         const path = request.NewPath ?? group.path;
         if (name === group.name && path === group.path) return undefined;
-        await manager.update(GroupEntity, { groupId: group.groupId }, { name, nameLower: name.toLowerCase(), path });
+        await this.store.rename(manager, group.groupId, name, path);
         return { ...group, name, nameLower: name.toLowerCase(), path };
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw Errors.groupExists(request.NewGroupName ?? request.GroupName);
+      if (isUniqueViolation(error)) throw DirectoryErrors.groupExists(request.NewGroupName ?? request.GroupName);
       throw error;
     }
     if (updated) {
@@ -135,14 +122,10 @@ export class GroupsService {
     const now = this.clock.now();
     const token = this.ids.next('D', 24);
     const group = await this.db.transaction(async (manager) => {
-      const found = await this.byName(manager, request.GroupName, 'pessimistic_write');
+      const found = await this.byName(request.GroupName, manager, 'update');
       if (isBeingDeleted(found, now)) throw DirectoryErrors.groupBeingDeleted(found.name);
-      if (await manager.existsBy(MembershipEntity, { groupId: found.groupId })) throw DirectoryErrors.membersRemain();
-      await manager.update(
-        GroupEntity,
-        { groupId: found.groupId },
-        { state: 'deleting', deleteToken: token, deletingUntil: new Date(now.getTime() + this.settings.deleteLeaseMs) },
-      );
+      if (await this.store.hasMembers(manager, found.groupId)) throw DirectoryErrors.deleteConflict('memberships');
+      await this.store.markForDelete(manager, found.groupId, token, new Date(now.getTime() + this.settings.deleteLeaseMs));
       return found;
     });
 
@@ -155,15 +138,15 @@ export class GroupsService {
     }
     if (counts.attached > 0 || counts.inline > 0) {
       await this.callOff(group.groupId, token);
-      throw counts.attached > 0 ? DirectoryErrors.attachedPoliciesRemain() : DirectoryErrors.inlinePoliciesRemain();
+      throw counts.attached > 0 ? DirectoryErrors.deleteConflict('attached policies') : DirectoryErrors.deleteConflict('inline policies');
     }
 
     const outcome = await this.db.transaction(async (manager) => {
-      const current = await manager.findOne(GroupEntity, { where: { groupId: group.groupId }, lock: { mode: 'pessimistic_write' } });
+      const current = await this.store.findById(group.groupId, manager, 'update');
       if (!current) return 'gone' as const;
       if (current.deleteToken !== token) return 'taken-over' as const;
-      if (await manager.existsBy(MembershipEntity, { groupId: group.groupId })) return 'members' as const;
-      await manager.delete(GroupEntity, { groupId: group.groupId });
+      if (await this.store.hasMembers(manager, group.groupId)) return 'members' as const;
+      await this.store.delete(manager, group.groupId);
       return 'deleted' as const;
     });
     switch (outcome) {
@@ -173,29 +156,25 @@ export class GroupsService {
       case 'members':
         // Only possible when our mark lapsed (a delete slower than the lease) and an add came in.
         await this.callOff(group.groupId, token);
-        throw DirectoryErrors.membersRemain();
+        throw DirectoryErrors.deleteConflict('memberships');
       case 'taken-over':
         // Our mark lapsed and another delete of the group owns both marks now.
         throw DirectoryErrors.groupBeingDeleted(group.name);
       case 'gone':
-        throw Errors.noSuchGroup(request.GroupName);
+        throw DirectoryErrors.noSuchGroup(request.GroupName);
     }
   }
 
   /** Takes back both marks of a delete that does not go ahead. */
   private async callOff(groupId: string, token: string): Promise<void> {
     await this.authorization.cancelGroupDelete(groupId);
-    await this.db.manager.update(
-      GroupEntity,
-      { groupId, deleteToken: token },
-      { state: 'active', deleteToken: null, deletingUntil: null },
-    );
+    await this.store.unmarkForDelete(groupId, token);
   }
 
   /** The group of that name (case-insensitive), or `NoSuchEntity`. */
-  private async byName(manager: EntityManager, name: string, lock?: 'pessimistic_write' | 'pessimistic_read'): Promise<GroupEntity> {
-    const group = await manager.findOne(GroupEntity, { where: { nameLower: name.toLowerCase() }, ...(lock ? { lock: { mode: lock } } : {}) });
-    if (!group) throw Errors.noSuchGroup(name);
+  private async byName(name: string, manager?: EntityManager, lock?: GroupLock): Promise<GroupEntity> {
+    const group = await this.store.findByName(name, manager, lock);
+    if (!group) throw DirectoryErrors.noSuchGroup(name);
     return group;
   }
 }

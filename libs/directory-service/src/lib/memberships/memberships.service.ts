@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DirectoryEvents, Errors, GroupsPage, ListGroupsForUserRequest, MembershipRequest } from '@iam/contracts';
+import { DirectoryEvents, GroupsPage, ListGroupsForUserRequest, MembershipRequest } from '@iam/contracts';
 import { Clock, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { DIRECTORY_SETTINGS, DirectorySettings } from '../directory.options';
-import { GroupEntity } from '../groups/group.entity';
+import { GroupsStore } from '../groups/groups.store';
 import { isBeingDeleted, toGroup } from '../groups/group.view';
-import { DirectoryErrors } from '../shared/directory-errors';
+import { DirectoryErrors } from '../shared/errors';
 import { DirectoryEventPublisher } from '../shared/event-publisher';
-import { lockUser } from '../shared/locks';
 import { IdentityUsers } from '../shared/neighbours';
-import { MembershipEntity } from './membership.entity';
+import { UserTombstonesStore } from '../users/user-tombstones.store';
+import { MembershipsStore } from './memberships.store';
 
 const USER_GROUPS = new Listing<[groupNameLower: string]>('user-groups', 1);
 
@@ -19,6 +19,9 @@ const USER_GROUPS = new Listing<[groupNameLower: string]>('user-groups', 1);
 export class MembershipsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly store: MembershipsStore,
+    private readonly groups: GroupsStore,
+    private readonly tombstones: UserTombstonesStore,
     @Inject(DIRECTORY_SETTINGS) private readonly settings: DirectorySettings,
     private readonly clock: Clock,
     private readonly events: DirectoryEventPublisher,
@@ -38,37 +41,23 @@ export class MembershipsService {
    * `deleting` before it calls `BeginUserDelete`); it is cleared.
    */
   async add(request: MembershipRequest): Promise<void> {
-    const started = await this.databaseTime();
+    const started = await this.tombstones.databaseTime();
     const user = await this.identity.byName(request.UserName);
-    if (user.State !== 'active') throw Errors.noSuchUser(request.UserName);
+    if (user.State !== 'active') throw DirectoryErrors.noSuchUser(request.UserName);
     const now = this.clock.now();
     const group = await this.db.transaction(async (manager) => {
-      await lockUser(manager, user.UserId);
-      const tombstones: Array<{ fresh: boolean }> = await manager.query(
-        'SELECT marked_at >= $2::timestamptz AS fresh FROM directory.user_tombstones WHERE user_id = $1',
-        [user.UserId, started],
-      );
-      if (tombstones.length > 0) {
-        if (tombstones[0].fresh) throw Errors.noSuchUser(request.UserName);
-        await manager.query('DELETE FROM directory.user_tombstones WHERE user_id = $1', [user.UserId]);
-      }
-      const found = await manager.findOne(GroupEntity, {
-        where: { nameLower: request.GroupName.toLowerCase() },
-        lock: { mode: 'pessimistic_read' },
-      });
-      if (!found) throw Errors.noSuchGroup(request.GroupName);
+      await this.tombstones.lock(manager, user.UserId);
+      const fresh = await this.tombstones.markedSince(manager, user.UserId, started);
+      if (fresh === true) throw DirectoryErrors.noSuchUser(request.UserName);
+      if (fresh === false) await this.tombstones.unmark(manager, user.UserId);
+      const found = await this.groups.findByName(request.GroupName, manager, 'share');
+      if (!found) throw DirectoryErrors.noSuchGroup(request.GroupName);
       if (isBeingDeleted(found, now)) throw DirectoryErrors.groupBeingDeleted(found.name);
-      if (await manager.existsBy(MembershipEntity, { groupId: found.groupId, userId: user.UserId })) return undefined;
-      if ((await manager.countBy(MembershipEntity, { userId: user.UserId })) >= this.settings.groupsPerUser) {
+      if (await this.store.exists(manager, found.groupId, user.UserId)) return undefined;
+      if ((await this.store.countOfUser(manager, user.UserId)) >= this.settings.groupsPerUser) {
         throw DirectoryErrors.groupsPerUser(this.settings.groupsPerUser);
       }
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(MembershipEntity)
-        .values({ groupId: found.groupId, userId: user.UserId, addedDate: now })
-        .orIgnore()
-        .execute();
+      await this.store.add(manager, { groupId: found.groupId, userId: user.UserId, addedDate: now });
       return found;
     });
     if (group) await this.events.publish(DirectoryEvents.MembershipAdded, { UserId: user.UserId, GroupId: group.groupId });
@@ -80,15 +69,11 @@ export class MembershipsService {
    * that starts after this one returned.
    */
   async remove(request: MembershipRequest): Promise<void> {
-    const group = await this.db.manager.findOneBy(GroupEntity, { nameLower: request.GroupName.toLowerCase() });
-    if (!group) throw Errors.noSuchGroup(request.GroupName);
+    const group = await this.groups.findByName(request.GroupName);
+    if (!group) throw DirectoryErrors.noSuchGroup(request.GroupName);
     const user = await this.identity.byName(request.UserName);
-    const removed: [unknown[], number] = await this.db.manager.query(
-      'DELETE FROM directory.memberships WHERE group_id = $1 AND user_id = $2 RETURNING user_id',
-      [group.groupId, user.UserId],
-    );
     // AWS answers NoSuchEntity, naming the user, when the user is not a member.
-    if (removed[1] === 0) throw Errors.noSuchUser(request.UserName);
+    if (!(await this.store.remove(group.groupId, user.UserId))) throw DirectoryErrors.noSuchUser(request.UserName);
     await this.events.publish(DirectoryEvents.MembershipRemoved, { UserId: user.UserId, GroupId: group.groupId });
   }
 
@@ -96,21 +81,8 @@ export class MembershipsService {
   async listForUser(request: ListGroupsForUserRequest): Promise<GroupsPage> {
     const query = USER_GROUPS.query(request);
     const user = await this.identity.byName(request.UserName);
-    const rows = await this.db.manager
-      .createQueryBuilder(GroupEntity, 'g')
-      .innerJoin(MembershipEntity, 'm', 'm.groupId = g.groupId')
-      .where('m.userId = :userId', { userId: user.UserId })
-      .andWhere(query.after === undefined ? 'TRUE' : 'g.nameLower > :after', { after: query.after?.[0] })
-      .orderBy('g.nameLower', 'ASC')
-      .limit(query.limit)
-      .getMany();
+    const rows = await this.store.groupsOfUser(user.UserId, query.after?.[0], query.limit);
     const { items, page } = USER_GROUPS.page(rows, query, (row) => [row.nameLower]);
     return { Groups: items.map((row) => toGroup(row, this.settings.accountId)), ...page };
-  }
-
-  /** The database's clock, with microseconds: the one clock tombstones are written with. */
-  private async databaseTime(): Promise<string> {
-    const [row]: Array<{ now: string }> = await this.db.manager.query('SELECT clock_timestamp()::text AS now');
-    return row.now;
   }
 }

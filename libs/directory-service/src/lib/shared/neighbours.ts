@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuthorizationPatterns, BusClient, Errors, IamError, IdentityPatterns, ResolvedUser } from '@iam/contracts';
+import { AuthorizationPatterns, BusClient, IamError, IdentityPatterns, ResolvedUser } from '@iam/contracts';
+import { DirectoryErrors } from './errors';
 
 /** A user as identity resolves it. */
 export type IdentityUser = ResolvedUser;
@@ -17,7 +18,7 @@ export class IdentityUsers {
     try {
       return await this.bus.send(IdentityPatterns.ResolveUser, { UserName: name });
     } catch (error) {
-      if (error instanceof IamError && error.code === 'NoSuchEntity') throw Errors.noSuchUser(name);
+      if (error instanceof IamError && error.code === 'NoSuchEntity') throw DirectoryErrors.noSuchUser(name);
       throw error;
     }
   }
@@ -53,7 +54,7 @@ export class AuthorizationPrincipals {
     } catch (error) {
       if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
       const why = error instanceof IamError ? `it answered ${error.code}` : 'it gave no usable answer';
-      throw Errors.unavailable('authorization', why);
+      throw DirectoryErrors.unavailable('authorization', why);
     }
   }
 

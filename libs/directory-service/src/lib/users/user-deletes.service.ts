@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DirectoryEvents } from '@iam/contracts';
 import { DataSource } from 'typeorm';
-import { MembershipEntity } from '../memberships/membership.entity';
+import { MembershipsStore } from '../memberships/memberships.store';
 import { DirectoryEventPublisher } from '../shared/event-publisher';
-import { lockUser } from '../shared/locks';
+import { UserTombstonesStore } from './user-tombstones.store';
 
 /**
  * The directory's side of identity's `DeleteUser`: tombstones that refuse
@@ -18,27 +18,25 @@ export class UserDeletesService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly tombstones: UserTombstonesStore,
+    private readonly memberships: MembershipsStore,
     private readonly events: DirectoryEventPublisher,
   ) {}
 
   /** Records (or renews) the tombstone and counts the memberships that remain. */
   async begin(userId: string): Promise<{ MembershipCount: number }> {
     return this.db.transaction(async (manager) => {
-      await lockUser(manager, userId);
-      await manager.query(
-        `INSERT INTO directory.user_tombstones (user_id, marked_at) VALUES ($1, clock_timestamp())
-         ON CONFLICT (user_id) DO UPDATE SET marked_at = EXCLUDED.marked_at`,
-        [userId],
-      );
-      return { MembershipCount: await manager.countBy(MembershipEntity, { userId }) };
+      await this.tombstones.lock(manager, userId);
+      await this.tombstones.mark(manager, userId);
+      return { MembershipCount: await this.memberships.countOfUser(manager, userId) };
     });
   }
 
   /** Removes the tombstone: the delete does not go ahead. */
   async cancel(userId: string): Promise<void> {
     await this.db.transaction(async (manager) => {
-      await lockUser(manager, userId);
-      await manager.query('DELETE FROM directory.user_tombstones WHERE user_id = $1', [userId]);
+      await this.tombstones.lock(manager, userId);
+      await this.tombstones.unmark(manager, userId);
     });
   }
 
@@ -50,17 +48,9 @@ export class UserDeletesService {
    */
   async dropDeletedUser(userId: string): Promise<void> {
     const dropped = await this.db.transaction(async (manager) => {
-      await lockUser(manager, userId);
-      await manager.query(
-        `INSERT INTO directory.user_tombstones (user_id, marked_at) VALUES ($1, clock_timestamp())
-         ON CONFLICT (user_id) DO NOTHING`,
-        [userId],
-      );
-      const [rows]: [Array<{ group_id: string }>, number] = await manager.query(
-        'DELETE FROM directory.memberships WHERE user_id = $1 RETURNING group_id',
-        [userId],
-      );
-      return rows.map((row) => row.group_id);
+      await this.tombstones.lock(manager, userId);
+      await this.tombstones.markOnce(manager, userId);
+      return this.memberships.removeAllOf(manager, userId);
     });
     if (dropped.length > 0) this.logger.warn(`Dropped ${dropped.length} membership(s) of deleted user ${userId}`);
     for (const groupId of dropped) {

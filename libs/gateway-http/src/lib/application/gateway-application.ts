@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Infer, StructureShape } from '@iam/aws-protocol';
-import { BusClient, IamError } from '@iam/contracts';
+import { BusClient } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import { Authenticator } from '../auth/authenticator';
 import { Authorizer } from '../auth/authorizer';
@@ -9,6 +9,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { AnyOperation, OperationContext } from '../operations/operation';
 import type { Caller } from './caller';
 import type { RequestInfo } from './request-info';
+import { GatewayErrors } from '../http/gateway-errors';
 
 /** What a front hands over: the request, and how to read the operation's input from it. */
 export interface Invocation {
@@ -61,10 +62,7 @@ export class GatewayApplication {
     invocation.authenticated?.(caller);
     const input = invocation.decode();
     if (caller.type === 'user' && caller.passwordResetRequired && !operation.allowedWhilePasswordResetRequired) {
-      throw new IamError(
-        'PasswordResetRequired',
-        'Your password has expired or must be reset: change it with ChangePassword (POST /v1/me/password) before doing anything else.',
-      );
+      throw GatewayErrors.passwordResetRequired();
     }
     const context = this.context(caller, request);
     // Root is not subject to policies (the authorizer lets it through whatever the checks), so its
@@ -85,11 +83,11 @@ export class GatewayApplication {
       now,
       options: this.options,
       authorize: async (checks) => {
-        if (!caller) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token');
+        if (!caller) throw GatewayErrors.missingAuthenticationToken();
         await this.authorizer.authorize(caller, checks, request, now);
       },
       decide: async (checks) => {
-        if (!caller) throw new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token');
+        if (!caller) throw GatewayErrors.missingAuthenticationToken();
         return this.authorizer.decide(caller, checks, request, now);
       },
     };

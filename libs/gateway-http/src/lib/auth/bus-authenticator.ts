@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { prepareSigV4Verification } from '@iam/aws-protocol';
-import { BusClient, type ErrorCode, IamError, IdentityPatterns, type Principal } from '@iam/contracts';
+import { BusClient, IamError, IdentityPatterns, type Principal } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import type { Caller, CredentialKind } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { Authenticator } from './authenticator';
+import { GatewayErrors } from '../http/gateway-errors';
 
 /** The session token of `Authorization: Bearer <token>`, if that is how the request authenticates. */
 export function bearerToken(request: Pick<RequestInfo, 'headers'>): string | undefined {
@@ -57,12 +58,12 @@ export class BusAuthenticator extends Authenticator {
     if (token !== undefined) {
       const session = await this.bus
         .send(IdentityPatterns.VerifySession, { SessionToken: token })
-        .catch(malformedAs('InvalidToken', 'The session token is not valid.'));
+        .catch(malformedAs(GatewayErrors.invalidToken));
       return callerOf(session.Principal, 'session', { passwordResetRequired: session.PasswordChangeOnly });
     }
     // There are no temporary credentials: a security token (signed or not) is never ignored.
     if (request.headers['x-amz-security-token'] !== undefined || SECURITY_TOKEN_PARAMETER.test(request.rawQuery)) {
-      throw new IamError('InvalidClientTokenId', 'The security token included in the request is invalid.');
+      throw GatewayErrors.invalidClientTokenId();
     }
     const prepared = prepareSigV4Verification(
       { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body: request.body },
@@ -75,7 +76,7 @@ export class BusAuthenticator extends Authenticator {
         StringToSign: prepared.stringToSign,
         Signature: prepared.signature,
       })
-      .catch(malformedAs('InvalidClientTokenId', 'The security token included in the request is invalid.'));
+      .catch(malformedAs(GatewayErrors.invalidClientTokenId));
     return callerOf(Principal, 'access-key', { accessKeyId: prepared.accessKeyId });
   }
 }
@@ -87,9 +88,9 @@ const SECURITY_TOKEN_PARAMETER = /(?:^|&)x(?:-|%2d)amz(?:-|%2d)security(?:-|%2d)
  * A credential identity cannot even parse (too short, wrong characters) is an
  * invalid credential to the client, not a validation error of its request.
  */
-function malformedAs(code: ErrorCode, message: string) {
+function malformedAs(refusal: () => IamError) {
   return (error: unknown): never => {
-    if (error instanceof IamError && error.code === 'ValidationError') throw new IamError(code, message);
+    if (error instanceof IamError && error.code === 'ValidationError') throw refusal();
     throw error;
   };
 }

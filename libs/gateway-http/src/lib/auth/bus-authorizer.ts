@@ -7,6 +7,7 @@ import type { RequestInfo } from '../application/request-info';
 import type { Check, ContextValue } from '../operations/operation';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { accessDeniedMessage, Authorizer, type CheckDecision } from './authorizer';
+import { GatewayErrors } from '../http/gateway-errors';
 
 /** Context values as the decision pattern takes them: strings, or arrays of strings. */
 export function toContextValues(context: Readonly<Record<string, ContextValue>>): RequestContextValues {
@@ -43,7 +44,7 @@ export class BusAuthorizer extends Authorizer {
     const decisions = await this.ask(caller, checks, request, now);
     for (const { check, reply } of decisions) {
       if (!isAllowed(reply)) {
-        throw new IamError('AccessDenied', accessDeniedMessage(caller, check, reply?.Decision === 'explicitDeny'));
+        throw GatewayErrors.accessDenied(accessDeniedMessage(caller, check, reply?.Decision === 'explicitDeny'));
       }
     }
   }

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { AwsProtocolError } from '@iam/aws-protocol';
 import { ErrorCode, Errors, IamError, isErrorCode } from '@iam/contracts';
+import { GatewayErrors } from './gateway-errors';
 
 const HTTP_CODES: Record<number, ErrorCode> = {
   400: 'ValidationError',
@@ -26,7 +27,7 @@ export function toClientError(exception: unknown, method: string, path: string):
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = HTTP_CODES[status];
-    if (code) return new IamError(code, status === 404 ? `No route for ${method} ${path}.` : exception.message);
+    if (code) return status === 404 ? GatewayErrors.noRoute(method, path) : new IamError(code, exception.message);
   }
   const status = (exception as { statusCode?: number } | null)?.statusCode;
   if (typeof status === 'number' && HTTP_CODES[status]) return new IamError(HTTP_CODES[status], (exception as Error).message);

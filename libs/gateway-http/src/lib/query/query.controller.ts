@@ -10,6 +10,7 @@ import type { AnyOperation } from '../operations/operation';
 import { OPERATION_TABLE, OperationTable } from '../operations/table';
 import { unrecognized } from '../rest/rest-input';
 import { AWS_IAM_ACTIONS, AWS_STS_ACTIONS } from './aws-actions';
+import { GatewayErrors } from '../http/gateway-errors';
 
 export const IAM_API_VERSION = '2010-05-08';
 /** AWS STS's Query API version: its actions are served on the same endpoint. */
@@ -18,12 +19,12 @@ const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 function unknownAction(action: string | undefined, version: string): IamError {
   if (action === undefined || action === '') {
-    return new IamError('InvalidAction', 'The request must contain the parameter Action.');
+    return GatewayErrors.missingAction();
   }
   if ((version === IAM_API_VERSION && AWS_IAM_ACTIONS.has(action)) || (version === STS_API_VERSION && AWS_STS_ACTIONS.has(action))) {
-    return new IamError('InvalidAction', `The action ${action} is not supported by this server yet.`);
+    return GatewayErrors.actionNotYetSupported(action);
   }
-  return new IamError('InvalidAction', `Could not find operation ${action} for version ${version}`);
+  return GatewayErrors.unknownAction(action, version);
 }
 
 /**

@@ -3,6 +3,7 @@ import { IamError } from '@iam/contracts';
 import type { AnyOperation } from '../operations/operation';
 import type { RequestInfo } from '../application/request-info';
 import { Shapes } from '../operations/shapes';
+import { GatewayErrors } from '../http/gateway-errors';
 
 /** REST query parameters that stand for AWS pagination members. */
 export const CURSOR_PARAMS: Readonly<Record<string, string>> = { cursor: 'Marker', limit: 'MaxItems' };
@@ -11,9 +12,9 @@ export const CURSOR_PARAMS: Readonly<Record<string, string>> = { cursor: 'Marker
 export function unrecognized(name: string, operation: AnyOperation): IamError {
   const top = name.split(/[.[]/)[0];
   if (operation.unsupported?.includes(top)) {
-    return new IamError('InvalidInput', `The parameter '${top}' of ${operation.name} is not supported by this server.`);
+    return GatewayErrors.unsupportedParameter(top, operation.name);
   }
-  return new IamError('ValidationError', `The parameter '${name}' is not recognized by ${operation.name}.`);
+  return GatewayErrors.unrecognizedParameter(name, operation.name);
 }
 
 /** Parses a JSON body; an empty body is `{}`. */
@@ -21,16 +22,16 @@ export function parseJsonBody(request: RequestInfo): Record<string, unknown> {
   if (request.body.length === 0) return {};
   const mediaType = (request.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new IamError('ValidationError', `The request body must be application/json (got '${mediaType || 'no content type'}').`);
+    throw GatewayErrors.notJson(mediaType);
   }
   let value: unknown;
   try {
     value = JSON.parse(request.body.toString('utf8'));
   } catch (error) {
-    throw new IamError('ValidationError', `The request body is not valid JSON: ${(error as Error).message}.`);
+    throw GatewayErrors.badJson((error as Error).message);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new IamError('ValidationError', 'The request body must be a JSON object.');
+    throw GatewayErrors.bodyNotObject();
   }
   return value as Record<string, unknown>;
 }
@@ -127,7 +128,7 @@ export function restInput(
   const query = new URLSearchParams(request.rawQuery);
   for (const param of new Set(query.keys())) {
     const all = query.getAll(param);
-    if (all.length > 1) throw new IamError('ValidationError', `The query parameter '${param}' appears more than once.`);
+    if (all.length > 1) throw GatewayErrors.repeatedQueryParameter(param);
     const member = memberByQueryName.get(param);
     if (!member || member in params) throw unrecognized(param, operation);
     value[member] = fromText(shape.members[member], all[0], param in listParams || shape.members[member].type === 'list');
@@ -142,7 +143,7 @@ export function restInput(
       value[name] = item;
     }
   } else if (request.body.length > 0) {
-    throw new IamError('ValidationError', `${request.method} ${operation.rest?.path ?? ''} takes no request body.`);
+    throw GatewayErrors.unexpectedBody(request.method, operation.rest?.path ?? '');
   }
   Object.assign(value, params);
 
@@ -155,7 +156,7 @@ export function restInput(
       const used = nameUsed.get(top);
       return used ? { ...issue, path: [used, ...rest].join('.') } : issue;
     });
-    throw new IamError('ValidationError', new QueryValidationError(spoken).message);
+    throw GatewayErrors.validation(new QueryValidationError(spoken).message);
   }
   return decoded as Infer<StructureShape>;
 }

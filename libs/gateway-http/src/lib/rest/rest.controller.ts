@@ -1,6 +1,5 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IamError } from '@iam/contracts';
 import { GatewayApplication } from '../application/gateway-application';
 import { isMisdirectedQuery } from '../http/error.filter';
 import { requestInfoOf } from '../application/request-info';
@@ -8,6 +7,7 @@ import type { LoggedRequest } from '../http/logged-request';
 import type { AnyOperation } from '../operations/operation';
 import { restInput } from './rest-input';
 import { RestRouter } from './router';
+import { GatewayErrors } from '../http/gateway-errors';
 
 /** The REST reply body of an operation: `nextCursor` added to a truncated page. */
 export function jsonResult(operation: AnyOperation, result: unknown): unknown {
@@ -33,10 +33,7 @@ export class RestController {
   @All('v1/*')
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (isMisdirectedQuery(request)) {
-      throw new IamError(
-        'NotFound',
-        'This is the REST API (/v1); AWS SDKs and the AWS CLI speak the Query API at /: set the endpoint to the address without /v1, e.g. http://127.0.0.1:8080.',
-      );
+      throw GatewayErrors.misdirectedQuery();
     }
     const info = requestInfoOf(request);
     const { operation, params } = this.router.match(info.method, info.path);

@@ -1,5 +1,5 @@
-import { IamError } from '@iam/contracts';
 import type { AnyOperation, HttpMethod } from '../operations/operation';
+import { GatewayErrors } from '../http/gateway-errors';
 
 type Segment = { literal: string } | { member: string };
 
@@ -30,7 +30,7 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new IamError('ValidationError', `The path segment '${segment}' is not valid percent-encoded UTF-8.`);
+    throw GatewayErrors.badPathSegment(segment);
   }
 }
 
@@ -79,9 +79,9 @@ export class RestRouter {
     }
     if (pathExists) {
       const allowed = this.routes.filter((r) => matchSegments(r.segments, parts)).map((r) => r.method);
-      throw new IamError('InvalidAction', `${method} is not allowed on ${path}; use ${[...new Set(allowed)].join(', ')}.`);
+      throw GatewayErrors.methodNotAllowed(method, path, allowed);
     }
-    throw new IamError('NotFound', `No route for ${method} ${path}.`);
+    throw GatewayErrors.noRoute(method, path);
   }
 }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Errors } from '@iam/contracts';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { IdentityErrors } from '../shared/errors';
 
 /**
  * The bounded queue every password hash and verification of a request goes
@@ -32,7 +32,7 @@ export class PasswordWork {
   /** Runs `work` in its turn; `Throttling` when the queue is full. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.queueLimit) throw Errors.throttling();
+      if (this.waiting.length >= this.queueLimit) throw IdentityErrors.throttling();
       await new Promise<void>((resolve, reject) => {
         const turn = () => {
           clearTimeout(timer);
@@ -41,7 +41,7 @@ export class PasswordWork {
         const timer = setTimeout(() => {
           const index = this.waiting.indexOf(turn);
           if (index >= 0) this.waiting.splice(index, 1);
-          reject(Errors.throttling());
+          reject(IdentityErrors.throttling());
         }, this.maxWaitMs);
         this.waiting.push(turn);
       });

@@ -1,3 +1,4 @@
+import { INVALID_CLIENT_TOKEN_ID_MESSAGE, SIGNATURE_MISMATCH_MESSAGE } from '@iam/aws-protocol';
 import { Errors, IamError } from '@iam/contracts';
 
 /** The identity service's errors, worded as AWS words them where AWS has a wording. */
@@ -9,17 +10,9 @@ export const IdentityErrors = {
     new IamError('EntityTemporarilyUnmodifiable', `The user with name ${name} cannot be modified while it is being deleted.`),
   missingUserName: () =>
     new IamError('ValidationError', "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null"),
-  deleteConflict: (what: 'login profile' | 'access keys' | 'groups' | 'attached policies' | 'inline policies') =>
-    new IamError(
-      'DeleteConflict',
-      {
-        'login profile': 'Cannot delete entity, must delete login profile first.',
-        'access keys': 'Cannot delete entity, must delete access keys first.',
-        groups: 'Cannot delete entity, must remove users from group first.',
-        'attached policies': 'Cannot delete entity, must detach all policies first.',
-        'inline policies': 'Cannot delete entity, must delete policies first.',
-      }[what],
-    ),
+  deleteConflict: Errors.deleteConflict,
+  throttling: Errors.throttling,
+  internal: Errors.internal,
   concurrentDelete: (name: string) =>
     new IamError('ConcurrentModification', `The user with name ${name} was changed by another request while it was being deleted; try again.`),
   duplicateTagKeys: () => new IamError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
@@ -46,6 +39,9 @@ export const IdentityErrors = {
     new IamError('ValidationError', `1 validation error detected: Value '${value}' at 'sourceIp' failed to satisfy constraint: Member must be an IPv4 or IPv6 address`),
   signInTarget: () =>
     new IamError('ValidationError', "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must be given unless root is true, and only then"),
+
+  invalidClientTokenId: () => new IamError('InvalidClientTokenId', INVALID_CLIENT_TOKEN_ID_MESSAGE),
+  signatureDoesNotMatch: () => new IamError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE),
 
   noSuchAccessKey: (id: string) => new IamError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`),
   accessKeyLimit: () => new IamError('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2'),

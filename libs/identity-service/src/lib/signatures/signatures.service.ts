@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  AwsProtocolError,
   CredentialScope,
   deriveSigningKey,
-  invalidClientTokenIdError,
-  signatureDoesNotMatchError,
   signaturesEqual,
   signStringToSign,
 } from '@iam/aws-protocol';
-import { Errors, IamError, Principal, Tag, VerifySignatureRequest } from '@iam/contracts';
+import { Principal, Tag, VerifySignatureRequest } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { KeyUsageRecorder } from '../access-keys/key-usage.recorder';
@@ -17,6 +14,7 @@ import { SecretCipher } from '../access-keys/secret-cipher';
 import { rootPrincipal, userPrincipal } from '../account/principals';
 import { RootAccountService } from '../account/root-account.service';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { IdentityErrors } from '../shared/errors';
 import { SigningKeyCache } from './signing-key-cache';
 
 interface KeyRow {
@@ -71,7 +69,7 @@ export class SignaturesService {
       this.signingKeys.set(request.AccessKeyId, scope, signingKey);
     }
     if (!signaturesEqual(signStringToSign(signingKey, request.StringToSign), request.Signature)) {
-      throw asIamError(signatureDoesNotMatchError());
+      throw IdentityErrors.signatureDoesNotMatch();
     }
     this.usage.record({ accessKeyId: request.AccessKeyId, root: isRoot, at: this.clock.now(), service: scope.service, region: scope.region });
     return principal;
@@ -92,7 +90,7 @@ export class SignaturesService {
     const row = rows[0];
     if (!row || row.status !== 'Active' || row.state !== 'active') {
       this.signingKeys.invalidate(accessKeyId);
-      throw asIamError(invalidClientTokenIdError());
+      throw IdentityErrors.invalidClientTokenId();
     }
     return row;
   }
@@ -102,11 +100,7 @@ export class SignaturesService {
       return this.cipher.open({ keyId: row.master_key_id, sealed: row.secret_sealed }, accessKeyId);
     } catch (error) {
       this.logger.error(`The secret of access key ${accessKeyId} cannot be decrypted: ${(error as Error).message}`);
-      throw Errors.internal();
+      throw IdentityErrors.internal();
     }
   }
-}
-
-function asIamError(error: AwsProtocolError): IamError {
-  return new IamError(error.code as 'InvalidClientTokenId' | 'SignatureDoesNotMatch', error.message);
 }

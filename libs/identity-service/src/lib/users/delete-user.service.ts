@@ -108,7 +108,7 @@ async function attempt<T>(call: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (error) {
-    return { ok: false, error: error instanceof IamError ? error : new IamError('ServiceFailure', 'The request failed because of an internal error.') };
+    return { ok: false, error: error instanceof IamError ? error : IdentityErrors.internal() };
   }
 }
 
@@ -119,7 +119,7 @@ function refusalOf(
 ): IamError | null {
   if (!directory.ok) return directory.error;
   if (!authorization.ok) return authorization.error;
-  if (directory.value.MembershipCount > 0) return IdentityErrors.deleteConflict('groups');
+  if (directory.value.MembershipCount > 0) return IdentityErrors.deleteConflict('memberships');
   if (authorization.value.AttachedPolicyCount > 0) return IdentityErrors.deleteConflict('attached policies');
   if (authorization.value.InlinePolicyCount > 0) return IdentityErrors.deleteConflict('inline policies');
   return null;

@@ -2,6 +2,7 @@ import { Arns, AuthorizationPatterns, IamError, IdentityPatterns, type RequestCo
 import { defineOperation, input, required } from '../operation';
 import { ContextEntryShape, Out, PageMembers, PageOut, Shapes } from '../shapes';
 import { userTarget } from '../targets';
+import { GatewayErrors } from '../../http/gateway-errors';
 
 const TAG = 'Simulation';
 const PolicyInputList = { type: 'list', member: Shapes.policyDocument, max: 50 } as const;
@@ -95,21 +96,21 @@ async function principalOf(
 ): Promise<{ arn: string; ref: { Type: 'root' } | { Type: 'user'; UserId: string }; user?: { name: string; id: string } }> {
   const root = ROOT_ARN.exec(principal);
   if (root) {
-    if (root[1] !== context.accountId) throw new IamError('NoSuchEntity', `The principal ${principal} is not of this account.`);
+    if (root[1] !== context.accountId) throw GatewayErrors.principalOfOtherAccount(principal);
     return { arn: principal, ref: { Type: 'root' } };
   }
   let name = principal;
   if (principal.startsWith('arn:')) {
     const user = USER_ARN.exec(principal);
-    if (!user) throw new IamError('InvalidInput', `The principal ${principal} is not a user ARN, a root ARN or a user name.`);
-    if (user[1] !== context.accountId) throw new IamError('NoSuchEntity', `The principal ${principal} is not of this account.`);
+    if (!user) throw GatewayErrors.notAPrincipal(principal);
+    if (user[1] !== context.accountId) throw GatewayErrors.principalOfOtherAccount(principal);
     name = user[3];
   } else if (!/^[\w+=,.@-]{1,128}$/.test(principal)) {
-    throw new IamError('InvalidInput', `The principal ${principal} is not a user ARN, a root ARN or a user name.`);
+    throw GatewayErrors.notAPrincipal(principal);
   }
   const resolved = await context.bus.send(IdentityPatterns.ResolveUser, { UserName: name });
   if (principal.startsWith('arn:') && resolved.Arn !== principal) {
-    throw new IamError('NoSuchEntity', `The user with ARN ${principal} cannot be found.`);
+    throw GatewayErrors.noSuchUserArn(principal);
   }
   return { arn: resolved.Arn, ref: { Type: 'user', UserId: resolved.UserId }, user: { name: resolved.UserName, id: resolved.UserId } };
 }
@@ -125,13 +126,13 @@ export function contextValues(entries: ReadonlyArray<{ ContextKeyName?: string; 
     if (!entry.ContextKeyName) continue;
     const previous = seen.get(entry.ContextKeyName.toLowerCase());
     if (previous !== undefined) {
-      throw new IamError('InvalidInput', `The context key ${entry.ContextKeyName} is given twice (as ${previous}); context key names are case-insensitive.`);
+      throw GatewayErrors.repeatedContextKey(entry.ContextKeyName, previous);
     }
     seen.set(entry.ContextKeyName.toLowerCase(), entry.ContextKeyName);
     const list = entry.ContextKeyValues ?? [];
     if (entry.ContextKeyType?.endsWith('List')) values[entry.ContextKeyName] = list;
     else if (list.length > 1) {
-      throw new IamError('InvalidInput', `The context key ${entry.ContextKeyName} of type ${entry.ContextKeyType ?? 'string'} takes one value, got ${list.length}.`);
+      throw GatewayErrors.contextKeyArity(entry.ContextKeyName, entry.ContextKeyType ?? 'string', list.length);
     } else if (list.length === 1) values[entry.ContextKeyName] = list[0];
   }
   return values;
@@ -200,7 +201,7 @@ export const Authorize = defineOperation({
       Resource: i.Resource,
       Context: context,
     });
-    if (decision.Error) throw new IamError('ServiceUnavailable', `The decision could not be made: ${decision.Error}`);
+    if (decision.Error) throw GatewayErrors.undecided(decision.Error);
     return { Principal: principal.arn, Action: i.Action, Resource: i.Resource, ...decision };
   },
   rest: { method: 'POST', path: '/v1/authorize' },

@@ -1,7 +1,7 @@
-import { IamError } from '@iam/contracts';
 import { defineOperation, input, type OperationContext } from '../operation';
 import { Out, PageMembers, PageOut, Shapes } from '../shapes';
 import { userOrCaller } from '../targets';
+import { GatewayErrors } from '../../http/gateway-errors';
 
 /**
  * Lists of credentials this server does not have: MFA devices, SSH public keys, signing
@@ -11,7 +11,7 @@ import { userOrCaller } from '../targets';
  */
 async function existingUser(c: OperationContext, name: string | undefined): Promise<void> {
   const target = await userOrCaller(c, name);
-  if (!target.exists) throw new IamError('NoSuchEntity', `The user with name ${name} cannot be found.`);
+  if (!target.exists) throw GatewayErrors.noSuchUser(String(name));
 }
 
 const TAG = 'Compatibility';

@@ -2,6 +2,7 @@ import { Arns, IamError, IdentityPatterns } from '@iam/contracts';
 import { type Check, defineOperation, input, required } from '../operation';
 import { AccessKeyMetadataOut, LoginProfileOut, Out, PageMembers, PageOut, Shapes } from '../shapes';
 import { callerRef, isNotFound, resourceTagContext, userOrCaller, userTarget } from '../targets';
+import { GatewayErrors } from '../../http/gateway-errors';
 
 const TAG = 'Credentials';
 
@@ -208,7 +209,7 @@ export const GetAccessKeyLastUsed = defineOperation({
     // the key the caller gave, never its owner.
     const denied = (error: unknown): never => {
       if (error instanceof IamError && error.code === 'AccessDenied') {
-        throw new IamError('AccessDenied', `User: ${c.caller.arn} is not authorized to perform: ${action} on the access key ${i.AccessKeyId}`);
+        throw GatewayErrors.accessKeyDenied(c.caller.arn, action, i.AccessKeyId);
       }
       throw error;
     };

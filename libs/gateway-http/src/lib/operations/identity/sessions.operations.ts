@@ -1,7 +1,8 @@
-import { IamError, IdentityPatterns } from '@iam/contracts';
+import { IdentityPatterns } from '@iam/contracts';
 import { bearerToken } from '../../auth/bus-authenticator';
 import { defineOperation, input, required } from '../operation';
 import { Out, Shapes, TagOut } from '../shapes';
+import { GatewayErrors } from '../../http/gateway-errors';
 
 const TAG = 'Sessions';
 
@@ -29,7 +30,7 @@ export const CreateSession = defineOperation({
   checks: () => [],
   call: (i, c) => {
     if ((i.UserName === undefined) === (i.Root !== true)) {
-      throw new IamError('ValidationError', 'Give either UserName or "Root": true, not both.');
+      throw GatewayErrors.signInTarget();
     }
     const who = i.Root === true ? { Root: true } : { UserName: i.UserName };
     return c.bus.send(IdentityPatterns.SignIn, { ...who, Password: i.Password, SourceIp: c.request.sourceIp });
@@ -39,7 +40,7 @@ export const CreateSession = defineOperation({
 
 function currentToken(request: Parameters<typeof bearerToken>[0]): string {
   const token = bearerToken(request);
-  if (token === undefined) throw new IamError('InvalidInput', 'This request is not authenticated with a session token (Authorization: Bearer).');
+  if (token === undefined) throw GatewayErrors.notASession();
   return token;
 }
 

@@ -1,4 +1,5 @@
 import { IamError } from '@iam/contracts';
+import { GatewayErrors } from '../../http/gateway-errors';
 
 /** Reads every page of an AWS-paginated list, 1000 items at a time, and concatenates them. */
 export async function allPages<T>(
@@ -35,7 +36,7 @@ export async function allParts<P extends Record<string, Promise<unknown>>>(
   if (failed >= 0) {
     const reason = (settled[failed] as PromiseRejectedResult).reason;
     const why = reason instanceof IamError ? `${reason.code}: ${reason.message}` : 'an internal error';
-    throw new IamError('ServiceUnavailable', `The ${view} is unavailable: its part '${String(names[failed])}' failed (${why}).`);
+    throw GatewayErrors.viewPartFailed(view, String(names[failed]), why);
   }
   return Object.fromEntries(names.map((name, i) => [name, (settled[i] as PromiseFulfilledResult<unknown>).value])) as {
     [K in keyof P]: Awaited<P[K]>;
@@ -63,6 +64,6 @@ export async function wholeOrUnavailable<R>(view: string, fn: () => Promise<R>):
   } catch (error) {
     if (error instanceof IamError && (error.code === 'ServiceUnavailable' || error.code === 'AccessDenied')) throw error;
     const why = error instanceof IamError ? `${error.code}: ${error.message}` : 'an internal error';
-    throw new IamError('ServiceUnavailable', `The ${view} is unavailable: a part of it failed (${why}). Try again.`);
+    throw GatewayErrors.viewFailed(view, why);
   }
 }

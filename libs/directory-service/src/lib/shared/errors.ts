@@ -1,10 +1,13 @@
-import { IamError } from '@iam/contracts';
+import { Errors, IamError } from '@iam/contracts';
 
 /** The directory's errors, worded as AWS words them. */
 export const DirectoryErrors = {
-  membersRemain: () => new IamError('DeleteConflict', 'Cannot delete entity, must remove users from group first.'),
-  attachedPoliciesRemain: () => new IamError('DeleteConflict', 'Cannot delete entity, must detach all policies first.'),
-  inlinePoliciesRemain: () => new IamError('DeleteConflict', 'Cannot delete entity, must delete policies first.'),
+  noSuchUser: Errors.noSuchUser,
+  noSuchGroup: Errors.noSuchGroup,
+  noSuchGroupId: (id: string) => new IamError('NoSuchEntity', `The group with id ${id} cannot be found.`),
+  groupExists: Errors.groupExists,
+  deleteConflict: Errors.deleteConflict,
+  unavailable: Errors.unavailable,
   groupsPerUser: (quota: number) => new IamError('LimitExceeded', `Cannot exceed quota for GroupsPerUser: ${quota}`),
   groupsPerAccount: (quota: number) => new IamError('LimitExceeded', `Cannot exceed quota for GroupsPerAccount: ${quota}`),
   groupBeingDeleted: (name: string) =>
