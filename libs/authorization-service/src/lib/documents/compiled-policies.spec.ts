@@ -1,4 +1,5 @@
 import { IamError, MAX_ERROR_PROBLEMS } from '@iam/contracts';
+import { cacheEntries, cacheLookups } from '@iam/platform';
 import { CompiledPolicies } from './compiled-policies';
 import { compileDocument } from './policy-documents';
 
@@ -11,6 +12,17 @@ describe('CompiledPolicies', () => {
     const again = cache.compile('m:ANPA1:v1', doc('s3:PutObject'), { id: 'ANPA1', version: 'v1' });
     expect(again).toBe(first);
     expect(cache.size).toBe(1);
+  });
+
+  it('counts its hits and misses and reports its size (iam_cache_lookups_total, iam_cache_entries)', async () => {
+    const lookups = async (result: string) => (await cacheLookups.get()).values.find((v) => v.labels.cache === 'compiled_policies' && v.labels.result === result)?.value ?? 0;
+    const [hits, misses] = [await lookups('hit'), await lookups('miss')];
+    const cache = new CompiledPolicies();
+    cache.compile('m:ANPA2:v1', doc('s3:GetObject'), { id: 'ANPA2', version: 'v1' });
+    cache.compile('m:ANPA2:v1', doc('s3:GetObject'), { id: 'ANPA2', version: 'v1' });
+    cache.compile('m:ANPA3:v1', doc('s3:GetObject'), { id: 'ANPA3', version: 'v1' });
+    expect([await lookups('hit'), await lookups('miss')]).toEqual([hits + 1, misses + 2]);
+    expect((await cacheEntries.get()).values.find((v) => v.labels.cache === 'compiled_policies')?.value).toBe(2);
   });
 
   it('drops the least recently used entries beyond its capacity', () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { cacheLookups, trackCache } from '@iam/platform';
 import { PolicySource } from '@iam/policy-engine';
 import { compileDocument, CompiledDocument } from './policy-documents';
 
@@ -18,8 +19,13 @@ export class CompiledPolicies {
   /** Entries kept at most. */
   capacity = COMPILED_CACHE_SIZE;
 
+  constructor() {
+    trackCache('compiled_policies', this);
+  }
+
   get(key: string): CompiledDocument | undefined {
     const entry = this.entries.get(key);
+    cacheLookups.inc({ cache: 'compiled_policies', result: entry === undefined ? 'miss' : 'hit' });
     if (entry !== undefined) {
       this.entries.delete(key);
       this.entries.set(key, entry);

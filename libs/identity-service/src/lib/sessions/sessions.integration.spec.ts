@@ -1,3 +1,4 @@
+import { signInLocks } from '@iam/platform';
 import { createHash } from 'node:crypto';
 import { IdentityPatterns as P } from '@iam/contracts';
 import { describeWithServices, testBusClient } from '@iam/testing';
@@ -225,7 +226,11 @@ describeWithServices('console sign-in and sessions', () => {
 
     it('locks a user from one source after 5 failures, even with the right password and without hashing, then lets it in', async () => {
       const user = await userWithPassword();
+      const locks = async (scope: string) => (await signInLocks.get()).values.find((v) => v.labels.scope === scope)?.value ?? 0;
+      const [sourceLocks, userLocks] = [await locks('source'), await locks('user')];
       for (let i = 0; i < 5; i++) expect(await failure(signIn(user.UserName, 'wrong', '192.0.2.10'))).toEqual(SIGN_IN_FAILED);
+      // One lock begun, of the user from this source (iam_sign_in_locks_total).
+      expect([await locks('source'), await locks('user')]).toEqual([sourceLocks + 1, userLocks]);
       const before = hasher.verifications;
       expect(await failure(signIn(user.UserName, GOOD, '192.0.2.10'))).toEqual(SIGN_IN_FAILED);
       expect(hasher.verifications - before).toBe(0);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_SIGN_IN_PROTECTION, IDENTITY_OPTIONS, IdentityServiceOptions, SignInProtection } from '../identity.options';
+import { signInLocks } from '@iam/platform';
 import { admitAttempt, FailureCounter, Subjects } from './lockout';
 
 interface CounterRow {
@@ -53,6 +54,11 @@ export class SignInGuard {
       );
       const admission = admitAttempt({ user: counterOf(user), pair: counterOf(pair) }, now, this.protection);
       if (!admission.admitted) return false;
+      // A lock begins when this failure sets a lock end later than the one the counter had.
+      const begins = (before: CounterRow | undefined, after: FailureCounter) =>
+        after.lockedUntil !== null && after.lockedUntil.getTime() > now.getTime() && after.lockedUntil.getTime() !== (before?.locked_until ? new Date(before.locked_until).getTime() : 0);
+      if (begins(user, admission.user)) signInLocks.inc({ scope: 'user' });
+      if (begins(pair, admission.pair)) signInLocks.inc({ scope: 'source' });
       await this.write(manager, principal, null, admission.user);
       await this.write(manager, pairSubject, principal, admission.pair);
       return true;

@@ -1,4 +1,5 @@
 import type { CredentialScope } from '@iam/aws-protocol';
+import { cacheLookups, trackCache } from '@iam/platform';
 
 /**
  * Derived SigV4 signing keys per access key and scope (day, region,
@@ -10,10 +11,14 @@ import type { CredentialScope } from '@iam/aws-protocol';
 export class SigningKeyCache {
   private readonly entries = new Map<string, Buffer>();
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(private readonly capacity = 10_000) {
+    trackCache('signing_keys', this);
+  }
 
   get(accessKeyId: string, scope: CredentialScope): Buffer | undefined {
-    return this.entries.get(cacheKey(accessKeyId, scope));
+    const entry = this.entries.get(cacheKey(accessKeyId, scope));
+    cacheLookups.inc({ cache: 'signing_keys', result: entry === undefined ? 'miss' : 'hit' });
+    return entry;
   }
 
   set(accessKeyId: string, scope: CredentialScope, signingKey: Buffer): void {

@@ -49,6 +49,39 @@ export const authorizationDecisions = new Counter({
   registers: [metricsRegistry],
 });
 
+export const signInLocks = new Counter({
+  name: 'iam_sign_in_locks_total',
+  help: 'Sign-in lockouts begun after repeated wrong passwords, by scope: user (the user from every source) or source (the user from one source)',
+  labelNames: ['scope'] as const,
+  registers: [metricsRegistry],
+});
+
+export const cacheLookups = new Counter({
+  name: 'iam_cache_lookups_total',
+  help: 'Lookups in a cache of this process, by cache and result (hit, miss); the hit rate is hit / (hit + miss)',
+  labelNames: ['cache', 'result'] as const,
+  registers: [metricsRegistry],
+});
+
+/** The caches the gauge below reads, by name. */
+const caches = new Map<string, { readonly size: number }>();
+
+export const cacheEntries = new Gauge({
+  name: 'iam_cache_entries',
+  help: 'Entries a cache of this process holds',
+  labelNames: ['cache'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [cache, holder] of caches) this.set({ cache }, holder.size);
+  },
+});
+
+/** Reports `holder`'s size as the cache `name`'s in {@link cacheEntries}. */
+export function trackCache(name: string, holder: { readonly size: number }): void {
+  caches.set(name, holder);
+}
+
 /** The pools the gauge below reads, by service. */
 const pools = new Map<string, DataSource>();
 
