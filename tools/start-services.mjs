@@ -24,16 +24,9 @@ for (const [name, value] of Object.entries(DEFAULTS)) {
 }
 const require = createRequire(import.meta.url);
 
-/** The URL without its password, to print. */
-function shown(value) {
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return value;
-  }
-}
+// The URL without its password, to print: the apps' own implementation, loaded as TypeScript.
+require(require.resolve('@swc-node/register', { paths: [root] }));
+const { urlWithoutPassword: shown } = require(join(root, 'libs/platform/src/lib/url-without-password.ts'));
 
 function fail(line) {
   console.error(`start:services: ${line}`);

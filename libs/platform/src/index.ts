@@ -22,3 +22,4 @@ export * from './lib/database/unavailable';
 export * from './lib/metrics/metrics';
 export * from './lib/metrics/health-server';
 export * from './lib/metrics/bus-metrics.interceptor';
+export * from './lib/url-without-password';

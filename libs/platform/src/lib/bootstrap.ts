@@ -1,3 +1,4 @@
+import { urlWithoutPassword } from './url-without-password';
 import { ConfigError, StartupError } from './config';
 import { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -120,13 +121,7 @@ export function runMain(name: string, main: () => Promise<void>): void {
 function shown(variable: string, env: NodeJS.ProcessEnv): string {
   const value = env[variable];
   if (!value) return `(${variable} unset)`;
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return value;
-  }
+  return urlWithoutPassword(value);
 }
 
 /** The codes an error, or the errors it aggregates or wraps, carries. */
