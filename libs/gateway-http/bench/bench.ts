@@ -31,9 +31,14 @@
  * administrator through the REST front: eight writes), at 1 and `BENCH_MODES_IN_FLIGHT` (32) in
  * flight, rounds interleaving paths and systems.
  *
- * `BENCH_SECTIONS=gateway` or `=modes` measures one of the two. Any failed check ends the run with
- * an error and writes nothing. The figures go into the `## Gateway` and `## Embedded default beside
- * the distributed mode` sections of docs/benchmarks.md (those sections only) and are printed.
+ * Then one and two replicas of each service: a second system with two replicas of identity,
+ * directory and authorization (one gateway), the same account, and on both `GetUser` as the IAM user
+ * and the write mix at `BENCH_MODES_IN_FLIGHT` in flight, rounds interleaving paths and systems.
+ *
+ * `BENCH_SECTIONS=gateway`, `=modes` or `=replicas` measures one of them. Any failed check ends the
+ * run with an error and writes nothing. The figures go into the `## Gateway`, `## Embedded default
+ * beside the distributed mode` and `## One and two replicas of each service` sections of
+ * docs/benchmarks.md (those sections only) and are printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -62,8 +67,8 @@ const PASSWORD = 'Bench-Passw0rd!-Reader';
 const USERS = 100;
 /** Callers for the embedded default beside the distributed mode. */
 const MODES_IN_FLIGHT = Number(process.env['BENCH_MODES_IN_FLIGHT'] ?? 32);
-/** Which sections to measure: `gateway` (the paths and baselines), `modes` (embedded beside distributed). */
-const SECTIONS = (process.env['BENCH_SECTIONS'] ?? 'gateway,modes').split(',').map((s) => s.trim());
+/** Which sections to measure: `gateway` (the paths and baselines), `modes` (embedded beside distributed), `replicas` (one and two replicas of each service). */
+const SECTIONS = (process.env['BENCH_SECTIONS'] ?? 'gateway,modes,replicas').split(',').map((s) => s.trim());
 const ADMIN = 'bench-admin';
 const ADMIN_PASSWORD = 'Bench-Passw0rd!-Admin';
 
@@ -154,7 +159,7 @@ interface System {
   root: Credentials;
 }
 
-async function startSystem(database: TestDatabase): Promise<System> {
+async function startSystem(database: TestDatabase, replicas = 1): Promise<System> {
   for (const app of ['identity', 'directory', 'authorization', 'gateway']) {
     if (!existsSync(join(ROOT, 'dist', 'apps', app, 'main.js'))) fail(`dist/apps/${app}/main.js is missing: build the apps first (nx bench builds them)`);
   }
@@ -172,10 +177,13 @@ async function startSystem(database: TestDatabase): Promise<System> {
     LOG_LEVEL: 'info',
   };
   const profile = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(PROFILE_DIR)}`] : [];
-  const services = ['identity', 'directory', 'authorization'].map((app) => startProcess(app, [...profile, join(ROOT, 'dist', 'apps', app, 'main.js')], env));
+  // Replicas of a service share its queue group on the same prefix and database.
+  const services = ['identity', 'directory', 'authorization'].flatMap((app) =>
+    Array.from({ length: replicas }, (_, n) => startProcess(replicas === 1 ? app : `${app}-${n + 1}of${replicas}`, [...profile, join(ROOT, 'dist', 'apps', app, 'main.js')], env)),
+  );
   await Promise.all(services.map((p) => waitForLine(p, /is listening on the bus/)));
   const port = await freePort();
-  const gateway = startProcess('gateway', [...profile, join(ROOT, 'dist', 'apps', 'gateway', 'main.js')], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const gateway = startProcess(replicas === 1 ? 'gateway' : `gateway-for-${replicas}`, [...profile, join(ROOT, 'dist', 'apps', 'gateway', 'main.js')], { ...env, PORT: String(port), HOST: '127.0.0.1' });
   await waitForLine(gateway, /gateway is listening/);
   return { port, prefix, root };
 }
@@ -819,7 +827,7 @@ function modesSection(results: Map<string, { one: Figures; many: Figures }>, sta
   }
   return `## Embedded default beside the distributed mode
 
-Measured ${startedAt.toISOString().replace(/\\.\\d+Z$/, 'Z')} with \`${COMMAND}\` (script: \`libs/gateway-http/bench/bench.ts\`, \`BENCH_SECTIONS=modes\` for this
+Measured ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} with \`${COMMAND}\` (script: \`libs/gateway-http/bench/bench.ts\`, \`BENCH_SECTIONS=modes\` for this
 section alone). Node ${process.version} on ${os.platform()}/${os.arch()}, ${cpu}, ${os.cpus().length} cores (load average ${load.map((l) => l.toFixed(2)).join(', ')} when
 this section began).
 
@@ -844,6 +852,91 @@ noisy, and the two systems competed with that work differently. Run the command 
 }`;
 }
 
+// ── one and two replicas of each service ────────────────────────────────────
+
+interface ReplicaSystem {
+  replicas: number;
+  system: System;
+  account: Account;
+  session: string;
+}
+
+/**
+ * The read path (`GetUser` as the IAM user: signature, principal, decision with its groups, the
+ * user: five bus requests over three services) and the write mix, on a system with one replica of
+ * each service and on one with two, at `MODES_IN_FLIGHT` in flight, the rounds interleaving paths
+ * and systems (the other system idle meanwhile).
+ */
+async function measureReplicas(systems: ReplicaSystem[]): Promise<Map<string, Figures>> {
+  const list = systems.flatMap(({ replicas, system, account, session }) => [
+    {
+      key: `${replicas}:getUser`,
+      port: system.port,
+      run: async (client: LoadClient, warmupMs: number, durationMs: number) =>
+        client.run(await query(system.port, account.reader, { Action: 'GetUser', UserName: TARGET_USER }), { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) }, warmupMs, durationMs),
+    },
+    { key: `${replicas}:writeMix`, port: system.port, run: (client: LoadClient, warmupMs: number, durationMs: number) => client.runScript(writeMix(system.port, session), warmupMs, durationMs) },
+  ]);
+  const clients = new Map(list.map((p) => [p.key, new LoadClient(p.port, MODES_IN_FLIGHT)]));
+  const rounds = new Map(list.map((p) => [p.key, [] as Figures[]]));
+  try {
+    process.stdout.write(`replicas: warm-up, every path for ${ROUND_MS} ms at ${MODES_IN_FLIGHT} in flight\n`);
+    for (const p of list) await p.run(clients.get(p.key) as LoadClient, ROUND_MS, 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stdout.write(`round ${round + 1} of ${ROUNDS}\n`);
+      for (let k = 0; k < list.length; k++) {
+        const p = list[(round + k) % list.length];
+        rounds.get(p.key)?.push(await p.run(clients.get(p.key) as LoadClient, WARMUP_MS, ROUND_MS));
+      }
+    }
+  } finally {
+    for (const client of clients.values()) client.close();
+  }
+  return new Map([...rounds].map(([k, kept]) => [k, medianFigures(kept)]));
+}
+
+function replicasSection(results: Map<string, Figures>, startedAt: Date, load: number[], loadAfter: number[]): string {
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  const label = { getUser: 'Read: `GetUser` (Query API, SigV4) as the IAM user', writeMix: 'Write mix (8 writes per user, REST, bearer session)' };
+  const rows = (['getUser', 'writeMix'] as const).map((kind) => {
+    const one = results.get(`1:${kind}`);
+    const two = results.get(`2:${kind}`);
+    if (!one || !two) return '';
+    return `| ${label[kind]} | ${fmt(one.perSecond)} | ${fmt(one.p50, 2)} | ${fmt(one.p99, 2)} | ${fmt(two.perSecond)} | ${fmt(two.p50, 2)} | ${fmt(two.p99, 2)} | ${fmt(two.perSecond / one.perSecond, 2)} |`;
+  });
+  const cores = os.cpus().length;
+  return `## One and two replicas of each service
+
+Measured ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} with \`BENCH_SECTIONS=replicas ${COMMAND}\` (script: \`libs/gateway-http/bench/bench.ts\`).
+Node ${process.version} on ${os.platform()}/${os.arch()}, ${cpu}, ${cores} cores (load average ${load.map((l) => l.toFixed(2)).join(', ')} when this
+section began, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} when it ended). Everything on this one machine: PostgreSQL, NATS, the
+load generator and both systems.
+
+Two systems side by side, each as the distributed deployment runs it (processes from \`dist/apps/*/main.js\`, default
+settings, its own database and NATS subject prefix, one gateway): one with **one replica** of identity, directory and
+authorization, one with **two replicas** of each (the replicas of a service share its NATS queue group and its database).
+The same account on both (as in the *Gateway* section) and an administrator for the write mix (as in the section above).
+Read: \`GetUser\` as the IAM user (five bus requests over the three services). Write mix: a user's whole life, eight
+writes, every reply checked; the figures count writes. ${MODES_IN_FLIGHT} requests in flight; each path runs ${ROUND_MS} ms per round
+after a ${WARMUP_MS} ms warm-up, ${ROUNDS} rounds interleaving the paths and the systems (the other system idle meanwhile); medians over
+the rounds. "2 ÷ 1": the two-replica system's throughput over the one-replica system's, same path, same run.
+
+| Path | 1 replica: requests/s | p50 ms | p99 ms | 2 replicas: requests/s | p50 ms | p99 ms | 2 ÷ 1 |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
+
+On ${cores} cores shared by every process of both systems, PostgreSQL, NATS and the load generator, a second replica
+cannot add CPU: the ratio shows what replicas cost or gain when the machine is the limit (more processes, more
+connections and queue-group hops), not how the system scales out across machines, where each replica brings its own
+cores.${
+  Math.max(load[0], loadAfter[0]) > cores
+    ? ` The machine was busy with other work during this run (load average above its ${cores} cores): every figure is low and
+noisy. Run the command again on a quiet machine, and with the replicas on machines of their own to see scale-out.`
+    : ''
+}
+`;
+}
+
 // ── main ────────────────────────────────────────────────────────────────────
 
 async function main(): Promise<void> {
@@ -853,6 +946,8 @@ async function main(): Promise<void> {
   let database: TestDatabase | undefined;
   let nc: NatsConnection | undefined;
   let embeddedData: string | undefined;
+  let secondDatabase: TestDatabase | undefined;
+  let adminSession: string | undefined;
   try {
     database = await createTestDatabase();
     process.stdout.write(`starting the system (logs in ${logDir})…\n`);
@@ -899,6 +994,7 @@ async function main(): Promise<void> {
     if (SECTIONS.includes('modes')) {
       process.stdout.write('starting the embedded default…\n');
       const session = await seedAdmin(client, system);
+      adminSession = session;
       const started = await startEmbedded(system.root);
       embeddedData = started.dataDir;
       const embedded: System = { port: started.port, prefix: '', root: system.root };
@@ -924,12 +1020,35 @@ async function main(): Promise<void> {
       else writeSection(text, 'Embedded default beside the distributed mode');
       process.stdout.write(`\n${text}`);
     }
+    if (SECTIONS.includes('replicas')) {
+      process.stdout.write('replicas: starting a system with two replicas of each service…\n');
+      secondDatabase = await createTestDatabase();
+      const doubled = await startSystem(secondDatabase, 2);
+      const doubledClient = new LoadClient(doubled.port, 1);
+      const doubledAccount = await seed(doubledClient, doubled);
+      const doubledSession = await seedAdmin(doubledClient, doubled);
+      doubledClient.close();
+      // The one-replica system's administrator: made here unless the modes section made it.
+      const session = adminSession ?? (await seedAdmin(client, system));
+      const at = new Date();
+      const load = os.loadavg();
+      const results = await measureReplicas([
+        { replicas: 1, system, account, session },
+        { replicas: 2, system: doubled, account: doubledAccount, session: doubledSession },
+      ]);
+      for (const p of processes) if (p.child.exitCode !== null) fail(`${p.name} exited during the run:\n${tail(p)}`);
+      const text = replicasSection(results, at, load, os.loadavg());
+      if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
+      else writeSection(text, 'One and two replicas of each service');
+      process.stdout.write(`\n${text}`);
+    }
     client.close();
     ok = true;
   } finally {
     await nc?.close();
     await stopAll();
     await database?.drop();
+    await secondDatabase?.drop();
     if (embeddedData) rmSync(embeddedData, { recursive: true, force: true });
     if (ok) rmSync(logDir, { recursive: true, force: true });
     else process.stderr.write(`the processes' logs are kept in ${logDir}\n`);

@@ -223,6 +223,9 @@ async function main(): Promise<void> {
     'CPU: this process\'s user + system time per request (both sides of the request are in it), and the NATS server\'s.',
     '',
     ...lines,
+    ...(LOAD_AT_START[0] > cpu.length
+      ? ['The machine was busy with other work during this run (load average above its cores): every figure is low and', 'noisy. Run the command again on a quiet machine.', '']
+      : []),
   ].join('\n');
   process.stdout.write(`${section}\n`);
   const file = join(ROOT, 'docs', 'benchmarks.md');
