@@ -123,7 +123,9 @@ describeWithPostgres('faults under load: own NATS and PostgreSQL, restarts, kill
       wrongDenies: decided.wrongDenies.length,
       problems: tally.problemCount,
     });
-    expect({ fault, problems: tally.problems }).toEqual({ fault, problems: [] });
+    // The apps' error lines come with the problems, to say what went wrong where.
+    const errors = tally.problemCount > 0 ? system.lines().filter((line) => /"level":"(error|fatal)"/.test(line)).slice(-10) : [];
+    expect({ fault, problems: tally.problems, errors }).toEqual({ fault, problems: [], errors: [] });
     expect({ fault, lost }).toEqual({ fault, lost: [] });
     expect({ fault, wrongAllows: [...tally.wrongAllows, ...decided.wrongAllows] }).toEqual({ fault, wrongAllows: [] });
     expect({ fault, wrongDenies: decided.wrongDenies }).toEqual({ fault, wrongDenies: [] });

@@ -25,6 +25,7 @@ describe('isDatabaseUnavailable', () => {
     ['a reset connection', coded('ECONNRESET')],
     ['refused on every address', Object.assign(new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')]), { code: 'ECONNREFUSED' })],
     ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    ['a client whose connection was closed, used again', new Error('Client was closed and is not queryable')],
     ['a pool that cannot connect in time', new Error('timeout exceeded when trying to connect')],
     ['the client query timeout', new Error('Query read timeout')],
     ['a server shut down by its administrator (57P01)', coded('57P01', 'terminating connection due to administrator command')],

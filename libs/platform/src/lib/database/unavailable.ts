@@ -14,7 +14,7 @@ function unavailableState(code: string): boolean {
 }
 
 /** Messages of `pg` and `pg-pool` for a connection lost, refused or timed out. */
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
+const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed and is not queryable|Connection is not established|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /**
  * Whether `error` (from `pg`, `pg-pool` or TypeORM, which keeps the driver's
