@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AttachedPolicy, IamError, ListEntitiesForPolicyReply, ListEntitiesForPolicyRequest, Page, PageRequest } from '@iam/contracts';
 import { Clock, compareKeys, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
-import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
+import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions, policiesPerPrincipal } from '../authorization.options';
 import { Principals } from '../neighbours/principals';
 import { changed, isTombstoned, lockPrincipal, rows } from '../persistence/sql';
 
@@ -13,9 +13,6 @@ import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
 import { findPolicy } from '../policies/policies.service';
 import { parsePolicyArn, PolicyErrors } from '../policies/policy-arn';
 import { noSuchPrincipal, PrincipalType, resolvePrincipal } from '../principals/named-principal';
-
-/** Managed policies a principal may have attached, as AWS sets it by default. */
-export const DEFAULT_POLICIES_PER_PRINCIPAL = 10;
 
 /** Attachments of managed policies to users and groups. */
 @Injectable()
@@ -28,8 +25,7 @@ export class AttachmentsService {
   ) {}
 
   private quota(type: PrincipalType): number {
-    const quotas = this.options.quotas;
-    return (type === 'user' ? quotas?.policiesPerUser : quotas?.policiesPerGroup) ?? DEFAULT_POLICIES_PER_PRINCIPAL;
+    return policiesPerPrincipal(this.options, type);
   }
 
   /** Attaches a managed policy; attaching it again is not an error. */

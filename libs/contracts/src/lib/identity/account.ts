@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { NoInput, pattern, reply } from '../pattern';
 
 // The account and its root user: `libs/identity-service/src/lib/account`.
@@ -15,6 +16,17 @@ export interface RootUserReply {
   User: RootUser;
 }
 
+/** What identity counts and enforces, in AWS's `GetAccountSummary` keys. */
+export const IdentityAccountSummary = z.strictObject({
+  /** How many users the account has (those being deleted included). */
+  Users: z.number().int().min(0),
+  /** Keys per user, as identity enforces it. */
+  AccessKeysPerUserQuota: z.number().int().min(1),
+  /** 1 when the root user has an access key configured. */
+  AccountAccessKeysPresent: z.union([z.literal(0), z.literal(1)]),
+});
+export type IdentityAccountSummary = z.infer<typeof IdentityAccountSummary>;
+
 export const AccountPatterns = {
   /**
    * The root user as AWS's `GetUser` shows it to the root caller: `UserId` is
@@ -23,4 +35,10 @@ export const AccountPatterns = {
    * console sign-in of root; no `UserName` or `Path`.
    */
   GetRootUser: pattern('identity.root.get', NoInput, reply<RootUserReply>()),
+  /**
+   * Identity's part of AWS's `GetAccountSummary`: the number of users (one
+   * `count(*)`, whatever their number), the access-key quota it enforces and
+   * whether root has a key. The gateway merges the three services' parts.
+   */
+  AccountSummary: pattern('identity.account.summary', NoInput, IdentityAccountSummary),
 } as const;
