@@ -29,6 +29,15 @@ export interface AuthorizationServiceOptions {
 
 export const AUTHORIZATION_OPTIONS = Symbol('AUTHORIZATION_OPTIONS');
 
+/** AWS's default quota of managed policies attached to one user or group. */
+export const DEFAULT_POLICIES_PER_PRINCIPAL = 10;
+
+/** The quota of managed policies attached to one user or one group, as configured. */
+export function policiesPerPrincipal(options: AuthorizationServiceOptions, type: 'user' | 'group'): number {
+  const quotas = options.quotas;
+  return (type === 'user' ? quotas?.policiesPerUser : quotas?.policiesPerGroup) ?? DEFAULT_POLICIES_PER_PRINCIPAL;
+}
+
 export function authorizationOptions(env: AuthorizationEnv, transport: BusTransport): AuthorizationServiceOptions {
   return {
     accountId: env.IAM_ACCOUNT_ID,

@@ -62,7 +62,7 @@ export function busOutcomeOf(error: unknown): string {
 }
 
 /** The last words of patterns that only read: asking again changes nothing. */
-const READ_VERBS = new Set(['get', 'list', 'health', 'resolve', 'authorize', 'members', 'groups', 'tags', 'entities', 'user']);
+const READ_VERBS = new Set(['get', 'list', 'health', 'resolve', 'authorize', 'members', 'groups', 'tags', 'entities', 'user', 'summary']);
 
 /**
  * Whether `pattern` is an idempotent read (`identity.user.get`, `authorization.authorize`, ...),

@@ -24,11 +24,6 @@ export const GatewayEnv = z.object({
   IAM_SIGN_IN_RATE_PER_USER: envInteger(0, 1_000_000, 30),
   /** The window of both sign-in rate limits, in seconds. */
   IAM_SIGN_IN_RATE_WINDOW_SECONDS: envInteger(1, 86_400, 60),
-  /** The quotas GetAccountSummary reports: set them as for the services that enforce them. */
-  IAM_MAX_GROUPS_PER_USER: envInteger(1, 1_000, 10),
-  IAM_MAX_GROUPS_PER_ACCOUNT: envInteger(1, 100_000, 300),
-  IAM_MAX_POLICIES_PER_USER: envInteger(1, 20, 10),
-  IAM_MAX_POLICIES_PER_GROUP: envInteger(1, 20, 10),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 
@@ -43,22 +38,12 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Where the gateway logs (denials forced by failures, unexpected errors). */
   logger?: Logger;
-  /** The quotas GetAccountSummary reports (AWS's defaults unless given). */
-  quotas?: Partial<AccountQuotas>;
   /** Fastify's `trustProxy`: which proxies may name the client (none unless given). */
   trustProxy?: boolean | number | string;
   /** The folder of the web console's build, served at `/console/`; none unless given. */
   consoleDir?: string;
   /** Sign-in rate limits (`DEFAULT_SIGN_IN_RATE_LIMITS` unless given). */
   signInLimits?: Partial<SignInRateLimits>;
-}
-
-/** Adjustable quotas, as the services that enforce them are configured. */
-export interface AccountQuotas {
-  groupsPerUser: number;
-  groupsPerAccount: number;
-  policiesPerUser: number;
-  policiesPerGroup: number;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
@@ -75,12 +60,6 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
       perSource: env.IAM_SIGN_IN_RATE_PER_SOURCE,
       perUserName: env.IAM_SIGN_IN_RATE_PER_USER,
       windowSeconds: env.IAM_SIGN_IN_RATE_WINDOW_SECONDS,
-    },
-    quotas: {
-      groupsPerUser: env.IAM_MAX_GROUPS_PER_USER,
-      groupsPerAccount: env.IAM_MAX_GROUPS_PER_ACCOUNT,
-      policiesPerUser: env.IAM_MAX_POLICIES_PER_USER,
-      policiesPerGroup: env.IAM_MAX_POLICIES_PER_GROUP,
     },
   };
 }

@@ -117,8 +117,8 @@ function conformance(name: string, makeTransport: () => BusTransport) {
 
     it('carries a reply over the 1 MiB max_payload whole (in chunks over NATS), and many at once to their own callers', async () => {
       const transport = makeTransport();
-      // 3,000 tags of ~1 KiB each: a reply of about 3 MiB, three times NATS's max_payload.
-      const tags = (name: string) => Array.from({ length: 3_000 }, (_, i) => ({ Key: `${name}-${i}`, Value: 'v'.repeat(1_100) }));
+      // 9,000 tags as long as the contract allows (~400 bytes each): a reply over 3 MiB, three times NATS's max_payload.
+      const tags = (name: string) => Array.from({ length: 9_000 }, (_, i) => ({ Key: `${name}-${i}-`.padEnd(128, 'k'), Value: 'v'.repeat(256) }));
       closers.push(await startStubService(transport, 'identity', { [IdentityPatterns.ResolveUser]: (r) => ({ ...user('UserName' in r ? r.UserName : '?'), Tags: tags('UserName' in r ? r.UserName : '?') }) }));
       const bus = await testBusClient(transport, 20_000);
       closers.push(bus);
@@ -131,9 +131,11 @@ function conformance(name: string, makeTransport: () => BusTransport) {
     it('answers an error, and keeps serving, when a reply is over the bus bound', async () => {
       const transport = makeTransport();
       let big = true;
+      // Tags as long as the contract allows, more of them than fit in the bound.
+      const tooMany = Array.from({ length: Math.ceil(MAX_REPLY_BYTES / 256) + 1 }, (_, i) => ({ Key: `k${i}`, Value: 'x'.repeat(256) }));
       closers.push(
         await startStubService(transport, 'identity', {
-          [IdentityPatterns.ResolveUser]: (r) => ({ ...user('UserName' in r ? r.UserName : '?'), Tags: big ? [{ Key: 'k', Value: 'x'.repeat(MAX_REPLY_BYTES) }] : [] }),
+          [IdentityPatterns.ResolveUser]: (r) => ({ ...user('UserName' in r ? r.UserName : '?'), Tags: big ? tooMany : [] }),
         }),
       );
       const bus = await testBusClient(transport, 20_000);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AttachedPolicy, IamError, ListEntitiesForPolicyReply, ListEntitiesForPolicyRequest, Page, PageRequest } from '@iam/contracts';
 import { Clock, compareKeys, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
-import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
+import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions, policiesPerPrincipal } from '../authorization.options';
 import { Principals } from '../neighbours/principals';
 
 import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
@@ -17,9 +17,6 @@ import { AttachmentsStore } from './attachments.store';
 /** A principal's attached policies in the order they were attached. */const ATTACHED_POLICIES = new Listing<[seq: number]>('attached-policies', 1);
 /** Groups (kind 0) before users (kind 1), each by name regardless of case. */
 const POLICY_ENTITIES = new Listing<[kind: number, nameLower: string, id: string]>('policy-entities', 3);
-
-/** Managed policies a principal may have attached, as AWS sets it by default. */
-export const DEFAULT_POLICIES_PER_PRINCIPAL = 10;
 
 /** Attachments of managed policies to users and groups. */
 @Injectable()
@@ -36,8 +33,7 @@ export class AttachmentsService {
   ) {}
 
   private quota(type: PrincipalType): number {
-    const quotas = this.options.quotas;
-    return (type === 'user' ? quotas?.policiesPerUser : quotas?.policiesPerGroup) ?? DEFAULT_POLICIES_PER_PRINCIPAL;
+    return policiesPerPrincipal(this.options, type);
   }
 
   /** Attaches a managed policy; attaching it again is not an error. */

@@ -9,6 +9,11 @@ import { PoliciesService } from './policies.service';
 export class PoliciesController {
   constructor(private readonly policies: PoliciesService) {}
 
+  @MessagePattern(P.AccountSummary)
+  accountSummary(@Payload(contract(P.AccountSummary)) _request: RequestOf<typeof P.AccountSummary>): Promise<ReplyOf<typeof P.AccountSummary>> {
+    return this.policies.accountSummary();
+  }
+
   @MessagePattern(P.CreatePolicy)
   async create(@Payload(contract(P.CreatePolicy)) request: RequestOf<typeof P.CreatePolicy>): Promise<ReplyOf<typeof P.CreatePolicy>> {
     return { Policy: await this.policies.create(request) };

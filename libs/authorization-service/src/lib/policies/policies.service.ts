@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AuthorizationAccountSummary,
   Arns,
   CreatePolicyRequest,
   CreatePolicyVersionRequest,
@@ -17,9 +18,9 @@ import {
   UntagPolicyRequest,
 } from '@iam/contracts';
 import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
-import { MANAGED_POLICY_MAX_SIZE, PolicySource } from '@iam/policy-engine';
+import { GROUP_INLINE_POLICIES_MAX_SIZE, MANAGED_POLICY_MAX_SIZE, PolicySource, USER_INLINE_POLICIES_MAX_SIZE } from '@iam/policy-engine';
 import { DataSource, EntityManager } from 'typeorm';
-import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
+import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions, policiesPerPrincipal } from '../authorization.options';
 import { CompiledPolicies } from '../documents/compiled-policies';
 import { DocumentEvents } from '../documents/document-events';
 import { compileDocument } from '../documents/policy-documents';
@@ -176,6 +177,24 @@ export class PoliciesService {
     const { items, page: shown } = POLICIES.page(found, page, (row) => [row.nameLower, row.arn]);
     const counts = await this.store.attachmentCounts(items.map((row) => row.policyId));
     return { Policies: items.map((row) => this.toPolicy(row, counts.get(row.policyId) ?? 0, 'list')), ...shown };
+  }
+
+  /**
+   * Authorization's part of `GetAccountSummary`: the account's customer managed policies and
+   * their versions, counted in one statement, and the quotas this service enforces.
+   */
+  async accountSummary(): Promise<AuthorizationAccountSummary> {
+    const counts = await this.store.counts(this.options.accountId);
+    return {
+      Policies: counts.policies,
+      PolicyVersionsInUse: counts.versions,
+      AttachedPoliciesPerUserQuota: policiesPerPrincipal(this.options, 'user'),
+      AttachedPoliciesPerGroupQuota: policiesPerPrincipal(this.options, 'group'),
+      VersionsPerPolicyQuota: MAX_POLICY_VERSIONS,
+      PolicySizeQuota: MANAGED_POLICY_MAX_SIZE,
+      UserPolicySizeQuota: USER_INLINE_POLICIES_MAX_SIZE,
+      GroupPolicySizeQuota: GROUP_INLINE_POLICIES_MAX_SIZE,
+    };
   }
 
   async delete(arn: string): Promise<void> {

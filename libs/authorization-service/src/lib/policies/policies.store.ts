@@ -87,6 +87,17 @@ export class PoliciesStore {
     await manager.update(PolicyEntity, { policyId }, { tags });
   }
 
+  /** How many policies `account` owns, and how many versions they have together (0 and 0 for none). */
+  async counts(account: string): Promise<{ policies: number; versions: number }> {
+    const policies = await this.db.manager.countBy(PolicyEntity, { account });
+    const versions = await this.db.manager
+      .createQueryBuilder(PolicyVersionEntity, 'v')
+      .innerJoin(PolicyEntity, 'p', 'p.policyId = v.policyId')
+      .where('p.account = :account', { account })
+      .getCount();
+    return { policies, versions };
+  }
+
   async versionCount(manager: EntityManager, policyId: string): Promise<number> {
     return manager.countBy(PolicyVersionEntity, { policyId });
   }

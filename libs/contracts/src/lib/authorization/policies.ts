@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EntityPath, MAX_TAGS, Page, PageRequest, PathPrefix, PolicyName, Tag } from '../common';
-import { pattern, reply, type Empty } from '../pattern';
+import { NoInput, pattern, reply, type Empty } from '../pattern';
 import { awsString } from '../validation';
 import { PolicyArn, PolicyDescription, PolicyDocument, PolicyVersionId } from './shared';
 
@@ -77,7 +77,32 @@ export type PolicyVersionRequest = z.infer<typeof PolicyVersionRequest>;
 export const ListPolicyVersionsRequest = z.strictObject({ PolicyArn, ...PageRequest.shape });
 export type ListPolicyVersionsRequest = z.infer<typeof ListPolicyVersionsRequest>;
 
+/** What authorization counts and enforces, in AWS's `GetAccountSummary` keys. */
+export const AuthorizationAccountSummary = z.strictObject({
+  /** How many customer managed policies the account has. */
+  Policies: z.number().int().min(0),
+  /** How many versions those policies have in all. */
+  PolicyVersionsInUse: z.number().int().min(0),
+  /** Managed policies per user and per group, as authorization enforces them (`IAM_MAX_POLICIES_PER_USER`/`_GROUP`). */
+  AttachedPoliciesPerUserQuota: z.number().int().min(1),
+  AttachedPoliciesPerGroupQuota: z.number().int().min(1),
+  /** Versions per managed policy. */
+  VersionsPerPolicyQuota: z.number().int().min(1),
+  /** Characters of a managed policy document, white space not counted. */
+  PolicySizeQuota: z.number().int().min(1),
+  /** Characters of a user's (a group's) inline policies together, white space not counted. */
+  UserPolicySizeQuota: z.number().int().min(1),
+  GroupPolicySizeQuota: z.number().int().min(1),
+});
+export type AuthorizationAccountSummary = z.infer<typeof AuthorizationAccountSummary>;
+
 export const PolicyPatterns = {
+  /**
+   * Authorization's part of AWS's `GetAccountSummary`: customer managed
+   * policies and their versions (each one `count(*)`) and the quotas
+   * authorization enforces, as it is configured.
+   */
+  AccountSummary: pattern('authorization.account.summary', NoInput, AuthorizationAccountSummary),
   /**
    * AWS `CreatePolicy`: a customer managed policy whose document becomes
    * version `v1`, the default. `Path` defaults to `/`. Errors:

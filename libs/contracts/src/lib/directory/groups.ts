@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EntityPath, GroupName, Page, PageRequest, PathPrefix } from '../common';
 import type { User } from '../identity';
-import { event, pattern, payload, reply, type Empty } from '../pattern';
+import { event, NoInput, pattern, payload, reply, type Empty } from '../pattern';
 import { EntityId, Group, GroupRef } from './shared';
 
 // Groups: `libs/directory-service/src/lib/groups`.
@@ -70,6 +70,17 @@ export interface GroupsPage extends Page {
   Groups: Group[];
 }
 
+/** What directory counts and enforces, in AWS's `GetAccountSummary` keys. */
+export const DirectoryAccountSummary = z.strictObject({
+  /** How many groups the account has. */
+  Groups: z.number().int().min(0),
+  /** Groups per account, as directory enforces it (`IAM_MAX_GROUPS_PER_ACCOUNT`). */
+  GroupsQuota: z.number().int().min(1),
+  /** Groups per user, as directory enforces it (`IAM_MAX_GROUPS_PER_USER`). */
+  GroupsPerUserQuota: z.number().int().min(1),
+});
+export type DirectoryAccountSummary = z.infer<typeof DirectoryAccountSummary>;
+
 export const GroupPatterns = {
   /**
    * AWS `CreateGroup`. `Path` defaults to `/`.
@@ -113,6 +124,11 @@ export const GroupPatterns = {
    * Publishes `directory.group.deleted`.
    */
   DeleteGroup: pattern('directory.group.delete', DeleteGroupRequest, reply<Empty>()),
+  /**
+   * Directory's part of AWS's `GetAccountSummary`: the number of groups (one
+   * `count(*)`) and the quotas directory enforces, as it is configured.
+   */
+  AccountSummary: pattern('directory.account.summary', NoInput, DirectoryAccountSummary),
   /** Service-to-service: a group by name (case-insensitive) or id. Unknown → `NoSuchEntity`. */
   ResolveGroup: pattern('directory.group.resolve', ResolveGroupRequest, GroupRef),
   /**

@@ -21,6 +21,17 @@ export const ACCOUNT_ALIAS_PATTERN = '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$'
 export const AccountAliasRequest = z.strictObject({ AccountAlias: z.string().regex(new RegExp(ACCOUNT_ALIAS_PATTERN)) });
 export type AccountAliasRequest = z.infer<typeof AccountAliasRequest>;
 
+/** What identity counts and enforces, in AWS's `GetAccountSummary` keys. */
+export const IdentityAccountSummary = z.strictObject({
+  /** How many users the account has (those being deleted included). */
+  Users: z.number().int().min(0),
+  /** Keys per user, as identity enforces it. */
+  AccessKeysPerUserQuota: z.number().int().min(1),
+  /** 1 when the root user has an access key configured. */
+  AccountAccessKeysPresent: z.union([z.literal(0), z.literal(1)]),
+});
+export type IdentityAccountSummary = z.infer<typeof IdentityAccountSummary>;
+
 export const AccountPatterns = {
   /**
    * The root user as AWS's `GetUser` shows it to the root caller: `UserId` is
@@ -43,4 +54,10 @@ export const AccountPatterns = {
   GenerateCredentialReport: pattern('identity.credential-report.generate', NoInput, reply<{ State: 'STARTED' | 'COMPLETE' }>()),
   /** When the current report was generated; none → `ReportNotPresent`, older than four hours → `ReportExpired`. */
   GetCredentialReportState: pattern('identity.credential-report.state', NoInput, reply<{ GeneratedTime: string }>()),
+  /**
+   * Identity's part of AWS's `GetAccountSummary`: the number of users (one
+   * `count(*)`, whatever their number), the access-key quota it enforces and
+   * whether root has a key. The gateway merges the three services' parts.
+   */
+  AccountSummary: pattern('identity.account.summary', NoInput, IdentityAccountSummary),
 } as const;

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { DirectoryPatterns as P, GetGroupReply, GroupReply, GroupsPage, RequestOf } from '@iam/contracts';
+import { DirectoryAccountSummary, DirectoryPatterns as P, GetGroupReply, GroupReply, GroupsPage, RequestOf } from '@iam/contracts';
 import { contract } from '@iam/platform';
 import { GroupsService } from './groups.service';
 
@@ -8,6 +8,11 @@ import { GroupsService } from './groups.service';
 @Controller()
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
+
+  @MessagePattern(P.AccountSummary)
+  accountSummary(@Payload(contract(P.AccountSummary)) _request: RequestOf<typeof P.AccountSummary>): Promise<DirectoryAccountSummary> {
+    return this.groups.accountSummary();
+  }
 
   @MessagePattern(P.CreateGroup)
   async create(@Payload(contract(P.CreateGroup)) request: RequestOf<typeof P.CreateGroup>): Promise<GroupReply> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CreateGroupRequest,
   DeleteGroupRequest,
+  DirectoryAccountSummary,
   DirectoryEvents,
   GetGroupReply,
   Group,
@@ -39,6 +40,15 @@ export class GroupsService {
     private readonly identity: IdentityUsers,
     private readonly authorization: AuthorizationPrincipals,
   ) {}
+
+  /** Directory's part of `GetAccountSummary`: the groups, in one `count(*)`, and the quotas it enforces. */
+  async accountSummary(): Promise<DirectoryAccountSummary> {
+    return {
+      Groups: await this.db.getRepository(GroupEntity).count(),
+      GroupsQuota: this.settings.groupsPerAccount,
+      GroupsPerUserQuota: this.settings.groupsPerUser,
+    };
+  }
 
   async create(request: CreateGroupRequest): Promise<Group> {
     const entity: GroupEntity = {

@@ -25,7 +25,7 @@ export interface OperationContext {
   readonly bus: BusClient;
   readonly accountId: string;
   readonly now: Date;
-  /** The gateway's options (quotas for GetAccountSummary). */
+  /** The gateway's options. */
   readonly options: GatewayOptions;
   /**
    * Checks more permissions while the operation runs, as `checks` does before it: for an

@@ -63,7 +63,12 @@ export class RootAccountService implements OnModuleInit {
 
   /** Is `accessKeyId` the root's configured key? */
   isRootKey(accessKeyId: string): boolean {
-    return Boolean(this.options.root.accessKeyId && this.options.root.secretAccessKey) && accessKeyId === this.options.root.accessKeyId;
+    return this.hasKey() && accessKeyId === this.options.root.accessKeyId;
+  }
+
+  /** Does the root user have an access key (configured)? */
+  hasKey(): boolean {
+    return Boolean(this.options.root.accessKeyId && this.options.root.secretAccessKey);
   }
 
   private async storePasswordHash(hash: string | null, endSessions: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  IdentityAccountSummary,
   IdentityPatterns as P,
   ListUsersReply,
   ListUserTagsReply,
@@ -10,6 +11,7 @@ import {
   UserReply,
 } from '@iam/contracts';
 import { contract } from '@iam/platform';
+import { ACCESS_KEYS_PER_USER } from '../access-keys/access-keys.service';
 import { RootAccountService } from '../account/root-account.service';
 import { DeleteUserService } from './delete-user.service';
 import { UsersService } from './users.service';
@@ -38,6 +40,11 @@ export class UsersController {
   @MessagePattern(P.GetRootUser)
   async getRoot(@Payload(contract(P.GetRootUser)) _request: RequestOf<typeof P.GetRootUser>): Promise<RootUserReply> {
     return { User: await this.root.rootUser() };
+  }
+
+  @MessagePattern(P.AccountSummary)
+  async accountSummary(@Payload(contract(P.AccountSummary)) _request: RequestOf<typeof P.AccountSummary>): Promise<IdentityAccountSummary> {
+    return { Users: await this.users.count(), AccessKeysPerUserQuota: ACCESS_KEYS_PER_USER, AccountAccessKeysPresent: this.root.hasKey() ? 1 : 0 };
   }
 
   @MessagePattern(P.ListUsers)

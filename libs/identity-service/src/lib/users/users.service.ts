@@ -67,6 +67,11 @@ export class UsersService {
     throw IdentityErrors.missingUserName();
   }
 
+  /** How many users the account has (those being deleted included), in one `count(*)`. */
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
   async list(request: ListUsersRequest): Promise<ListUsersReply> {
     const page = USERS.query(request);
     const query = this.users

@@ -384,16 +384,13 @@ export const ListAccountAliases = defineOperation({
 
 // ── GetAccountSummary ──────────────────────────────────────────────────────
 
-/** AWS's fixed IAM quotas (those this server enforces, and the rest as AWS states them). */
-const FIXED_QUOTAS = {
+/**
+ * Quotas AWS states for what this server does not have or does not limit (roles, certificates,
+ * the users and policies per account); every quota the services enforce comes from the service.
+ */
+const STATED_QUOTAS = {
   UsersQuota: 5000,
   PoliciesQuota: 1500,
-  PolicySizeQuota: 6144,
-  PolicyVersionsInUseQuota: 10000,
-  VersionsPerPolicyQuota: 5,
-  UserPolicySizeQuota: 2048,
-  GroupPolicySizeQuota: 5120,
-  AccessKeysPerUserQuota: 2,
   SigningCertificatesPerUserQuota: 2,
   ServerCertificatesQuota: 20,
   RolesQuota: 1000,
@@ -415,26 +412,16 @@ export const GetAccountSummary = defineOperation({
   checks: () => [{ action: 'iam:GetAccountSummary', resource: '*' }],
   call: (_i, c) =>
     wholeOrUnavailable('account summary', async () => {
-      const [users, groups, policies, rootKeys] = await Promise.all([
-        allPages((p) => c.bus.send(IdentityPatterns.ListUsers, p), (r) => r.Users),
-        allPages((p) => c.bus.send(DirectoryPatterns.ListGroups, p), (r) => r.Groups),
-        allPages((p) => c.bus.send(AuthorizationPatterns.ListPolicies, { Scope: 'Local', ...p }), (r) => r.Policies) as Promise<Policy[]>,
-        c.bus.send(IdentityPatterns.ListAccessKeys, { Caller: { Type: 'root' } }),
+      // Each service counts what it keeps (one count(*) each) and states the quotas it enforces.
+      const [identity, directory, authorization] = await Promise.all([
+        c.bus.send(IdentityPatterns.AccountSummary, {}),
+        c.bus.send(DirectoryPatterns.AccountSummary, {}),
+        c.bus.send(AuthorizationPatterns.AccountSummary, {}),
       ]);
-      const versions = await mapLimited(policies, CONCURRENCY, (p) =>
-        allPages((page) => c.bus.send(AuthorizationPatterns.ListPolicyVersions, { PolicyArn: p.Arn, ...page }), (r) => r.Versions),
-      );
-      const quotas = { groupsPerUser: 10, groupsPerAccount: 300, policiesPerUser: 10, policiesPerGroup: 10, ...c.options.quotas };
       const SummaryMap: Record<string, number> = {
-        Users: users.length,
-        Groups: groups.length,
-        GroupsQuota: quotas.groupsPerAccount,
-        GroupsPerUserQuota: quotas.groupsPerUser,
-        Policies: policies.length,
-        PolicyVersionsInUse: versions.reduce((n, list) => n + list.length, 0),
-        AttachedPoliciesPerUserQuota: quotas.policiesPerUser,
-        AttachedPoliciesPerGroupQuota: quotas.policiesPerGroup,
-        AccountAccessKeysPresent: rootKeys.AccessKeyMetadata.length > 0 ? 1 : 0,
+        ...identity,
+        ...directory,
+        ...authorization,
         AccountMFAEnabled: 0,
         AccountSigningCertificatesPresent: 0,
         MFADevices: 0,
@@ -443,7 +430,7 @@ export const GetAccountSummary = defineOperation({
         InstanceProfiles: 0,
         Providers: 0,
         ServerCertificates: 0,
-        ...FIXED_QUOTAS,
+        ...STATED_QUOTAS,
       };
       return { SummaryMap };
     }),
