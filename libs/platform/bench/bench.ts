@@ -191,13 +191,14 @@ async function main(): Promise<void> {
   }
 
   const lines: string[] = [];
-  const base = (inFlight: number) => median(results.get(paths[0].label)![inFlight].map((f) => f.perSecond));
+  const figuresOf = (label: string, inFlight: number): Figure[] => results.get(label)?.[inFlight] ?? fail(`no figures for ${label}`);
+  const base = (inFlight: number) => median(figuresOf(paths[0].label, inFlight).map((f) => f.perSecond));
   for (const inFlight of [1, 50]) {
     lines.push(`### ${inFlight} request${inFlight === 1 ? '' : 's'} in flight`, '');
     lines.push('| Path | Requests/s | p50 ms | p99 ms | ÷ R | CPU ms per request, this process | NATS server |');
     lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const path of paths) {
-      const figures = results.get(path.label)![inFlight];
+      const figures = figuresOf(path.label, inFlight);
       const perSecond = median(figures.map((f) => f.perSecond));
       const cells = [
         Math.round(perSecond).toLocaleString('en-US'),

@@ -97,7 +97,9 @@ describe('direct request handlers', () => {
     expect([...handlers.keys()].sort()).toEqual([IdentityPatterns.GetRootUser, IdentityPatterns.ResolveUser].sort());
     // Counted as in flight while it runs, for graceful shutdown.
     inFlightDuringCall = -1;
-    const reply = await handlers.get(IdentityPatterns.ResolveUser)!({ UserName: 'bob' }, { get: () => 'request-0' }, 'identity.user.resolve');
+    const resolve = handlers.get(IdentityPatterns.ResolveUser);
+    if (!resolve) throw new Error('identity.user.resolve is not served directly');
+    const reply = await resolve({ UserName: 'bob' }, { get: () => 'request-0' }, 'identity.user.resolve');
     expect(reply).toEqual({ response: user('bob', 'request-0') });
     expect(inFlightDuringCall).toBe(1);
     expect(tracker.size).toBe(0);
