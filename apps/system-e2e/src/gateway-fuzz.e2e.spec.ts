@@ -65,7 +65,12 @@ interface Reply {
   status: number;
   contentType: string | null;
   text: string;
+  /** The gateway closed the connection without reading a body over its limit (the client's write failed). */
+  closedUnread?: true;
 }
+
+/** The gateway's body limit: a larger body may be refused by closing the connection before it is read. */
+const BODY_LIMIT = 1024 * 1024;
 
 const rfc3986 = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
@@ -85,6 +90,7 @@ function withoutEchoes(message: string, sent: readonly string[]): string {
 
 /** Why a reply breaks the rule, or `undefined` when it keeps it. */
 function problemWith(operation: AnyOperation, request: FuzzRequest, reply: Reply): string | undefined {
+  if (reply.closedUnread) return undefined;
   const query = request.path === '/';
   if (reply.status >= 500) return `status ${reply.status}`;
   if (reply.status < 200 || (reply.status >= 300 && reply.status < 400)) return `unexpected status ${reply.status}`;
@@ -122,7 +128,9 @@ function problemWith(operation: AnyOperation, request: FuzzRequest, reply: Reply
       return 'an error that is not JSON';
     }
     const keys = body && typeof body === 'object' ? Object.keys(body).sort().join(',') : '';
-    if (keys !== 'code,message,requestId') return `an error body with members [${keys}], not {code, message, requestId}`;
+    // A malformed policy document's REST error also lists each problem with its place (`Problems`).
+    const problems = keys === 'Problems,code,message,requestId' && (body as { code?: unknown }).code === 'MalformedPolicyDocument' && Array.isArray((body as { Problems?: unknown }).Problems);
+    if (keys !== 'code,message,requestId' && !problems) return `an error body with members [${keys}], not {code, message, requestId}`;
     ({ code, message, requestId } = body as Record<string, unknown>);
   }
   if (typeof code !== 'string' || !CODES.has(code)) return `the code ${String(code)}, not one of the error taxonomy`;
@@ -221,6 +229,10 @@ function fuzzSuite(mode: string, start: () => Promise<FuzzTarget>): void {
   /** How the replies came out (`200`, `400 ValidationError`, ...), to show how deep the inputs went. */
   const outcomes = new Map<string, number>();
   const tally = (reply: Reply) => {
+    if (reply.closedUnread) {
+      outcomes.set('closed unread (body over 1 MiB)', (outcomes.get('closed unread (body over 1 MiB)') ?? 0) + 1);
+      return;
+    }
     const code = /<Code>(\w+)<\/Code>|"code":"(\w+)"/.exec(reply.text);
     const key = `${reply.status}${code ? ` ${code[1] ?? code[2]}` : ''}`;
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
@@ -264,6 +276,12 @@ function fuzzSuite(mode: string, start: () => Promise<FuzzTarget>): void {
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new Error(`no reply within ${HANG_MS} ms (the bus timeout is ${BUS_TIMEOUT_MS} ms): the request hangs`);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const size = request.body === undefined ? 0 : Buffer.byteLength(request.body);
+      if (size > BODY_LIMIT && ['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(cause?.code ?? '')) {
+        // Refused unread: allowed only if the gateway is still there to answer the next request.
+        const health = await fetch(`${system.base}/health`, { signal: AbortSignal.timeout(HANG_MS) }).catch(() => undefined);
+        if (health?.status === 200) return { status: 413, contentType: null, text: '', closedUnread: true };
+      }
       throw new Error(`no reply: the connection failed (${cause?.code ?? cause?.message ?? (error as Error).message})`);
     }
   }
