@@ -56,7 +56,13 @@ describeWithNatsServer('an authenticated bus with subject permissions', () => {
       await startStubService(transportOf('identity'), 'identity', {
         [IdentityPatterns.SignIn]: (request) => {
           passwords.push(request.Password);
-          return { SessionToken: 'token-for-the-gateway', Expiration: '2026-01-01T00:00:00Z', UserName: request.UserName } as never;
+          const UserName = request.UserName ?? 'ann';
+          return {
+            Principal: { Type: 'user', AccountId: '123456789012', UserId: 'AIDAEXAMPLEEXAMPLE01', UserName, Path: '/', Arn: `arn:aws:iam::123456789012:user/${UserName}`, Tags: [] },
+            Expiration: '2026-01-01T00:00:00Z',
+            PasswordChangeOnly: false,
+            SessionToken: 'token-for-the-gateway',
+          };
         },
       }),
     );
@@ -74,7 +80,7 @@ describeWithNatsServer('an authenticated bus with subject permissions', () => {
     const passwords = await identityAnswersSignIn();
     const gateway = await testBusClient(transportOf('gateway'), 3_000);
     closers.push(gateway);
-    await expect(gateway.send(IdentityPatterns.SignIn, { AccountId: '123456789012', UserName: 'ann', Password: 'correct horse' } as never)).resolves.toMatchObject({
+    await expect(gateway.send(IdentityPatterns.SignIn, { UserName: 'ann', Password: 'correct horse', SourceIp: '192.0.2.1' })).resolves.toMatchObject({
       SessionToken: 'token-for-the-gateway',
     });
     expect(passwords).toEqual(['correct horse']);
@@ -92,7 +98,7 @@ describeWithNatsServer('an authenticated bus with subject permissions', () => {
 
     const gateway = await testBusClient(transportOf('gateway'), 3_000);
     closers.push(gateway);
-    await gateway.send(IdentityPatterns.SignIn, { AccountId: '123456789012', UserName: 'ann', Password: 'secret-password-1' } as never);
+    await gateway.send(IdentityPatterns.SignIn, { UserName: 'ann', Password: 'secret-password-1', SourceIp: '192.0.2.1' });
     await spy.connection.flush();
 
     // The server's refusals reach the client after the round trip.
