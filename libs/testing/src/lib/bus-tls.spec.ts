@@ -39,11 +39,13 @@ describeWithNatsServer('the bus over TLS', () => {
     tls: { caFile: certificates.caFile, ...certificates.client },
   });
 
+  const user = (UserName: string) => ({ Path: '/', UserName, UserId: 'AIDAEXAMPLEEXAMPLE01', Arn: `arn:aws:iam::123456789012:user/${UserName}`, CreateDate: '2026-01-01T00:00:00Z' });
+
   it('carries a request and its reply over TLS with a client certificate and an NKey', async () => {
-    closers.push(await startStubService(transportOf('identity'), 'identity', { [IdentityPatterns.GetUser]: (request) => ({ User: { UserName: request.UserName } }) as never }));
+    closers.push(await startStubService(transportOf('identity'), 'identity', { [IdentityPatterns.GetUser]: (request) => ({ User: user(request.UserName ?? 'ann') }) }));
     const gateway = await testBusClient(transportOf('gateway'), 3_000);
     closers.push(gateway);
-    await expect(gateway.send(IdentityPatterns.GetUser, { UserName: 'ann' } as never)).resolves.toEqual({ User: { UserName: 'ann' } });
+    await expect(gateway.send(IdentityPatterns.GetUser, { UserName: 'ann' })).resolves.toEqual({ User: user('ann') });
   });
 
   it('refuses a client without TLS, one without a client certificate, and one that does not trust the CA', async () => {

@@ -29,6 +29,22 @@ export interface Policy {
   Tags?: Tag[];
 }
 
+/** {@link Policy} as a schema: what a fake of `CreatePolicy` must answer. */
+export const PolicySchema: z.ZodType<Policy> = z.strictObject({
+  PolicyName: z.string(),
+  PolicyId: z.string(),
+  Arn: z.string(),
+  Path: z.string(),
+  DefaultVersionId: z.string(),
+  AttachmentCount: z.number().int().min(0),
+  PermissionsBoundaryUsageCount: z.number().int().min(0),
+  IsAttachable: z.boolean(),
+  Description: z.string().optional(),
+  CreateDate: z.string(),
+  UpdateDate: z.string(),
+  Tags: z.array(Tag).optional(),
+});
+
 /** AWS `PolicyVersion`. */
 export interface PolicyVersion {
   /** Raw JSON text as written (see the encoding note above); absent in `ListPolicyVersions`. */
@@ -111,7 +127,7 @@ export const PolicyPatterns = {
    * for a document over 6,144 characters without white space,
    * `InvalidInput` for repeated tag keys.
    */
-  CreatePolicy: pattern('authorization.policy.create', CreatePolicyRequest, reply<{ Policy: Policy }>()),
+  CreatePolicy: pattern('authorization.policy.create', CreatePolicyRequest, z.strictObject({ Policy: PolicySchema })),
   /** AWS `GetPolicy`: metadata, default version id, attachment count, tags. Unknown → `NoSuchEntity`. */
   GetPolicy: pattern('authorization.policy.get', PolicyArnRequest, reply<{ Policy: Policy }>()),
   /**
