@@ -1,7 +1,7 @@
 import { ArgumentsHost } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { Client } from 'pg';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { BusExceptionFilter } from '../bus/handlers';
 import { createServer } from 'node:net';
 import { isDatabaseUnavailable } from './unavailable';
@@ -32,6 +32,8 @@ describe('isDatabaseUnavailable', () => {
     ['a server starting up (57P03)', coded('57P03', 'the database system is starting up')],
     ['a connection exception (08006)', coded('08006')],
     ['a statement timeout (57014)', coded('57014', 'canceling statement due to statement timeout')],
+    ['a transaction whose connection went away between statements', new QueryRunnerAlreadyReleasedError()],
+    ['a raw statement in such a transaction', new QueryRunnerProviderAlreadyReleasedError()],
     ['TypeORM wrapping a lost connection', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'))],
   ])('is true for %s', (_name, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);

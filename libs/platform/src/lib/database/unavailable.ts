@@ -13,8 +13,12 @@ function unavailableState(code: string): boolean {
   return code.startsWith('08') || /^57P0[1-5]$/.test(code) || code === '53300' || code === '57014' || code === '25P03';
 }
 
-/** Messages of `pg` and `pg-pool` for a connection lost, refused or timed out. */
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed and is not queryable|Connection is not established|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
+/**
+ * Messages of `pg` and `pg-pool` for a connection lost, refused or timed out, and TypeORM's
+ * for a transaction whose connection went away between two statements (its query runner
+ * releases itself on the connection's `error` event, so the next statement finds it released).
+ */
+const MESSAGES = /Connection terminated|Query runner already released|query runner was already released|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed and is not queryable|Connection is not established|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /**
  * Whether `error` (from `pg`, `pg-pool` or TypeORM, which keeps the driver's
