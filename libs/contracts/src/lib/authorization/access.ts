@@ -19,8 +19,8 @@ export const WhoCanRequest = z.strictObject({
 });
 export type WhoCanRequest = z.infer<typeof WhoCanRequest>;
 
-/** A statement that grants or denies access to a user, and how the user has it. */
-export interface AccessGrant {
+/** A policy that bears on a user, and how the user has it. */
+export interface UserPolicySource {
   /** `direct`: the user's own policy; `group`: through that group. */
   Via: 'direct' | 'group';
   GroupName?: string;
@@ -31,6 +31,10 @@ export interface AccessGrant {
   PolicyName: string;
   PolicyArn?: string;
   VersionId?: string;
+}
+
+/** A statement that grants or denies access to a user, and how the user has it. */
+export interface AccessGrant extends UserPolicySource {
   Sid?: string;
   StatementIndex: number;
   /** True when it applies only in some cases (a condition, a variable, part of a resource pattern). */
@@ -59,15 +63,7 @@ export interface WhoCanReply extends Page {
 export const UserPermissionsRequest = z.strictObject({ UserName: ExistingUserName });
 export type UserPermissionsRequest = z.infer<typeof UserPermissionsRequest>;
 
-export interface PermissionSource {
-  Via: 'direct' | 'group';
-  GroupName?: string;
-  GroupId?: string;
-  PolicyType: PolicySourceType;
-  PolicyId: string;
-  PolicyName: string;
-  PolicyArn?: string;
-  VersionId?: string;
+export interface PermissionSource extends UserPolicySource {
   Statements: {
     StatementIndex: number;
     Sid?: string;
