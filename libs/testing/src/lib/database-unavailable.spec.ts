@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable } from '@iam/platform';
-import { DataSource, EntityManager } from 'typeorm';
+import { EventEmitter, once } from 'node:events';
+import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from './database';
 import { describeWithServices } from './services';
 
@@ -21,19 +22,23 @@ describeWithServices('isDatabaseUnavailable on a real PostgreSQL', () => {
   });
 
   it.each([
-    ['a raw statement', (manager: EntityManager) => manager.query('SELECT 1')],
-    ['a query builder', (manager: EntityManager) => manager.createQueryBuilder().select('c.relname', 'name').from('pg_class', 'c').limit(1).getRawMany()],
-  ])('is true for %s in a transaction whose server connection was terminated after its first statement', async (_name, next) => {
+    ['a raw statement', QueryRunnerProviderAlreadyReleasedError, (manager: EntityManager) => manager.query('SELECT 1')],
+    ['a query builder', QueryRunnerAlreadyReleasedError, (manager: EntityManager) => manager.createQueryBuilder().select('c.relname', 'name').from('pg_class', 'c').limit(1).getRawMany()],
+  ])('is true for %s in a transaction whose server connection was terminated after its first statement', async (_name, thrown, next) => {
     const failure = await dataSource
       .transaction(async (manager) => {
         const [{ pid }] = await manager.query('SELECT pg_backend_pid() AS pid');
+        // Wait for the server's goodbye on the idle connection (TypeORM releases the query runner on it), not for a guessed delay.
+        const connection = (manager.queryRunner as unknown as { databaseConnection?: EventEmitter } | undefined)?.databaseConnection;
+        if (!connection) throw new Error('the transaction has no connection of its own');
+        const goodbye = once(connection, 'error');
         await dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
-        // The server's goodbye reaches the idle connection before the next statement.
-        await new Promise((r) => setTimeout(r, 200));
+        await goodbye;
         await next(manager);
       })
       .catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(Error);
+    // The released-query-runner error itself, the case this spec is about (not the server's 57P01 on a statement).
+    expect(failure).toBeInstanceOf(thrown);
     expect(isDatabaseUnavailable(failure)).toBe(true);
     // The pool recovers: the next transaction runs on a fresh connection.
     await expect(dataSource.transaction((manager) => manager.query('SELECT 1 AS one'))).resolves.toEqual([{ one: 1 }]);
