@@ -90,6 +90,38 @@ export const AuthorizeReply = z.strictObject({
 });
 export type AuthorizeReply = z.infer<typeof AuthorizeReply>;
 
+export const GetPolicySetRequest = z.strictObject({
+  Principal: z.strictObject({ Type: z.literal('user'), UserId: z.string().min(1).max(128) }),
+});
+export type GetPolicySetRequest = z.infer<typeof GetPolicySetRequest>;
+
+/** One policy of a principal's policy set, with its document as stored. */
+export const PolicySetEntry = z.strictObject({
+  /** `inline` for a user's or group's own policy, `managed` otherwise. */
+  Kind: z.enum(['managed', 'inline']),
+  PolicyType: PolicySourceType,
+  /** The managed policy id (`ANPA…`), or the inline policy's name. */
+  PolicyId: z.string(),
+  PolicyName: z.string(),
+  /** Managed policies only. */
+  PolicyArn: z.string().optional(),
+  /** The version in force (managed policies only). */
+  VersionId: z.string().optional(),
+  /** Through which the principal has the policy: itself and/or some of its groups. */
+  AttachedTo: z.array(PolicyAttachmentRef),
+  /** The policy document (JSON text) as stored. */
+  Document: z.string(),
+});
+export type PolicySetEntry = z.infer<typeof PolicySetEntry>;
+
+export const GetPolicySetReply = z.strictObject({
+  /** The user's groups (membership read in this request). */
+  Groups: z.array(z.strictObject({ GroupId: z.string(), GroupName: z.string() })),
+  /** Every policy that applies, in evaluation order, each once (as `Authorize` evaluates them). */
+  Policies: z.array(PolicySetEntry),
+});
+export type GetPolicySetReply = z.infer<typeof GetPolicySetReply>;
+
 export const DecisionPatterns = {
   /**
    * The decision the gateway asks for every request: may this principal do
@@ -114,4 +146,14 @@ export const DecisionPatterns = {
    * `Authorize` does (`implicitDeny` with `Error`).
    */
   AuthorizeBatch: pattern('authorization.authorize.batch', AuthorizeBatchRequest, z.strictObject({ Results: z.array(AuthorizeReply) })),
+  /**
+   * Everything a decision on a user needs, in one reply, for a gateway that
+   * decides in process: the user's groups and every policy that applies
+   * (its own and its groups' inline and attached managed policies, the
+   * default version of each), in the order and with the attachments
+   * `Authorize` evaluates. Read from committed state. A user that does not
+   * exist has no groups and no policies. A store that is down →
+   * `ServiceUnavailable`.
+   */
+  GetPolicySet: pattern('authorization.policy-set.get', GetPolicySetRequest, GetPolicySetReply),
 } as const;

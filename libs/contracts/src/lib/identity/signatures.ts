@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pattern } from '../pattern';
+import { NoReply, pattern } from '../pattern';
 import { awsString } from '../validation';
 import { AccessKeyId, Principal } from './shared';
 
@@ -27,6 +27,32 @@ export type VerifySignatureRequest = z.infer<typeof VerifySignatureRequest>;
 export const VerifySignatureReply = z.strictObject({ Principal });
 export type VerifySignatureReply = z.infer<typeof VerifySignatureReply>;
 
+/** The scope of a derived SigV4 signing key: a day, a region and a service. */
+export const SigningKeyScope = VerifySignatureRequest.shape.Scope;
+
+export const GetSigningKeyRequest = z.strictObject({ AccessKeyId, Scope: SigningKeyScope });
+export type GetSigningKeyRequest = z.infer<typeof GetSigningKeyRequest>;
+
+export const GetSigningKeyReply = z.strictObject({
+  /** HMAC-SHA256 chain of the secret over date, region, service and `aws4_request`: 64 lower-case hex digits. */
+  SigningKey: z.string().regex(/^[0-9a-f]{64}$/),
+  Principal,
+});
+export type GetSigningKeyReply = z.infer<typeof GetSigningKeyReply>;
+
+/** One use of an access key that a gateway verified itself. */
+export const AccessKeyUse = z.strictObject({
+  AccessKeyId,
+  /** ISO 8601. */
+  At: z.string().datetime(),
+  Service: awsString({ min: 1, max: 128 }),
+  Region: awsString({ min: 1, max: 128 }),
+});
+export type AccessKeyUse = z.infer<typeof AccessKeyUse>;
+
+export const RecordAccessKeyUseRequest = z.strictObject({ Uses: z.array(AccessKeyUse).min(1).max(1000) });
+export type RecordAccessKeyUseRequest = z.infer<typeof RecordAccessKeyUseRequest>;
+
 export const SignaturePatterns = {
   /**
    * Checks a SigV4 signature: the gateway parses the request and builds the
@@ -37,4 +63,20 @@ export const SignaturePatterns = {
    * Success → the principal, a user or root.
    */
   VerifySignature: pattern('identity.signature.verify', VerifySignatureRequest, VerifySignatureReply),
+  /**
+   * The derived SigV4 signing key of an active key for one scope (a day, a
+   * region, a service), with its principal, for a gateway that verifies
+   * signatures itself: the secret never leaves identity, and the derived key
+   * is good for that scope only (AWS distributes derived keys the same way).
+   * Unknown, deleted or inactive key, or a user being deleted →
+   * `InvalidClientTokenId`. Records no use: the gateway reports uses with
+   * `RecordAccessKeyUse`.
+   */
+  GetSigningKey: pattern('identity.signature.signing-key', GetSigningKeyRequest, GetSigningKeyReply),
+  /**
+   * Uses of access keys a gateway verified itself (the latest per key),
+   * recorded as `VerifySignature` records its own (`GetAccessKeyLastUsed`,
+   * the credential report); unknown keys are ignored. Reply: `{}`.
+   */
+  RecordAccessKeyUse: pattern('identity.signature.record-use', RecordAccessKeyUseRequest, NoReply),
 } as const;
