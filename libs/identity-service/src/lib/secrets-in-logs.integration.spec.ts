@@ -7,7 +7,7 @@ import { rotateMasterKey } from './access-keys/rotate-master-key';
 /**
  * Runs every identity operation, successes and failures, with the service
  * logging at debug level, and looks for every password, secret access key,
- * session token and master key used in every line it wrote.
+ * derived signing key, session token and master key used in every line it wrote.
  */
 describeWithServices('no secret in any log line', () => {
   const log = memoryLogger('identity');
@@ -115,8 +115,14 @@ describeWithServices('no secret in any log line', () => {
     await bus.send(P.VerifySignature, verificationOf(prepare(await signWithHeader({ accessKeyId: 'AKIAROOTLOGROOTLOG00', secretAccessKey: rootSecret }))));
     const forgedSecret = remember('Forged/Secret+0123456789abcdefghijklmnopq');
     await failure(bus.send(P.VerifySignature, verificationOf(prepare(await signWithHeader({ ...credentials, secretAccessKey: forgedSecret })))));
+    const scope = { Date: '20261128', Region: 'us-east-1', Service: 'iam' };
+    remember((await bus.send(P.GetSigningKey, { AccessKeyId: AccessKey.AccessKeyId, Scope: scope })).SigningKey);
+    remember((await bus.send(P.GetSigningKey, { AccessKeyId: 'AKIAROOTLOGROOTLOG00', Scope: scope })).SigningKey);
+    await failure(bus.send(P.GetSigningKey, { AccessKeyId: 'AKIAUNKNOWNLOGLOG000', Scope: scope }));
+    await bus.send(P.RecordAccessKeyUse, { Uses: [{ AccessKeyId: AccessKey.AccessKeyId, At: new Date().toISOString(), Service: 'iam', Region: 'us-east-1' }] });
     await bus.send(P.UpdateAccessKey, { UserName: 'logged', AccessKeyId: AccessKey.AccessKeyId, Status: 'Inactive' });
     await failure(bus.send(P.VerifySignature, verificationOf(prepare(await signWithHeader(credentials)))));
+    await failure(bus.send(P.GetSigningKey, { AccessKeyId: AccessKey.AccessKeyId, Scope: scope }));
     await bus.send(P.GetAccessKeyLastUsed, { AccessKeyId: AccessKey.AccessKeyId });
 
     // Master key rotation, and a start-up refused for a missing key.

@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { IdentityEvents, IdentityPatterns as P, PayloadOf, RequestOf, VerifySignatureReply } from '@iam/contracts';
+import { GetSigningKeyReply, IdentityEvents, IdentityPatterns as P, PayloadOf, RequestOf, VerifySignatureReply } from '@iam/contracts';
 import { contract } from '@iam/platform';
 import { SignaturesService } from './signatures.service';
+
+type Empty = Record<string, never>;
 
 /** Bus handlers for SigV4 verification. */
 @Controller()
@@ -12,6 +14,17 @@ export class SignaturesController {
   @MessagePattern(P.VerifySignature)
   async verify(@Payload(contract(P.VerifySignature)) request: RequestOf<typeof P.VerifySignature>): Promise<VerifySignatureReply> {
     return { Principal: await this.signatures.verify(request) };
+  }
+
+  @MessagePattern(P.GetSigningKey)
+  signingKey(@Payload(contract(P.GetSigningKey)) request: RequestOf<typeof P.GetSigningKey>): Promise<GetSigningKeyReply> {
+    return this.signatures.signingKey(request);
+  }
+
+  @MessagePattern(P.RecordAccessKeyUse)
+  recordUse(@Payload(contract(P.RecordAccessKeyUse)) request: RequestOf<typeof P.RecordAccessKeyUse>): Empty {
+    this.signatures.recordUses(request);
+    return {};
   }
 
   /** Every replica drops the derived keys of a revoked key. Idempotent; never throws. */
