@@ -6,6 +6,9 @@ import { Authenticator } from './auth/authenticator';
 import { Authorizer } from './auth/authorizer';
 import { BusAuthenticator } from './auth/bus-authenticator';
 import { BusAuthorizer } from './auth/bus-authorizer';
+import { CachedAuthenticator } from './auth/cached-authenticator';
+import { LocalAuthorizer } from './auth/local-authorizer';
+import { DataPlane } from './data-plane/data-plane';
 import { GATEWAY_OPTIONS, GatewayOptions } from './gateway.options';
 import { HealthController } from './health/health.controller';
 import { OPERATIONS } from './operations';
@@ -16,7 +19,8 @@ import { RestRouter } from './rest/router';
 
 /**
  * The HTTP edge: the AWS Query API at `/`, REST under `/v1`, health; one application layer
- * behind both; talks to the services over the bus only.
+ * behind both; talks to the services over the bus only. With `options.cache`, the data plane
+ * (`DataPlane`) authenticates and decides in process.
  */
 @Module({})
 export class GatewayHttpModule {
@@ -31,8 +35,10 @@ export class GatewayHttpModule {
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: OPERATION_TABLE, useValue: table },
         { provide: RestRouter, useValue: new RestRouter(table.operations) },
-        { provide: Authenticator, useClass: BusAuthenticator },
-        { provide: Authorizer, useClass: BusAuthorizer },
+        // With the data plane: authenticate and decide from coherent caches; without it, ask the services every time.
+        ...(options.cache
+          ? [DataPlane, { provide: Authenticator, useClass: CachedAuthenticator }, { provide: Authorizer, useClass: LocalAuthorizer }]
+          : [{ provide: Authenticator, useClass: BusAuthenticator }, { provide: Authorizer, useClass: BusAuthorizer }]),
         GatewayApplication,
       ],
     };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SignInRateLimits } from './auth/sign-in-limiter';
+import type { DataPlaneOptions } from './data-plane/data-plane';
 import { BusModuleOptions, BusTransport, Clock, CommonEnv, emptyAsUndefined, envInteger, HttpEnv } from '@iam/platform';
 
 /** The environment the gateway reads. */
@@ -24,6 +25,17 @@ export const GatewayEnv = z.object({
   IAM_SIGN_IN_RATE_PER_USER: envInteger(0, 1_000_000, 30),
   /** The window of both sign-in rate limits, in seconds. */
   IAM_SIGN_IN_RATE_WINDOW_SECONDS: envInteger(1, 86_400, 60),
+  /**
+   * `on` (the default): authenticate and decide from the data plane's coherent caches;
+   * `off`: ask identity and authorization on every request.
+   */
+  IAM_GATEWAY_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
+  /** The data plane's lease: the longest a narrowing change waits for a replica that does not answer. */
+  IAM_GATEWAY_CACHE_LEASE_MS: envInteger(300, 60_000, 3_000),
+  /** The longest the data plane keeps any entry, invalidated or not. */
+  IAM_GATEWAY_CACHE_TTL_SECONDS: envInteger(1, 3_600, 30),
+  /** Entries per data plane cache at most. */
+  IAM_GATEWAY_CACHE_ENTRIES: envInteger(100, 10_000_000, 100_000),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 
@@ -44,6 +56,8 @@ export interface GatewayOptions {
   consoleDir?: string;
   /** Sign-in rate limits (`DEFAULT_SIGN_IN_RATE_LIMITS` unless given). */
   signInLimits?: Partial<SignInRateLimits>;
+  /** The data plane (authentication and decisions from coherent caches); none unless given. */
+  cache?: DataPlaneOptions;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
@@ -56,6 +70,9 @@ export function gatewayOptions(env: GatewayEnv, transport: BusTransport): Gatewa
     maxClockSkewMs: env.IAM_MAX_CLOCK_SKEW_SECONDS * 1000,
     ...(env.IAM_TRUST_PROXY !== undefined ? { trustProxy: trustProxyOf(env.IAM_TRUST_PROXY) } : {}),
     ...(env.IAM_CONSOLE_DIR !== undefined ? { consoleDir: env.IAM_CONSOLE_DIR } : {}),
+    ...(env.IAM_GATEWAY_CACHE === 'on'
+      ? { cache: { leaseMs: env.IAM_GATEWAY_CACHE_LEASE_MS, ttlMs: env.IAM_GATEWAY_CACHE_TTL_SECONDS * 1000, capacity: env.IAM_GATEWAY_CACHE_ENTRIES } }
+      : {}),
     signInLimits: {
       perSource: env.IAM_SIGN_IN_RATE_PER_SOURCE,
       perUserName: env.IAM_SIGN_IN_RATE_PER_USER,

@@ -1,6 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Infer, StructureShape } from '@iam/aws-protocol';
-import { BusClient } from '@iam/contracts';
+import { AuthorizationPatterns, BusClient, IamError, IdentityPatterns } from '@iam/contracts';
+import { DataPlane } from '../data-plane/data-plane';
+import { invalidationOf } from '../data-plane/invalidations';
 import { Clock } from '@iam/platform';
 import { Authenticator } from '../auth/authenticator';
 import { Authorizer } from '../auth/authorizer';
@@ -9,6 +11,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { AnyOperation, OperationContext } from '../operations/operation';
 import type { Caller } from './caller';
 import type { RequestInfo } from './request-info';
+import { faultOf } from '../http/error-status';
 import { GatewayErrors } from '../http/gateway-errors';
 
 /** What a front hands over: the request, and how to read the operation's input from it. */
@@ -43,6 +46,7 @@ export class GatewayApplication {
     private readonly authorizer: Authorizer,
     private readonly clock: Clock,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    @Optional() private readonly dataPlane?: DataPlane,
   ) {
     this.signInLimiter = new SignInLimiter({ ...DEFAULT_SIGN_IN_RATE_LIMITS, ...options.signInLimits });
   }
@@ -68,7 +72,18 @@ export class GatewayApplication {
     // Root is not subject to policies (the authorizer lets it through whatever the checks), so its
     // checks are not even computed: for most operations they would read the target to name its ARN.
     if (caller.type !== 'root') await context.authorize(await operation.checks(input, context));
-    const result = await operation.call(input, context);
+    const invalidation = this.dataPlane ? invalidationOf(operation.name, input, caller, request) : undefined;
+    if (!invalidation) return { operation, result: await operation.call(input, context), caller };
+    let result: unknown;
+    try {
+      result = await operation.call(input, context);
+    } catch (error) {
+      // A refusal changed nothing; any other failure may have come after the change was made.
+      if (!(error instanceof IamError && faultOf(error.code) === 'Sender')) await this.dataPlane?.invalidate(invalidation);
+      throw error;
+    }
+    // The change returns only once no replica can answer from what it replaced.
+    await this.dataPlane?.invalidate(invalidation);
     return { operation, result, caller };
   }
 
@@ -90,6 +105,8 @@ export class GatewayApplication {
         if (!caller) throw GatewayErrors.missingAuthenticationToken();
         return this.authorizer.decide(caller, checks, request, now);
       },
+      evaluate: (decision) => (this.authorizer.evaluate ? this.authorizer.evaluate(decision) : this.bus.send(AuthorizationPatterns.Authorize, decision)),
+      resolveUser: (name) => (this.dataPlane ? this.dataPlane.user(name) : this.bus.send(IdentityPatterns.ResolveUser, { UserName: name })),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { IamError, type DecisionKind } from '@iam/contracts';
+import { IamError, type AuthorizeReply, type AuthorizeRequest, type DecisionKind } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
 import type { Check } from '../operations/operation';
@@ -17,6 +17,9 @@ export interface CheckDecision {
  */
 export abstract class Authorizer {
   abstract authorize(caller: Caller, checks: readonly Check[], request: RequestInfo, now: Date): Promise<void>;
+
+  /** The decision on any principal's request, when this authorizer makes it itself (else the authorization service is asked). */
+  evaluate?(request: AuthorizeRequest): Promise<AuthorizeReply>;
 
   /**
    * The decision on each check on its own, in order, as `authorize` would make it (root: all

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { prepareSigV4Verification } from '@iam/aws-protocol';
-import { BusClient, IamError, IdentityPatterns, type Principal } from '@iam/contracts';
+import { prepareSigV4Verification, type PreparedSigV4Verification } from '@iam/aws-protocol';
+import { BusClient, IamError, IdentityPatterns, type Principal, type SessionReply } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import type { Caller, CredentialKind } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
@@ -46,9 +46,9 @@ function callerOf(principal: Principal, via: CredentialKind, extra: { accessKeyI
 @Injectable()
 export class BusAuthenticator extends Authenticator {
   constructor(
-    private readonly bus: BusClient,
-    private readonly clock: Clock,
-    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    protected readonly bus: BusClient,
+    protected readonly clock: Clock,
+    @Inject(GATEWAY_OPTIONS) protected readonly options: GatewayOptions,
   ) {
     super();
   }
@@ -56,9 +56,7 @@ export class BusAuthenticator extends Authenticator {
   async authenticate(request: RequestInfo, service: 'iam' | 'sts' = 'iam'): Promise<Caller> {
     const token = bearerToken(request);
     if (token !== undefined) {
-      const session = await this.bus
-        .send(IdentityPatterns.VerifySession, { SessionToken: token })
-        .catch(malformedAs(GatewayErrors.invalidToken));
+      const session = await this.session(token).catch(malformedAs(GatewayErrors.invalidToken));
       return callerOf(session.Principal, 'session', { passwordResetRequired: session.PasswordChangeOnly });
     }
     // There are no temporary credentials: a security token (signed or not) is never ignored.
@@ -69,15 +67,24 @@ export class BusAuthenticator extends Authenticator {
       { method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, body: request.body },
       { now: this.clock.now(), service, maxClockSkewMs: this.options.maxClockSkewMs },
     );
-    const { Principal } = await this.bus
-      .send(IdentityPatterns.VerifySignature, {
-        AccessKeyId: prepared.accessKeyId,
-        Scope: { Date: prepared.scope.date, Region: prepared.scope.region, Service: prepared.scope.service },
-        StringToSign: prepared.stringToSign,
-        Signature: prepared.signature,
-      })
-      .catch(malformedAs(GatewayErrors.invalidClientTokenId));
-    return callerOf(Principal, 'access-key', { accessKeyId: prepared.accessKeyId });
+    const principal = await this.signature(prepared).catch(malformedAs(GatewayErrors.invalidClientTokenId));
+    return callerOf(principal, 'access-key', { accessKeyId: prepared.accessKeyId });
+  }
+
+  /** The session of a bearer token (identity's `VerifySession`). */
+  protected session(token: string): Promise<SessionReply> {
+    return this.bus.send(IdentityPatterns.VerifySession, { SessionToken: token });
+  }
+
+  /** Whose signature this is, checked by identity (`VerifySignature`). */
+  protected async signature(prepared: PreparedSigV4Verification): Promise<Principal> {
+    const { Principal } = await this.bus.send(IdentityPatterns.VerifySignature, {
+      AccessKeyId: prepared.accessKeyId,
+      Scope: { Date: prepared.scope.date, Region: prepared.scope.region, Service: prepared.scope.service },
+      StringToSign: prepared.stringToSign,
+      Signature: prepared.signature,
+    });
+    return Principal;
   }
 }
 

@@ -1,6 +1,6 @@
 import { authorizationDecisions } from '@iam/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import { AUTHORIZE_BATCH_MAX_CHECKS, AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type RequestContextValues } from '@iam/contracts';
+import { AUTHORIZE_BATCH_MAX_CHECKS, AuthorizationPatterns, BusClient, IamError, type AuthorizeReply, type AuthorizeRequest, type RequestContextValues } from '@iam/contracts';
 import type { Caller, UserCaller } from '../application/caller';
 import { globalContext } from '../application/request-context';
 import type { RequestInfo } from '../application/request-info';
@@ -29,13 +29,13 @@ export function toContextValues(context: Readonly<Record<string, ContextValue>>)
 @Injectable()
 export class BusAuthorizer extends Authorizer {
   constructor(
-    private readonly bus: BusClient,
-    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    protected readonly bus: BusClient,
+    @Inject(GATEWAY_OPTIONS) protected readonly options: GatewayOptions,
   ) {
     super();
   }
 
-  private get logger() {
+  protected get logger() {
     return this.options.logger;
   }
 
@@ -59,33 +59,54 @@ export class BusAuthorizer extends Authorizer {
   }
 
   /**
-   * Every check's decision, `undefined` for a failed one (a deny): one `Authorize` request for a
-   * single check, one `AuthorizeBatch` request per {@link AUTHORIZE_BATCH_MAX_CHECKS} checks
-   * otherwise (one read of the caller's policies for all of them).
+   * The decision of the authorization service for `request` (any principal), as its
+   * `Authorize` answers it; for the `Authorize` operation.
    */
+  override evaluate(request: AuthorizeRequest): Promise<AuthorizeReply> {
+    return this.bus.send(AuthorizationPatterns.Authorize, request);
+  }
+
+  /** Every check's decision, `undefined` for a failed one (a deny), with the failures logged and counted. */
   private async ask(caller: UserCaller, checks: readonly Check[], request: RequestInfo, now: Date) {
     const base = toContextValues(globalContext(caller, request, now));
-    const failed = (error: unknown, action: string): undefined => {
-      if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
-      this.logger?.warn({ requestId: request.requestId, action, err: error }, 'authorization failed; denying');
-      return undefined;
-    };
-    const warnIfFailed = (check: Check, reply: AuthorizeReply | undefined) => {
+    const replies = await this.decideChecks(caller, checks, base, request).catch((error: unknown) => {
+      this.failed(error, request, checks);
+      return [];
+    });
+    return checks.map((check, n) => {
+      const reply = replies[n];
       if (reply?.Error) this.logger?.warn({ requestId: request.requestId, action: check.action, error: reply.Error }, 'decision failed; denying');
       authorizationDecisions.inc({ result: !reply || reply.Error ? 'error' : reply.Decision });
       return { check, reply };
-    };
+    });
+  }
+
+  /** A failure to decide: `ServiceUnavailable` is the caller's to retry, anything else a logged deny. */
+  protected failed(error: unknown, request: RequestInfo, checks: readonly Check[]): undefined {
+    if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
+    this.logger?.warn({ requestId: request.requestId, action: checks.map((check) => check.action).join(','), err: error }, 'authorization failed; denying');
+    return undefined;
+  }
+
+  /** A check's own condition keys, as the decision takes them. */
+  protected contextOf(check: Check): RequestContextValues {
+    return toContextValues(check.context ?? {});
+  }
+
+  /**
+   * The decisions on `checks` in order (`undefined` for one that failed): one `Authorize`
+   * request for a single check, one `AuthorizeBatch` request per
+   * {@link AUTHORIZE_BATCH_MAX_CHECKS} checks otherwise (one read of the caller's policies for
+   * all of them).
+   */
+  protected async decideChecks(caller: UserCaller, checks: readonly Check[], base: RequestContextValues, request: RequestInfo): Promise<Array<AuthorizeReply | undefined>> {
+    const principal = { Type: 'user' as const, UserId: caller.userId };
     if (checks.length === 1) {
       const [check] = checks;
-      const reply = await this.bus
-        .send(AuthorizationPatterns.Authorize, {
-          Principal: { Type: 'user', UserId: caller.userId },
-          Action: check.action,
-          Resource: check.resource,
-          Context: { ...base, ...toContextValues(check.context ?? {}) },
-        })
-        .catch((error: unknown) => failed(error, check.action));
-      return [warnIfFailed(check, reply)];
+      const reply = await this.evaluate({ Principal: principal, Action: check.action, Resource: check.resource, Context: { ...base, ...this.contextOf(check) } }).catch(
+        (error: unknown) => this.failed(error, request, checks),
+      );
+      return [reply];
     }
     const chunks: Check[][] = [];
     for (let i = 0; i < checks.length; i += AUTHORIZE_BATCH_MAX_CHECKS) chunks.push(checks.slice(i, i + AUTHORIZE_BATCH_MAX_CHECKS));
@@ -93,13 +114,13 @@ export class BusAuthorizer extends Authorizer {
       chunks.map(async (chunk) => {
         const reply = await this.bus
           .send(AuthorizationPatterns.AuthorizeBatch, {
-            Principal: { Type: 'user', UserId: caller.userId },
+            Principal: principal,
             Context: base,
-            Checks: chunk.map((check) => ({ Action: check.action, Resource: check.resource, ...(check.context ? { Context: toContextValues(check.context) } : {}) })),
+            Checks: chunk.map((check) => ({ Action: check.action, Resource: check.resource, ...(check.context ? { Context: this.contextOf(check) } : {}) })),
           })
-          .catch((error: unknown) => failed(error, chunk.map((c) => c.action).join(',')));
+          .catch((error: unknown) => this.failed(error, request, chunk));
         const results = reply && Array.isArray(reply.Results) && reply.Results.length === chunk.length ? reply.Results : undefined;
-        return chunk.map((check, n) => warnIfFailed(check, results?.[n]));
+        return chunk.map((_check, n) => results?.[n]);
       }),
     );
     return answered.flat();

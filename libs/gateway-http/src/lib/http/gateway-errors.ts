@@ -1,4 +1,4 @@
-import { INVALID_CLIENT_TOKEN_ID_MESSAGE } from '@iam/aws-protocol';
+import { INVALID_CLIENT_TOKEN_ID_MESSAGE, SIGNATURE_MISMATCH_MESSAGE } from '@iam/aws-protocol';
 import { Errors, IamError } from '@iam/contracts';
 
 /** The gateway's own errors (requests it refuses before any service sees them), worded as AWS words them where AWS has a wording. */
@@ -8,6 +8,7 @@ export const GatewayErrors = {
   // Authentication.
   missingAuthenticationToken: () => new IamError('MissingAuthenticationToken', 'Request is missing Authentication Token'),
   invalidClientTokenId: () => new IamError('InvalidClientTokenId', INVALID_CLIENT_TOKEN_ID_MESSAGE),
+  signatureDoesNotMatch: () => new IamError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE),
   invalidToken: () => new IamError('InvalidToken', 'The session token is not valid.'),
   notASession: () => new IamError('InvalidInput', 'This request is not authenticated with a session token (Authorization: Bearer).'),
   passwordResetRequired: () =>

@@ -1,5 +1,5 @@
 import type { Infer, Shape, StructureShape, XmlStructure } from '@iam/aws-protocol';
-import type { BusClient } from '@iam/contracts';
+import type { AuthorizeReply, AuthorizeRequest, BusClient, ResolvedUser } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
 import type { CheckDecision } from '../auth/authorizer';
@@ -35,6 +35,10 @@ export interface OperationContext {
   authorize(checks: readonly Check[]): Promise<void>;
   /** The caller's decision on each check on its own, in order, without refusing anything. */
   decide(checks: readonly Check[]): Promise<CheckDecision[]>;
+  /** The decision on any principal's request, as the authorization service's `Authorize` makes it (the `Authorize` operation). */
+  evaluate(request: AuthorizeRequest): Promise<AuthorizeReply>;
+  /** Identity's `ResolveUser` by name (from the data plane's cache when there is one). */
+  resolveUser(name: string): Promise<ResolvedUser>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

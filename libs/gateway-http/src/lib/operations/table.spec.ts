@@ -175,6 +175,8 @@ function fakeContext(): OperationContext {
     options: { accountId: ACCOUNT } as OperationContext['options'],
     authorize: async () => undefined,
     decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
+    evaluate: () => Promise.reject(new Error('checks must not decide')),
+    resolveUser: () => bus.send('identity.user.resolve') as unknown as ReturnType<OperationContext['resolveUser']>,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Arns, IamError, IdentityPatterns, DirectoryPatterns, type Tag } from '@iam/contracts';
+import { Arns, IamError, DirectoryPatterns, type Tag } from '@iam/contracts';
 import type { ContextValue, OperationContext } from './operation';
 
 /** An existing (or not) user or group as the authorization check names it. */
@@ -21,7 +21,7 @@ export function isNotFound(error: unknown): boolean {
  */
 export async function userTarget(context: OperationContext, name: string): Promise<Target> {
   try {
-    const user = await context.bus.send(IdentityPatterns.ResolveUser, { UserName: name });
+    const user = await context.resolveUser(name);
     return { arn: user.Arn, path: user.Path, exists: true, tags: user.Tags };
   } catch (error) {
     if (!isNotFound(error)) throw error;

@@ -31,6 +31,8 @@ function context(): OperationContext & { asked: Record<string, unknown>[] } {
     options: { accountId: ACCOUNT } as OperationContext['options'],
     authorize: async () => undefined,
     decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
+    evaluate: (decision) => bus.send('authorization.authorize', decision) as ReturnType<OperationContext['evaluate']>,
+    resolveUser: (name) => bus.send('identity.user.resolve', { UserName: name }) as ReturnType<OperationContext['resolveUser']>,
   };
 }
 

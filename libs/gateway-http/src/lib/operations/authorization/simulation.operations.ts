@@ -1,4 +1,4 @@
-import { Arns, AuthorizationPatterns, IamError, IdentityPatterns, type RequestContextValues } from '@iam/contracts';
+import { Arns, AuthorizationPatterns, IamError, type RequestContextValues } from '@iam/contracts';
 import { defineOperation, input, required } from '../operation';
 import { ContextEntryShape, Out, PageMembers, PageOut, Shapes } from '../shapes';
 import { userTarget } from '../targets';
@@ -108,7 +108,7 @@ async function principalOf(
   } else if (!/^[\w+=,.@-]{1,128}$/.test(principal)) {
     throw GatewayErrors.notAPrincipal(principal);
   }
-  const resolved = await context.bus.send(IdentityPatterns.ResolveUser, { UserName: name });
+  const resolved = await context.resolveUser(name);
   if (principal.startsWith('arn:') && resolved.Arn !== principal) {
     throw GatewayErrors.noSuchUserArn(principal);
   }
@@ -195,7 +195,7 @@ export const Authorize = defineOperation({
       ...Object.fromEntries(Object.entries(fromPrincipal).filter(([key]) => !givenNames.has(key.toLowerCase()))),
       ...given,
     };
-    const decision = await c.bus.send(AuthorizationPatterns.Authorize, {
+    const decision = await c.evaluate({
       Principal: principal.ref,
       Action: i.Action,
       Resource: i.Resource,

@@ -29,6 +29,8 @@ function contextWith(handlers: Record<string, (request: Record<string, unknown>)
     options: { accountId: '123456789012' } as OperationContext['options'],
     authorize: async () => undefined,
     decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
+    evaluate: (decision) => bus.send('authorization.authorize', decision) as ReturnType<OperationContext['evaluate']>,
+    resolveUser: (name) => bus.send('identity.user.resolve', { UserName: name }) as ReturnType<OperationContext['resolveUser']>,
   };
 }
 

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { connect, createInbox, type NatsConnection, type Subscription } from 'nats';
+import { natsConnectionOptions, type BusTransport, type InProcessBroker } from '@iam/platform';
+import type { CoherenceChannel, Invalidation, LeaseBeat } from './coherence';
+
+/** The subjects of the gateway replicas' coherence (`BUS_ROLES.gateway`). */
+export const COHERENCE_SUBJECTS = {
+  beat: 'gateway.cache.lease',
+  invalidate: 'gateway.cache.invalidate',
+} as const;
+
+type Handlers = Parameters<CoherenceChannel['listen']>[0];
+
+/** The channel over the embedded default's in-process broker (one process: nothing is ever missed). */
+export class InProcessCoherenceChannel implements CoherenceChannel {
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly prefix = '',
+  ) {}
+
+  async listen(handlers: Handlers, replica: string): Promise<void> {
+    this.unsubscribe.push(
+      this.broker.subscribe(this.prefix + COHERENCE_SUBJECTS.beat, undefined, (message) => handlers.beat(JSON.parse(message.data) as LeaseBeat)),
+      this.broker.subscribe(this.prefix + COHERENCE_SUBJECTS.invalidate, undefined, (message) =>
+        handlers.invalidation(JSON.parse(message.data) as Invalidation, () => message.reply?.(JSON.stringify({ Replica: replica }))),
+      ),
+    );
+  }
+
+  async beat(beat: LeaseBeat): Promise<void> {
+    this.broker.publish(this.prefix + COHERENCE_SUBJECTS.beat, { subject: COHERENCE_SUBJECTS.beat, data: JSON.stringify(beat), headers: {} });
+  }
+
+  async invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<void> {
+    this.broker.publish(this.prefix + COHERENCE_SUBJECTS.invalidate, {
+      subject: COHERENCE_SUBJECTS.invalidate,
+      data: JSON.stringify(invalidation),
+      headers: {},
+      reply: (data) => {
+        if (data) acknowledged((JSON.parse(data) as { Replica: string }).Replica);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+  }
+}
+
+/**
+ * The channel over NATS: plain subscriptions (every replica gets every message), a beat
+ * confirmed by a round trip to the server, acknowledgements on one inbox subscription of the
+ * gateway's own (`_INBOX.<prefix>.gateway…`). A disconnection or reconnection is an
+ * interruption: messages may have been missed.
+ */
+export class NatsCoherenceChannel implements CoherenceChannel {
+  private connection: NatsConnection | undefined;
+  private inbox = '';
+  private readonly pending = new Map<string, (replica: string) => void>();
+  private readonly subscriptions: Subscription[] = [];
+  private readonly prefix: string;
+
+  constructor(private readonly transport: Extract<BusTransport, { kind: 'nats' }>) {
+    this.prefix = transport.prefix ? `${transport.prefix}.` : '';
+  }
+
+  async listen(handlers: Handlers, replica: string): Promise<void> {
+    const options = natsConnectionOptions(this.transport);
+    const connection = await connect({ ...options, servers: this.transport.url, name: 'gateway-cache', maxReconnectAttempts: -1 });
+    this.connection = connection;
+    this.inbox = createInbox(options.inboxPrefix);
+    void (async () => {
+      for await (const status of connection.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnect') handlers.interrupted();
+      }
+    })();
+    const text = new TextDecoder();
+    const encode = new TextEncoder();
+    this.subscriptions.push(
+      connection.subscribe(this.prefix + COHERENCE_SUBJECTS.beat, {
+        callback: (error, message) => {
+          if (!error) handlers.beat(JSON.parse(text.decode(message.data)) as LeaseBeat);
+        },
+      }),
+      connection.subscribe(this.prefix + COHERENCE_SUBJECTS.invalidate, {
+        callback: (error, message) => {
+          if (error) return;
+          handlers.invalidation(JSON.parse(text.decode(message.data)) as Invalidation, () => {
+            if (message.reply) connection.publish(message.reply, encode.encode(JSON.stringify({ Replica: replica })));
+          });
+        },
+      }),
+      connection.subscribe(`${this.inbox}.*`, {
+        callback: (error, message) => {
+          if (error) return;
+          const id = message.subject.slice(this.inbox.length + 1);
+          this.pending.get(id)?.((JSON.parse(text.decode(message.data)) as { Replica: string }).Replica);
+        },
+      }),
+    );
+    await connection.flush();
+  }
+
+  async beat(beat: LeaseBeat): Promise<void> {
+    const connection = this.open();
+    connection.publish(this.prefix + COHERENCE_SUBJECTS.beat, new TextEncoder().encode(JSON.stringify(beat)));
+    await connection.flush();
+  }
+
+  async invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<void> {
+    const connection = this.open();
+    const id = randomUUID();
+    this.pending.set(id, acknowledged);
+    // Acknowledgements that come after the writer stopped waiting are dropped with the entry.
+    setTimeout(() => this.pending.delete(id), 60_000).unref();
+    connection.publish(this.prefix + COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(JSON.stringify(invalidation)), { reply: `${this.inbox}.${id}` });
+    await connection.flush();
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection && !connection.isClosed()) await connection.drain().catch(() => connection.close());
+  }
+
+  private open(): NatsConnection {
+    if (!this.connection || this.connection.isClosed()) throw new Error('the coherence channel is closed');
+    return this.connection;
+  }
+}
+
+/** The channel of a transport. */
+export function coherenceChannel(transport: BusTransport): CoherenceChannel {
+  if (transport.kind === 'nats') return new NatsCoherenceChannel(transport);
+  return new InProcessCoherenceChannel(transport.broker, transport.prefix ? `${transport.prefix}.` : '');
+}
