@@ -4,7 +4,10 @@ import { AuthorizationPatterns as P, ReplyOf, RequestOf } from '@iam/contracts';
 import { contract } from '@iam/platform';
 import { DecisionsService } from './decisions.service';
 
-/** The decision patterns the gateway calls for every request (one check, or several at once for a view). */
+/**
+ * The decision patterns the gateway calls for every request (one check, or several at once for a
+ * view), and the policy set it decides from in process.
+ */
 @Controller()
 export class DecisionsController {
   constructor(private readonly decisions: DecisionsService) {}
@@ -17,5 +20,10 @@ export class DecisionsController {
   @MessagePattern(P.AuthorizeBatch)
   authorizeBatch(@Payload(contract(P.AuthorizeBatch)) request: RequestOf<typeof P.AuthorizeBatch>): Promise<ReplyOf<typeof P.AuthorizeBatch>> {
     return this.decisions.authorizeBatch(request);
+  }
+
+  @MessagePattern(P.GetPolicySet)
+  getPolicySet(@Payload(contract(P.GetPolicySet)) request: RequestOf<typeof P.GetPolicySet>): Promise<ReplyOf<typeof P.GetPolicySet>> {
+    return this.decisions.getPolicySet(request);
   }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthorizeBatchRequest, AuthorizeReply, AuthorizeRequest, DecisionStatement, IamError } from '@iam/contracts';
+import { AuthorizeBatchRequest, AuthorizeReply, AuthorizeRequest, DecisionStatement, GetPolicySetReply, GetPolicySetRequest, GroupRef, IamError, PolicySetEntry } from '@iam/contracts';
 import { databaseUnavailable, isDatabaseUnavailable } from '@iam/platform';
 import { createRequestContext } from '@iam/policy-engine';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
 import { Principals } from '../neighbours/principals';
 import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
 import { evaluatePolicies } from './evaluation';
-import { AppliedPolicy, PolicySets } from './policy-sets';
+import { AppliedPolicy, PolicySet, PolicySets } from './policy-sets';
 
 /** Why a request was denied by a failure, in one line safe to return to the gateway. */
 function reasonOf(error: unknown): string {
@@ -27,6 +27,27 @@ export function decisionStatement(policy: AppliedPolicy, statement: { sid?: stri
   if (policy.versionId !== undefined) out.VersionId = policy.versionId;
   if (statement.sid !== undefined) out.Sid = statement.sid;
   return out;
+}
+
+/** A policy of a policy set as `GetPolicySet` answers it: its document as stored. */
+export function policySetEntry(policy: AppliedPolicy): PolicySetEntry {
+  const out: PolicySetEntry = {
+    Kind: policy.kind,
+    PolicyType: policy.type,
+    PolicyId: policy.policyId,
+    PolicyName: policy.name,
+    AttachedTo: policy.attachedTo,
+    Document: policy.document.text,
+  };
+  if (policy.arn !== undefined) out.PolicyArn = policy.arn;
+  if (policy.versionId !== undefined) out.VersionId = policy.versionId;
+  return out;
+}
+
+/** What a decision on a user reads: its groups and every policy that applies. */
+interface UserPolicies {
+  readonly groups: readonly GroupRef[];
+  readonly set: PolicySet;
 }
 
 /**
@@ -64,22 +85,12 @@ export class DecisionsService {
       return { Decision: 'implicitDeny', MatchedStatements: [], MissingContextKeys: [], Error: reason };
     };
     if (request.Principal.Type === 'root') return { Results: request.Checks.map((check) => this.root(check.Resource)) };
-    let set: Awaited<ReturnType<PolicySets['load']>>;
+    let set: PolicySet;
     try {
-      const userId = request.Principal.UserId;
-      const groups = await this.principals.groupsOfUser(userId);
-      set = await this.policySets.load([
-        { type: 'user', id: userId },
-        ...groups.map((group) => ({ type: 'group' as const, id: group.GroupId, name: group.GroupName })),
-      ]);
+      ({ set } = await this.policiesOfUser(request.Principal.UserId, () => `decide ${request.Checks.map((check) => `${check.Action} on ${check.Resource}`).join(', ')}`));
     } catch (error) {
       // A decision that could not be made because a store is down is a 503 for the caller to retry (never an allow), not a deny.
-      const unavailable = error instanceof IamError && error.code === 'ServiceUnavailable' ? error : isDatabaseUnavailable(error) ? databaseUnavailable('authorization') : undefined;
-      if (unavailable) {
-        const checks = request.Checks.map((check) => `${check.Action} on ${check.Resource}`).join(', ');
-        this.logger.warn(`Could not decide ${checks} for ${who}: ${reasonOf(error)}; answered ServiceUnavailable`);
-        throw unavailable;
-      }
+      if (error instanceof IamError && error.code === 'ServiceUnavailable') throw error;
       return { Results: request.Checks.map((check) => failed(check, error)) };
     }
     return {
@@ -98,6 +109,43 @@ export class DecisionsService {
         }
       }),
     };
+  }
+
+  /**
+   * The user's groups and every policy that applies, as `authorizeBatch` evaluates them, with
+   * each document as stored. A user that does not exist has neither (directory answers no
+   * groups for it, and no policy is kept for an id that is not a user's). A store that is
+   * down → `ServiceUnavailable`; any other failure (a stored document that no longer
+   * compiles: `ServiceFailure`) as it is.
+   */
+  async getPolicySet(request: GetPolicySetRequest): Promise<GetPolicySetReply> {
+    const { groups, set } = await this.policiesOfUser(request.Principal.UserId, () => 'read the policy set');
+    return {
+      Groups: groups.map((group) => ({ GroupId: group.GroupId, GroupName: group.GroupName })),
+      Policies: set.applied.map(policySetEntry),
+    };
+  }
+
+  /**
+   * One read of a user's groups (directory) and then of the policies of the user and of those
+   * groups (database), in evaluation order. A store that is down is logged with what could not
+   * be done (`purpose`, worded only then) and thrown as `ServiceUnavailable`; any other failure
+   * is thrown as it is.
+   */
+  private async policiesOfUser(userId: string, purpose: () => string): Promise<UserPolicies> {
+    try {
+      const groups = await this.principals.groupsOfUser(userId);
+      const set = await this.policySets.load([
+        { type: 'user', id: userId },
+        ...groups.map((group) => ({ type: 'group' as const, id: group.GroupId, name: group.GroupName })),
+      ]);
+      return { groups, set };
+    } catch (error) {
+      const unavailable = error instanceof IamError && error.code === 'ServiceUnavailable' ? error : isDatabaseUnavailable(error) ? databaseUnavailable('authorization') : undefined;
+      if (!unavailable) throw error;
+      this.logger.warn(`Could not ${purpose()} for user ${userId}: ${reasonOf(error)}; answered ServiceUnavailable`);
+      throw unavailable;
+    }
   }
 
   /** The root principal may do everything in its account (and read what AWS publishes). */

@@ -7,6 +7,7 @@ import { CompiledDocument } from '../documents/policy-documents';
 import { inlineSource } from '../inline/inline-policies.service';
 import { rows } from '../persistence/sql';
 import { managedSource } from '../policies/policies.service';
+import { AuthorizationErrors } from '../shared/errors';
 import { PrincipalType } from '../principals/named-principal';
 
 /** A principal whose policies are loaded: a user, or a group. */
@@ -134,8 +135,8 @@ export class PolicySets implements OnApplicationBootstrap {
    * The policies of `holders` (a user and its groups) for one evaluation: a
    * managed policy that several holders have appears once, where it first
    * appears, naming every holder in `attachedTo`. Throws when a stored
-   * document cannot be compiled or the state keeps changing under the read;
-   * the decision path turns that into a deny.
+   * document cannot be compiled (`ServiceFailure`) or the state keeps changing
+   * under the read; the decision path turns that into a deny.
    */
   async load(holders: readonly PolicyHolder[]): Promise<PolicySet> {
     if (holders.length === 0) return EMPTY_POLICY_SET;
@@ -268,7 +269,7 @@ export class PolicySets implements OnApplicationBootstrap {
       // Stored documents were valid when written. One that no longer compiles
       // might hold a Deny: the whole read fails rather than leave a part out.
       this.logger.error(`Stored policy ${source.id} does not compile: ${(error as Error).message}`);
-      throw new Error(`stored policy ${source.id} does not compile`);
+      throw AuthorizationErrors.storedPolicyInvalid(source.id);
     }
   }
 }

@@ -53,6 +53,8 @@ export const AuthorizationErrors = {
 
   badPolicySourceArn: (arn: string) => new IamError('InvalidInput', `PolicySourceArn ${arn} is not the ARN of a user or a group.`),
   badContextEntry: (message: string) => new IamError('InvalidInput', message),
+  /** A document read back from the database that no longer compiles: the store is corrupt, not the request. */
+  storedPolicyInvalid: (policyId: string) => new IamError('ServiceFailure', `The request failed because the stored policy ${policyId} does not compile.`),
   evaluationFailed: () => new IamError('ServiceFailure', 'The request failed because of an error in policy evaluation.'),
 };
 
