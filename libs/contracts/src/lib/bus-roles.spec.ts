@@ -67,12 +67,14 @@ describe('bus roles', () => {
     expect(BUS_ROLES.gateway.requests).toContain(IdentityPatterns.SignIn);
   });
 
-  it('give the gateway no subscription but its inbox, under the subject prefix', () => {
+  it('give the gateway no subscription but its inbox and its replicas\' coherence subjects, under the subject prefix', () => {
     expect(busPermissions('gateway', 'p1')).toEqual({
-      publish: BUS_ROLES.gateway.requests.map((pattern) => `p1.${pattern}`),
-      subscribe: ['_INBOX.p1.gateway.>'],
-      allowResponses: false,
+      publish: ['p1.gateway.cache.lease', 'p1.gateway.cache.invalidate', ...BUS_ROLES.gateway.requests.map((pattern) => `p1.${pattern}`)],
+      subscribe: ['p1.gateway.cache.lease', 'p1.gateway.cache.invalidate', '_INBOX.p1.gateway.>'],
+      allowResponses: true,
     });
+    expect(busPermissions('directory').allowResponses).toBe(true);
+    expect(busPermissions('directory').subscribe).not.toContain('gateway.cache.invalidate');
     expect(busPermissions('identity').subscribe).toContain(IdentityPatterns.SignIn);
     expect(busPermissions('directory').subscribe).not.toContain(IdentityPatterns.SignIn);
     expect(busPermissions('identity').allowResponses).toBe(true);

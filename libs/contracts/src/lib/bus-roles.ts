@@ -20,6 +20,15 @@ import { IdentityEvents, IdentityPatterns } from './identity';
  * All subjects are under the deployment's subject prefix when there is one.
  */
 export const BUS_APPS = ['gateway', 'identity', 'directory', 'authorization'] as const;
+
+/**
+ * The subjects the gateway replicas keep their caches coherent on (every replica publishes and
+ * hears both; an invalidation is answered by each replica on the writer's inbox).
+ */
+export const GATEWAY_COHERENCE_SUBJECTS = {
+  beat: 'gateway.cache.lease',
+  invalidate: 'gateway.cache.invalidate',
+} as const;
 export type BusApp = (typeof BUS_APPS)[number];
 
 export interface BusRole {
@@ -31,6 +40,8 @@ export interface BusRole {
   readonly requests: readonly string[];
   /** Events of any service this app handles (plain subscriptions, every replica). */
   readonly listens: readonly string[];
+  /** Answers its own replicas' messages on their inboxes (the gateway's invalidations). */
+  readonly answersPeers?: boolean;
 }
 
 const values = (patterns: Record<string, string>): string[] => Object.values(patterns);
@@ -52,9 +63,10 @@ const servicePatterns = [...values(IdentityPatterns), ...values(DirectoryPattern
 export const BUS_ROLES: Readonly<Record<BusApp, BusRole>> = {
   gateway: {
     serves: [],
-    publishes: [],
+    publishes: Object.values(GATEWAY_COHERENCE_SUBJECTS),
     requests: servicePatterns.filter((pattern) => !SERVICE_ONLY_PATTERNS.includes(pattern)),
-    listens: [],
+    listens: Object.values(GATEWAY_COHERENCE_SUBJECTS),
+    answersPeers: true,
   },
   identity: {
     serves: values(IdentityPatterns),
@@ -106,6 +118,6 @@ export function busPermissions(app: BusApp, subjectPrefix?: string): { publish: 
     publish: [...role.publishes, ...role.requests].map(under),
     subscribe: [...role.serves, ...role.listens].map(under).concat(`${busInboxPrefix(app, subjectPrefix)}.>`),
     // Answering a request publishes to the requester's inbox: allowed only as a reply to a request received.
-    allowResponses: role.serves.length > 0,
+    allowResponses: role.serves.length > 0 || role.answersPeers === true,
   };
 }

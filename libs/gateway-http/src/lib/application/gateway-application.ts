@@ -105,7 +105,8 @@ export class GatewayApplication {
         if (!caller) throw GatewayErrors.missingAuthenticationToken();
         return this.authorizer.decide(caller, checks, request, now);
       },
-      evaluate: (decision) => (this.authorizer.evaluate ? this.authorizer.evaluate(decision) : this.bus.send(AuthorizationPatterns.Authorize, decision)),
+      evaluate: (decision, userName) =>
+        this.authorizer.evaluate ? this.authorizer.evaluate(decision, userName) : this.bus.send(AuthorizationPatterns.Authorize, decision),
       resolveUser: (name) => (this.dataPlane ? this.dataPlane.user(name) : this.bus.send(IdentityPatterns.ResolveUser, { UserName: name })),
     };
   }

@@ -18,8 +18,11 @@ export interface CheckDecision {
 export abstract class Authorizer {
   abstract authorize(caller: Caller, checks: readonly Check[], request: RequestInfo, now: Date): Promise<void>;
 
-  /** The decision on any principal's request, when this authorizer makes it itself (else the authorization service is asked). */
-  evaluate?(request: AuthorizeRequest): Promise<AuthorizeReply>;
+  /**
+   * The decision on any principal's request (a user's named `userName`), when this authorizer
+   * makes it itself (else the authorization service is asked).
+   */
+  evaluate?(request: AuthorizeRequest, userName?: string): Promise<AuthorizeReply>;
 
   /**
    * The decision on each check on its own, in order, as `authorize` would make it (root: all

@@ -24,11 +24,10 @@ export class LocalAuthorizer extends BusAuthorizer {
     super(bus, options);
   }
 
-  override async evaluate(request: AuthorizeRequest): Promise<AuthorizeReply> {
+  override async evaluate(request: AuthorizeRequest, userName?: string): Promise<AuthorizeReply> {
     // Root is allowed what is in its account: the authorization service's rule, asked there.
-    if (request.Principal.Type === 'root') return super.evaluate(request);
-    const user = request.Principal;
-    const set = await this.dataPlane.policySet(user.UserId, request.Context?.['aws:username'] as string | undefined ?? user.UserId);
+    if (request.Principal.Type === 'root' || userName === undefined) return super.evaluate(request);
+    const set = await this.dataPlane.policySet(request.Principal.UserId, userName);
     return decideLocally(set, request.Action, request.Resource, request.Context ?? {});
   }
 

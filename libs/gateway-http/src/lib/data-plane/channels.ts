@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { connect, createInbox, type NatsConnection, type Subscription } from 'nats';
+import { GATEWAY_COHERENCE_SUBJECTS } from '@iam/contracts';
 import { natsConnectionOptions, type BusTransport, type InProcessBroker } from '@iam/platform';
 import type { CoherenceChannel, Invalidation, LeaseBeat } from './coherence';
 
-/** The subjects of the gateway replicas' coherence (`BUS_ROLES.gateway`). */
-export const COHERENCE_SUBJECTS = {
-  beat: 'gateway.cache.lease',
-  invalidate: 'gateway.cache.invalidate',
-} as const;
+const COHERENCE_SUBJECTS = GATEWAY_COHERENCE_SUBJECTS;
 
 type Handlers = Parameters<CoherenceChannel['listen']>[0];
 

@@ -35,8 +35,11 @@ export interface OperationContext {
   authorize(checks: readonly Check[]): Promise<void>;
   /** The caller's decision on each check on its own, in order, without refusing anything. */
   decide(checks: readonly Check[]): Promise<CheckDecision[]>;
-  /** The decision on any principal's request, as the authorization service's `Authorize` makes it (the `Authorize` operation). */
-  evaluate(request: AuthorizeRequest): Promise<AuthorizeReply>;
+  /**
+   * The decision on any principal's request (a user's named `userName`), as the authorization
+   * service's `Authorize` makes it (the `Authorize` operation).
+   */
+  evaluate(request: AuthorizeRequest, userName?: string): Promise<AuthorizeReply>;
   /** Identity's `ResolveUser` by name (from the data plane's cache when there is one). */
   resolveUser(name: string): Promise<ResolvedUser>;
 }

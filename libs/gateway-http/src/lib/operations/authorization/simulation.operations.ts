@@ -195,12 +195,7 @@ export const Authorize = defineOperation({
       ...Object.fromEntries(Object.entries(fromPrincipal).filter(([key]) => !givenNames.has(key.toLowerCase()))),
       ...given,
     };
-    const decision = await c.evaluate({
-      Principal: principal.ref,
-      Action: i.Action,
-      Resource: i.Resource,
-      Context: context,
-    });
+    const decision = await c.evaluate({ Principal: principal.ref, Action: i.Action, Resource: i.Resource, Context: context }, principal.user?.name);
     if (decision.Error) throw GatewayErrors.undecided(decision.Error);
     return { Principal: principal.arn, Action: i.Action, Resource: i.Resource, ...decision };
   },
