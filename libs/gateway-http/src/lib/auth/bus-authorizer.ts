@@ -62,7 +62,6 @@ export class BusAuthorizer extends Authorizer {
    * The decision of the authorization service for `request` (any principal), as its
    * `Authorize` answers it; for the `Authorize` operation.
    */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   override evaluate(request: AuthorizeRequest, _userName?: string): Promise<AuthorizeReply> {
     return this.bus.send(AuthorizationPatterns.Authorize, request);
   }

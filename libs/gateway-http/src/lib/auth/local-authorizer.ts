@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuthorizationPatterns, BusClient, type AuthorizeReply, type AuthorizeRequest, type DecisionStatement, type RequestContextValues } from '@iam/contracts';
+import { BusClient, type AuthorizeReply, type AuthorizeRequest, type DecisionStatement, type RequestContextValues } from '@iam/contracts';
 import { createRequestContext, evaluate } from '@iam/policy-engine';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
