@@ -9,6 +9,7 @@ import type { RequestInfo } from '../lib/application/request-info';
 import { Authenticator } from '../lib/auth/authenticator';
 import { Authorizer } from '../lib/auth/authorizer';
 import { configureGateway, gatewayAdapter } from '../lib/bootstrap';
+import type { DataPlaneOptions } from '../lib/data-plane/data-plane';
 import { GatewayHttpModule } from '../lib/gateway-http.module';
 
 export const ACCOUNT = '123456789012';
@@ -49,6 +50,8 @@ export interface GatewayHarnessOptions {
   timeoutMs?: number;
   logger?: Logger;
   consoleDir?: string;
+  /** The data plane (authentication and decisions from coherent caches); off unless given. */
+  cache?: DataPlaneOptions;
 }
 
 /** A gateway on a free loopback port, with the real module and optional fakes for authn/authz. */
@@ -61,6 +64,7 @@ export async function startTestGateway(options: GatewayHarnessOptions): Promise<
         healthTimeoutMs: 1_000,
         maxClockSkewMs: 15 * 60_000,
         ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
       }),
     ],
   });
