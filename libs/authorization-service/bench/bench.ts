@@ -20,7 +20,7 @@
  */
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AuthorizationPatterns as P, AuthorizeRequest, BusClient, GroupRef, ResolvedUser, WhoCanReply } from '@iam/contracts';
+import { AuthorizationPatterns as P, AuthorizeRequest, BusClient, WhoCanReply } from '@iam/contracts';
 import { startService } from '@iam/platform';
 import { analyzeAccess, combineAccess, CompiledPolicy, createRequestContext, evaluate, PolicyAccess } from '@iam/policy-engine';
 import { createTestDatabase, isolatedNatsTransport, silentLogger, startStubService, testBusClient } from '@iam/testing';
@@ -29,10 +29,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { AccessService } from '../src/lib/access/access.service';
 import { AuthorizationEnv, authorizationOptions } from '../src/lib/authorization.options';
-import { AuthorizationServiceModule } from '../src/lib/authorization-service.module';
+import { AuthorizationServiceModule, NeighbourOf } from '../src/lib/authorization-service.module';
 import { DecisionsService } from '../src/lib/decisions/decisions.service';
 import { PolicySets } from '../src/lib/decisions/policy-sets';
-import { Principals } from '../src/lib/neighbours/principals';
+import { DirectoryGroups, IdentityUsers } from '../src/lib/shared/neighbours';
 import { ACCOUNT, FakeDirectory, FakeIdentity } from '../src/test-support/harness';
 
 const COMMAND = 'NX_DAEMON=false NX_NO_CLOUD=true npx --no-install nx bench authorization-service';
@@ -58,43 +58,38 @@ function random(seed: number): () => number {
   };
 }
 
-/** identity and directory answered from the fakes' memory, without the bus. */
-class MemoryPrincipals extends Principals {
-  constructor(
-    private readonly identity: FakeIdentity,
-    private readonly directory: FakeDirectory,
-  ) {
-    super();
-  }
-  async resolveUser(name: string): Promise<ResolvedUser> {
-    return this.identity.byName(name);
-  }
-  async resolveGroup(name: string): Promise<GroupRef> {
-    for (const group of this.directory.groups.values()) if (group.GroupName.toLowerCase() === name.toLowerCase()) return group;
-    throw new Error(`no group ${name}`);
-  }
-  async resolveGroupById(id: string): Promise<GroupRef> {
-    const group = this.directory.groups.get(id);
-    if (!group) throw new Error(`no group ${id}`);
-    return group;
-  }
-  async groupsOfUser(userId: string): Promise<GroupRef[]> {
-    return this.directory.groupsOf(userId);
-  }
-  async resolveUsers(ids: readonly string[]): Promise<ResolvedUser[]> {
-    return ids.flatMap((id) => {
-      const user = this.identity.users.get(id);
-      return user ? [user] : [];
-    });
-  }
-  async groupsOfUsers(ids: readonly string[]): Promise<Record<string, GroupRef[]>> {
-    return Object.fromEntries(ids.map((id) => [id, this.directory.groupsOf(id)]));
-  }
-  async membersOfGroups(ids: readonly string[]): Promise<Record<string, string[]>> {
-    const members: Record<string, string[]> = Object.fromEntries(ids.filter((id) => this.directory.groups.has(id)).map((id) => [id, [] as string[]]));
-    for (const [userId, groups] of this.directory.memberships) for (const id of groups) members[id]?.push(userId);
-    return members;
-  }
+/** identity answered from the fake's memory, without the bus. */
+function memoryIdentity(identity: FakeIdentity): NeighbourOf<IdentityUsers> {
+  return {
+    byName: async (name) => identity.byName(name),
+    byIds: async (ids) =>
+      ids.flatMap((id) => {
+        const user = identity.users.get(id);
+        return user ? [user] : [];
+      }),
+  };
+}
+
+/** directory answered from the fake's memory, without the bus. */
+function memoryDirectory(directory: FakeDirectory): NeighbourOf<DirectoryGroups> {
+  return {
+    byName: async (name) => {
+      for (const group of directory.groups.values()) if (group.GroupName.toLowerCase() === name.toLowerCase()) return group;
+      throw new Error(`no group ${name}`);
+    },
+    byId: async (id) => {
+      const group = directory.groups.get(id);
+      if (!group) throw new Error(`no group ${id}`);
+      return group;
+    },
+    groupsOfUser: async (userId) => directory.groupsOf(userId),
+    groupsOfUsers: async (ids) => Object.fromEntries(ids.map((id) => [id, directory.groupsOf(id)])),
+    membersOfGroups: async (ids) => {
+      const members: Record<string, string[]> = Object.fromEntries(ids.filter((id) => directory.groups.has(id)).map((id) => [id, [] as string[]]));
+      for (const [userId, groups] of directory.memberships) for (const id of groups) members[id]?.push(userId);
+      return members;
+    },
+  };
 }
 
 // ── measuring ───────────────────────────────────────────────────────────────
@@ -483,7 +478,7 @@ async function main(): Promise<void> {
   const env = AuthorizationEnv.parse({ DATABASE_URL: database.url, IAM_ACCOUNT_ID: ACCOUNT, IAM_DB_POOL_SIZE: '10', IAM_BUS_TIMEOUT_MS: '30000' });
   const options = authorizationOptions(env, transport);
   const service = await startService({ name: 'authorization', module: AuthorizationServiceModule.register(options), transport, logger: silentLogger('authorization') });
-  const local = await NestFactory.createApplicationContext(AuthorizationServiceModule.register(options, { principals: new MemoryPrincipals(identity, directory) }), { logger: false });
+  const local = await NestFactory.createApplicationContext(AuthorizationServiceModule.register(options, { identity: memoryIdentity(identity), directory: memoryDirectory(directory) }), { logger: false });
   const bus = await testBusClient(transport, 30_000);
   try {
     process.stdout.write('(a) decisions…\n');

@@ -1,3 +1,3 @@
 export * from './lib/authorization-service.module';
 export * from './lib/authorization.options';
-export { Principals } from './lib/neighbours/principals';
+export { DirectoryGroups, IdentityUsers } from './lib/shared/neighbours';

@@ -16,29 +16,35 @@ import { InlinePoliciesController } from './inline/inline-policies.controller';
 import { InlinePoliciesService } from './inline/inline-policies.service';
 import { authorizationMigrations } from './migrations';
 import { authorizationEntities, authorizationStores } from './persistence/entities';
-import { BusPrincipals, Principals } from './neighbours/principals';
 import { AwsCatalogueSync } from './policies/aws-catalogue.sync';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
 import { PrincipalDeletionController } from './principals/principal-deletion.controller';
 import { PrincipalDeletionService } from './principals/principal-deletion.service';
 import { SimulationController } from './simulation/simulation.controller';
+import { DirectoryGroups, IdentityUsers } from './shared/neighbours';
 import { SimulationService } from './simulation/simulation.service';
 
 export const AUTHORIZATION_SCHEMA = 'authorization';
 
+/** What a stand-in for a neighbour answers: the neighbour class's methods. */
+export type NeighbourOf<T> = Pick<T, keyof T>;
+
 export interface AuthorizationModuleOverrides {
-  /** Stands in for identity and directory (benchmarks). */
-  principals?: Principals;
+  /** Stands in for identity (benchmarks). */
+  identity?: NeighbourOf<IdentityUsers>;
+  /** Stands in for directory (benchmarks). */
+  directory?: NeighbourOf<DirectoryGroups>;
 }
 
 /** The authorization service: policies, attachments, decisions, simulation, who-can. */
 @Module({})
 export class AuthorizationServiceModule {
   static register(options: AuthorizationServiceOptions, overrides: AuthorizationModuleOverrides = {}): DynamicModule {
-    const principals: Provider = overrides.principals
-      ? { provide: Principals, useValue: overrides.principals }
-      : { provide: Principals, useClass: BusPrincipals };
+    const neighbours: Provider[] = [
+      overrides.identity ? { provide: IdentityUsers, useValue: overrides.identity } : IdentityUsers,
+      overrides.directory ? { provide: DirectoryGroups, useValue: overrides.directory } : DirectoryGroups,
+    ];
     return {
       module: AuthorizationServiceModule,
       imports: [
@@ -65,7 +71,7 @@ export class AuthorizationServiceModule {
         { provide: AUTHORIZATION_OPTIONS, useValue: options },
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: RandomIdGenerator },
-        principals,
+        ...neighbours,
         ...authorizationStores,
         CompiledPolicies,
         DocumentEvents,

@@ -24,6 +24,7 @@ import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { SignInGuard } from './sessions/sign-in-guard';
 import { EventPublisher } from './shared/events';
+import { AuthorizationPrincipals, DirectoryUsers } from './shared/neighbours';
 import { RandomSecretGenerator, SecretGenerator } from './shared/secrets';
 import { SignaturesController } from './signatures/signatures.controller';
 import { SignaturesService } from './signatures/signatures.service';
@@ -55,6 +56,8 @@ export class IdentityServiceModule {
       { provide: SecretCipher, useFactory: () => AesGcmSecretCipher.fromBase64(options.masterKey, options.previousMasterKey) },
       { provide: SigningKeyCache, useValue: new SigningKeyCache() },
       EventPublisher,
+      DirectoryUsers,
+      AuthorizationPrincipals,
       RootAccountService,
       AccountSettingsService,
       UsersService,

@@ -13,7 +13,7 @@ import {
 import { Listing } from '@iam/platform';
 import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, CompiledPolicy, PolicyAccess } from '@iam/policy-engine';
 import { AppliedPolicy, PolicySets } from '../decisions/policy-sets';
-import { Principals } from '../neighbours/principals';
+import { DirectoryGroups, IdentityUsers } from '../shared/neighbours';
 import { simulationContext } from '../simulation/simulation.service';
 
 /** Who can: users by name regardless of case, then id. */
@@ -74,7 +74,8 @@ export class AccessService {
   pageBytes = WHO_CAN_PAGE_BYTES;
 
   constructor(
-    private readonly principals: Principals,
+    private readonly users: IdentityUsers,
+    private readonly groups: DirectoryGroups,
     private readonly policySets: PolicySets,
   ) {}
 
@@ -115,7 +116,7 @@ export class AccessService {
       else groupParts.set(holder.id, found);
     }
     if (groupParts.size > 0) {
-      const members = await this.principals.membersOfGroups([...groupParts.keys()]);
+      const members = await this.groups.membersOfGroups([...groupParts.keys()]);
       for (const [groupId, found] of groupParts) {
         const via: Via = { via: 'group', groupId };
         const parts = found.map((entry) => ({ ...entry, via }));
@@ -129,7 +130,7 @@ export class AccessService {
       const { verdict } = combineAccess(parts.map((part) => part.access));
       if (verdict !== 'notAllowed') verdicts.set(userId, { verdict, parts });
     }
-    const users = verdicts.size > 0 ? await this.principals.resolveUsers([...verdicts.keys()]) : [];
+    const users = verdicts.size > 0 ? await this.users.byIds([...verdicts.keys()]) : [];
     const candidates: Candidate[] = users
       .filter((user) => verdicts.has(user.UserId))
       .map((user) => ({ user, ...(verdicts.get(user.UserId) as { verdict: AccessVerdict; parts: Part[] }) }));
@@ -198,14 +199,14 @@ export class AccessService {
       }
     }
     if (covering.size === 0) return names;
-    const replies = await this.principals.groupsOfUsers([...new Set(covering.values())]);
+    const replies = await this.groups.groupsOfUsers([...new Set(covering.values())]);
     for (const groups of Object.values(replies)) for (const group of groups) names.set(group.GroupId, group.GroupName);
     return names;
   }
 
   async userPermissions(request: UserPermissionsRequest): Promise<UserPermissionsReply> {
-    const user = await this.principals.resolveUser(request.UserName);
-    const groups = await this.principals.groupsOfUser(user.UserId);
+    const user = await this.users.byName(request.UserName);
+    const groups = await this.groups.groupsOfUser(user.UserId);
     const each = await this.policySets.loadEach([
       { type: 'user', id: user.UserId },
       ...groups.map((group) => ({ type: 'group' as const, id: group.GroupId, name: group.GroupName })),

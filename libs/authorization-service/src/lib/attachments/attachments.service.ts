@@ -3,7 +3,7 @@ import { AttachedPolicy, IamError, ListEntitiesForPolicyReply, ListEntitiesForPo
 import { Clock, compareKeys, Listing } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions, policiesPerPrincipal } from '../authorization.options';
-import { Principals } from '../neighbours/principals';
+import { DirectoryGroups, IdentityUsers } from '../shared/neighbours';
 
 import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
 import { PoliciesService } from '../policies/policies.service';
@@ -27,7 +27,8 @@ export class AttachmentsService {
     private readonly policyStore: PoliciesStore,
     private readonly policies: PoliciesService,
     private readonly tombstones: PrincipalTombstonesStore,
-    private readonly principals: Principals,
+    private readonly users: IdentityUsers,
+    private readonly groups: DirectoryGroups,
     private readonly clock: Clock,
     @Inject(AUTHORIZATION_OPTIONS) private readonly options: AuthorizationServiceOptions,
   ) {}
@@ -39,7 +40,7 @@ export class AttachmentsService {
   /** Attaches a managed policy; attaching it again is not an error. */
   async attach(type: PrincipalType, name: string, policyArn: string): Promise<void> {
     parsePolicyArn(policyArn);
-    const principal = await resolvePrincipal(this.principals, type, name);
+    const principal = await resolvePrincipal(this.users, this.groups, type, name);
     const limit = this.quota(type);
     const now = this.clock.now();
     await this.db.transaction(async (manager) => {
@@ -57,12 +58,12 @@ export class AttachmentsService {
   /** Detaches a managed policy; one that is not attached answers `NoSuchEntity`. */
   async detach(type: PrincipalType, name: string, policyArn: string): Promise<void> {
     parsePolicyArn(policyArn);
-    const principal = await resolvePrincipal(this.principals, type, name);
+    const principal = await resolvePrincipal(this.users, this.groups, type, name);
     if (!(await this.store.detach(principal.id, policyArn))) throw AuthorizationErrors.noSuchPolicy(policyArn);
   }
 
   async listAttached(type: PrincipalType, name: string, request: PageRequest & { PathPrefix?: string }): Promise<{ AttachedPolicies: AttachedPolicy[] } & Page> {
-    const principal = await resolvePrincipal(this.principals, type, name);
+    const principal = await resolvePrincipal(this.users, this.groups, type, name);
     const page = ATTACHED_POLICIES.query(request);
     const found = await this.store.page(principal.id, request.PathPrefix ?? '/', page.after?.[0], page.limit);
     const { items, page: shown } = ATTACHED_POLICIES.page(found, page, (row) => [Number(row.seq)]);
@@ -88,10 +89,10 @@ export class AttachmentsService {
     const groupIds = wantGroups ? attached.filter((row) => row.principalType === 'group').map((row) => row.principalId) : [];
     const userIds = wantUsers ? attached.filter((row) => row.principalType === 'user').map((row) => row.principalId) : [];
     const [users, groups] = await Promise.all([
-      userIds.length > 0 ? this.principals.resolveUsers(userIds) : Promise.resolve([]),
+      userIds.length > 0 ? this.users.byIds(userIds) : Promise.resolve([]),
       Promise.all(
         groupIds.map((id) =>
-          this.principals.resolveGroupById(id).catch((error: unknown) => {
+          this.groups.byId(id).catch((error: unknown) => {
             if (error instanceof IamError && error.code === 'NoSuchEntity') return undefined;
             throw error;
           }),

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { CompiledPolicies } from '../documents/compiled-policies';
 import { DocumentEvents } from '../documents/document-events';
 import { compileDocument } from '../documents/policy-documents';
-import { Principals } from '../neighbours/principals';
+import { DirectoryGroups, IdentityUsers } from '../shared/neighbours';
 
 import { NamedPrincipal, noSuchPrincipal, PrincipalType, resolvePrincipal } from '../principals/named-principal';
 import { PrincipalTombstonesStore } from '../principals/principal-tombstones.store';
@@ -38,7 +38,8 @@ export class InlinePoliciesService {
     private readonly db: DataSource,
     private readonly store: InlinePoliciesStore,
     private readonly tombstones: PrincipalTombstonesStore,
-    private readonly principals: Principals,
+    private readonly users: IdentityUsers,
+    private readonly groups: DirectoryGroups,
     private readonly clock: Clock,
     private readonly compiled: CompiledPolicies,
     private readonly events: DocumentEvents,
@@ -47,7 +48,7 @@ export class InlinePoliciesService {
   /** Creates or replaces the inline policy of that name (regardless of case). */
   async put(type: PrincipalType, name: string, policyName: string, document: string): Promise<void> {
     const compiled = compileDocument(document, inlineSource(type, policyName), { kind: 'inline' });
-    const principal = await resolvePrincipal(this.principals, type, name);
+    const principal = await resolvePrincipal(this.users, this.groups, type, name);
     const size = policyDocumentSize(document);
     const hash = contentHash(document);
     const limit = aggregateLimit(type);
@@ -74,19 +75,19 @@ export class InlinePoliciesService {
   }
 
   async get(type: PrincipalType, name: string, policyName: string): Promise<{ principal: NamedPrincipal; PolicyName: string; PolicyDocument: string }> {
-    const principal = await resolvePrincipal(this.principals, type, name);
+    const principal = await resolvePrincipal(this.users, this.groups, type, name);
     const found = await this.store.find(principal.id, policyName.toLowerCase());
     if (!found) throw AuthorizationErrors.noSuchInlinePolicy(type, policyName);
     return { principal, PolicyName: found.name, PolicyDocument: found.document };
   }
 
   async delete(type: PrincipalType, name: string, policyName: string): Promise<void> {
-    const principal = await resolvePrincipal(this.principals, type, name);
+    const principal = await resolvePrincipal(this.users, this.groups, type, name);
     if (!(await this.store.delete(principal.id, policyName.toLowerCase()))) throw AuthorizationErrors.noSuchInlinePolicy(type, policyName);
   }
 
   async list(type: PrincipalType, name: string, request: PageRequest): Promise<PolicyNamesPage> {
-    const principal = await resolvePrincipal(this.principals, type, name);
+    const principal = await resolvePrincipal(this.users, this.groups, type, name);
     const page = INLINE_POLICIES.query(request);
     const found = await this.store.page(principal.id, page.after?.[0], page.limit);
     const { items, page: shown } = INLINE_POLICIES.page(found, page, (row) => [row.nameLower]);

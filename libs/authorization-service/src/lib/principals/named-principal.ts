@@ -1,4 +1,4 @@
-import { Principals } from '../neighbours/principals';
+import { DirectoryGroups, IdentityUsers } from '../shared/neighbours';
 import { AuthorizationErrors } from '../shared/errors';
 
 export type PrincipalType = 'user' | 'group';
@@ -18,12 +18,12 @@ export const noSuchPrincipal = AuthorizationErrors.noSuchPrincipal;
  * Resolves a user (identity) or a group (directory) by name. A user being
  * deleted counts as unknown. Never called inside a transaction.
  */
-export async function resolvePrincipal(principals: Principals, type: PrincipalType, name: string): Promise<NamedPrincipal> {
+export async function resolvePrincipal(users: IdentityUsers, groups: DirectoryGroups, type: PrincipalType, name: string): Promise<NamedPrincipal> {
   if (type === 'user') {
-    const user = await principals.resolveUser(name);
+    const user = await users.byName(name);
     if (user.State !== 'active') throw AuthorizationErrors.noSuchUser(name);
     return { type, id: user.UserId, name: user.UserName, path: user.Path };
   }
-  const group = await principals.resolveGroup(name);
+  const group = await groups.byName(name);
   return { type, id: group.GroupId, name: group.GroupName, path: group.Path };
 }

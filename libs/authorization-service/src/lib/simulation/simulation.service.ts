@@ -15,7 +15,7 @@ import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authoriza
 import { Evaluation, evaluatePolicies } from '../decisions/evaluation';
 import { PolicyHolder, PolicySets } from '../decisions/policy-sets';
 import { compileDocument, CompiledDocument } from '../documents/policy-documents';
-import { Principals } from '../neighbours/principals';
+import { DirectoryGroups, IdentityUsers } from '../shared/neighbours';
 import { AuthorizationErrors } from '../shared/errors';
 
 /** Evaluation results by their index in actions × resources. */
@@ -89,7 +89,8 @@ function unionKeys(...lists: (readonly string[])[]): string[] {
 @Injectable()
 export class SimulationService {
   constructor(
-    private readonly principals: Principals,
+    private readonly users: IdentityUsers,
+    private readonly groups: DirectoryGroups,
     private readonly policySets: PolicySets,
     @Inject(AUTHORIZATION_OPTIONS) private readonly options: AuthorizationServiceOptions,
   ) {}
@@ -101,9 +102,9 @@ export class SimulationService {
     const [, account, kind, , name] = match;
     if (kind === 'role') throw AuthorizationErrors.noSuchRole(name);
     if (kind === 'user') {
-      const user = await this.principals.resolveUser(name);
+      const user = await this.users.byName(name);
       if (account !== this.options.accountId || user.Arn !== arn || user.State !== 'active') throw AuthorizationErrors.noSuchUser(name);
-      const groups = await this.principals.groupsOfUser(user.UserId);
+      const groups = await this.groups.groupsOfUser(user.UserId);
       return {
         holders: [{ type: 'user', id: user.UserId }, ...groups.map((group) => ({ type: 'group' as const, id: group.GroupId, name: group.GroupName }))],
         defaults: [
@@ -113,7 +114,7 @@ export class SimulationService {
         ],
       };
     }
-    const group = await this.principals.resolveGroup(name);
+    const group = await this.groups.byName(name);
     if (account !== this.options.accountId || group.Arn !== arn) throw AuthorizationErrors.noSuchGroup(name);
     return { holders: [{ type: 'group', id: group.GroupId, name: group.GroupName }], defaults: [] };
   }

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuthorizationPatterns, BusClient, DirectoryPatterns, IamError, IdentityEvents } from '@iam/contracts';
+import { IamError, IdentityEvents } from '@iam/contracts';
 import { DataSource } from 'typeorm';
 import { AccessKeyEntity } from '../access-keys/access-key.entity';
 import { LoginProfileEntity } from '../passwords/login-profile.entity';
 import { Subjects } from '../sessions/lockout';
 import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
+import { AuthorizationPrincipals, DirectoryUsers, PolicyCounts } from '../shared/neighbours';
 import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -39,23 +40,22 @@ export class DeleteUserService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
-    private readonly bus: BusClient,
+    private readonly directory: DirectoryUsers,
+    private readonly authorization: AuthorizationPrincipals,
     private readonly events: EventPublisher,
   ) {}
 
   async delete(name: string): Promise<void> {
     const user = await this.markDeleting(name);
-    const ref = { UserId: user.userId };
-    const principal = { PrincipalType: 'user' as const, PrincipalId: user.userId };
 
-    const [directory, authorization] = await Promise.all([
-      attempt(() => this.bus.send(DirectoryPatterns.BeginUserDelete, ref)),
-      attempt(() => this.bus.send(AuthorizationPatterns.BeginPrincipalDelete, principal)),
+    const [memberships, policies] = await Promise.all([
+      attempt(() => this.directory.beginUserDelete(user.userId)),
+      attempt(() => this.authorization.beginUserDelete(user.userId)),
     ]);
 
-    const refusal = refusalOf(directory, authorization);
+    const refusal = refusalOf(memberships, policies);
     if (refusal) {
-      await this.cancel(user, ref, principal);
+      await this.cancel(user);
       throw refusal;
     }
     await this.remove(user);
@@ -73,10 +73,10 @@ export class DeleteUserService {
   }
 
   /** Step 3: undo the begins; the user becomes `active` again only if both neighbours confirmed. */
-  private async cancel(user: UserEntity, ref: { UserId: string }, principal: { PrincipalType: 'user'; PrincipalId: string }): Promise<void> {
+  private async cancel(user: UserEntity): Promise<void> {
     const results = await Promise.all([
-      attempt(() => this.bus.send(DirectoryPatterns.CancelUserDelete, ref)),
-      attempt(() => this.bus.send(AuthorizationPatterns.CancelPrincipalDelete, principal)),
+      attempt(() => this.directory.cancelUserDelete(user.userId)),
+      attempt(() => this.authorization.cancelUserDelete(user.userId)),
     ]);
     const failed = results.filter((result): result is { ok: false; error: IamError } => !result.ok);
     if (failed.length > 0) {
@@ -113,14 +113,11 @@ async function attempt<T>(call: () => Promise<T>): Promise<Outcome<T>> {
 }
 
 /** Why the delete may not go ahead, in AWS's order, or null when it may. */
-function refusalOf(
-  directory: Outcome<{ MembershipCount: number }>,
-  authorization: Outcome<{ AttachedPolicyCount: number; InlinePolicyCount: number }>,
-): IamError | null {
-  if (!directory.ok) return directory.error;
-  if (!authorization.ok) return authorization.error;
-  if (directory.value.MembershipCount > 0) return IdentityErrors.deleteConflict('memberships');
-  if (authorization.value.AttachedPolicyCount > 0) return IdentityErrors.deleteConflict('attached policies');
-  if (authorization.value.InlinePolicyCount > 0) return IdentityErrors.deleteConflict('inline policies');
+function refusalOf(memberships: Outcome<number>, policies: Outcome<PolicyCounts>): IamError | null {
+  if (!memberships.ok) return memberships.error;
+  if (!policies.ok) return policies.error;
+  if (memberships.value > 0) return IdentityErrors.deleteConflict('memberships');
+  if (policies.value.attached > 0) return IdentityErrors.deleteConflict('attached policies');
+  if (policies.value.inline > 0) return IdentityErrors.deleteConflict('inline policies');
   return null;
 }
