@@ -10,6 +10,7 @@ import { UserPage } from './pages/user';
 import { UsersPage } from './pages/users';
 import { WhoCanPage } from './pages/who-can';
 import { DashboardPage } from './pages/dashboard';
+import { accountLabel } from './lib/account';
 import { useSessionState } from './session';
 
 const NAV = [
@@ -23,7 +24,7 @@ const NAV = [
 ];
 
 export function App() {
-  const { session, ended, permissions, signOut } = useSessionState();
+  const { session, ended, aliases, permissions, signOut } = useSessionState();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);
@@ -50,7 +51,10 @@ export function App() {
         <span className="brand">IAM console</span>
         <span className="who">
           <span className="muted">Signed in as</span> <strong data-testid="signed-in-as">{who}</strong>
-          <span className="muted account"> · account {session.principal.AccountId}</span>
+          <span className="muted account" title={`Account id ${session.principal.AccountId}`}>
+            {' '}
+            · Account: <span data-testid="account">{accountLabel(session.principal.AccountId, aliases)}</span>
+          </span>
         </span>
         <button type="button" className="btn btn-secondary btn-small" onClick={() => void signOut()}>
           Sign out

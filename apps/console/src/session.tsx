@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
+import { accountLabel } from './lib/account';
 import { Api, ApiError } from './lib/api';
 import { PermissionBatcher, type Check, type CheckResult, type Permission } from './lib/permissions';
 
@@ -25,6 +26,8 @@ interface SessionState {
   ended?: string;
   api: Api;
   permissions: PermissionBatcher;
+  /** The signed-in account's alias (`ListAccountAliases`), `[]` when none is set or it may not be read; undefined until known. */
+  aliases?: readonly string[];
   signIn(input: { UserName?: string; Root?: boolean; Password: string }): Promise<Session>;
   signOut(): Promise<void>;
   /** After a password change: sessions are ended, sign in again. */
@@ -72,6 +75,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [api],
   );
 
+  // The account's alias, once per session: the console names the account by it.
+  const [aliases, setAliases] = useState<{ token: string; aliases: readonly string[] }>();
+  const token = session?.token;
+  useEffect(() => {
+    if (!token) return;
+    let live = true;
+    api.get<{ AccountAliases?: string[] }>('/v1/account/aliases').then(
+      (reply) => live && setAliases({ token, aliases: reply.AccountAliases ?? [] }),
+      // Not allowed to list aliases (or no answer): the account is named by its id.
+      () => live && setAliases({ token, aliases: [] }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, token]);
+
   // A session ends at its expiration even if nothing is clicked.
   useEffect(() => {
     if (!session) return;
@@ -107,7 +126,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     navigate('/', { replace: true });
   }, [api, permissions, forget, navigate]);
 
-  const value = useMemo(() => ({ session, ended, api, permissions, signIn, signOut, forget }), [session, ended, api, permissions, signIn, signOut, forget]);
+  const known = aliases && aliases.token === token ? aliases.aliases : undefined;
+  const value = useMemo(
+    () => ({ session, ended, api, permissions, aliases: known, signIn, signOut, forget }),
+    [session, ended, api, permissions, known, signIn, signOut, forget],
+  );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 
@@ -130,6 +153,12 @@ export function useApi(): Api {
 /** The account id of the signed-in principal. */
 export function useAccount(): string {
   return useSession().session.principal.AccountId;
+}
+
+/** The signed-in account's name: its alias when one is set, else its id (`accountLabel`). */
+export function useAccountName(): string {
+  const { session, aliases } = useSession();
+  return accountLabel(session.principal.AccountId, aliases);
 }
 
 /** May the signed-in principal do each of `checks`? Asked in batches; re-rendered as answers arrive. */

@@ -198,6 +198,43 @@ describeWithServices('gateway: the tutorial through the REST API', () => {
     });
   });
 
+  describe('what the console reads', () => {
+    it("the account's alias, by which the console names the account; a principal that may not list it gets AccessDenied (the console then shows the id)", async () => {
+      const { session } = await signIn({ UserName: 'admin', Password: 'Adm1n-Passw0rd!' });
+      const aliases = () => json('GET', '/v1/account/aliases', undefined, bearer(session.SessionToken));
+      expect(await body(await aliases())).toEqual({ AccountAliases: [], IsTruncated: false });
+      expect((await json('PUT', '/v1/account/alias', { AccountAlias: 'example-corp' }, bearer(session.SessionToken))).status).toBe(204);
+      const listed = await aliases();
+      expect(listed.status).toBe(200);
+      expect(await body(listed)).toEqual({ AccountAliases: ['example-corp'], IsTruncated: false });
+
+      const newbie = await signIn({ UserName: 'newbie', Password: 'Second-Passw0rd!' });
+      const denied = await json('GET', '/v1/account/aliases', undefined, bearer(newbie.session.SessionToken));
+      expect(denied.status).toBe(403);
+      expect((await body(denied)).code).toBe('AccessDenied');
+
+      expect((await json('DELETE', '/v1/account/alias/example-corp', undefined, bearer(session.SessionToken))).status).toBe(204);
+      expect(await body(await aliases())).toEqual({ AccountAliases: [], IsTruncated: false });
+    });
+
+    it('the password policy after an empty update: AWS defaults, without HardExpiry, MaxPasswordAge or PasswordReusePrevention', async () => {
+      expect((await asRoot('PUT', '/v1/account/password-policy', {})).status).toBe(204);
+      const policy = await asRoot('GET', '/v1/account/password-policy');
+      expect(policy.status).toBe(200);
+      expect(await body(policy)).toEqual({
+        PasswordPolicy: {
+          MinimumPasswordLength: 6,
+          RequireSymbols: false,
+          RequireNumbers: false,
+          RequireUppercaseCharacters: false,
+          RequireLowercaseCharacters: false,
+          AllowUsersToChangePassword: false,
+          ExpirePasswords: false,
+        },
+      });
+    });
+  });
+
   describe('views and decisions', () => {
     let dave: Credentials;
 

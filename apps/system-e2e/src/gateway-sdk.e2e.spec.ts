@@ -1,12 +1,22 @@
 import {
+  CreatePolicyCommand,
   CreateUserCommand,
+  DeleteAccountPasswordPolicyCommand,
+  GetAccountPasswordPolicyCommand,
   GetAccountAuthorizationDetailsCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   GenerateCredentialReportCommand,
   IAMClient,
+  GetPolicyCommand,
+  GetUserCommand,
+  ListPolicyTagsCommand,
   ListUsersCommand,
+  ListUserTagsCommand,
   paginateListUsers,
+  TagPolicyCommand,
+  TagUserCommand,
+  UpdateAccountPasswordPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { describeWithServices } from '@iam/testing';
 import { XMLParser } from 'fast-xml-parser';
@@ -158,6 +168,81 @@ describeWithServices('gateway: the tutorial through @aws-sdk/client-iam', () => 
       const { SummaryMap } = await client().send(new GetAccountSummaryCommand({}));
       expect(SummaryMap).toMatchObject({ Groups: 3, Policies: 1, AccessKeysPerUserQuota: 2, GroupsPerUserQuota: 10, AttachedPoliciesPerGroupQuota: 10 });
       expect(SummaryMap?.['Users']).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe("AWS's answers where LocalStack recorded them", () => {
+    /** What the SDK raised, as AWS's code and message. */
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => ({ code: 'none', message: '' }),
+        (error: { name: string; message: string }) => ({ code: error.name, message: error.message }),
+      );
+    const tags = (keys: string[]) => keys.map((Key, i) => ({ Key, Value: `v${i}` }));
+
+    it('an empty UpdateAccountPasswordPolicy: AWS defaults, without HardExpiry, MaxPasswordAge or PasswordReusePrevention', async () => {
+      const update = await signedQuery(system.base, system.root, { Action: 'UpdateAccountPasswordPolicy' });
+      expect(update.status).toBe(200);
+      const response = await signedQuery(system.base, system.root, { Action: 'GetAccountPasswordPolicy' });
+      const text = await response.text();
+      expect(text).not.toMatch(/HardExpiry|MaxPasswordAge|PasswordReusePrevention/);
+      expect(xml.parse(text).GetAccountPasswordPolicyResponse.GetAccountPasswordPolicyResult.PasswordPolicy).toEqual({
+        AllowUsersToChangePassword: false,
+        ExpirePasswords: false,
+        MinimumPasswordLength: 6,
+        RequireLowercaseCharacters: false,
+        RequireNumbers: false,
+        RequireSymbols: false,
+        RequireUppercaseCharacters: false,
+      });
+      await client().send(new UpdateAccountPasswordPolicyCommand({ MaxPasswordAge: 30, HardExpiry: true }));
+      expect((await client().send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy).toMatchObject({ ExpirePasswords: true, MaxPasswordAge: 30, HardExpiry: true });
+      await client().send(new DeleteAccountPasswordPolicyCommand({}));
+    });
+
+    it("a user's tags: keys regardless of case, listed by key, AWS's refusals word for word", async () => {
+      await client().send(new CreateUserCommand({ UserName: 'tagged-user', Tags: tags(['Team', 'Environment', 'b']) }));
+      await client().send(new TagUserCommand({ UserName: 'tagged-user', Tags: [{ Key: 'TEAM', Value: 'core' }, { Key: 'a', Value: '' }] }));
+      expect((await client().send(new ListUserTagsCommand({ UserName: 'tagged-user' }))).Tags?.map((t) => t.Key)).toEqual(['a', 'b', 'Environment', 'TEAM']);
+      expect((await client().send(new GetUserCommand({ UserName: 'tagged-user' }))).User?.Tags).toEqual([
+        { Key: 'TEAM', Value: 'core' },
+        { Key: 'Environment', Value: 'v1' },
+        { Key: 'b', Value: 'v2' },
+        { Key: 'a', Value: '' },
+      ]);
+      expect(await refusal(client().send(new TagUserCommand({ UserName: 'tagged-user', Tags: [{ Key: 'mykey', Value: '1' }, { Key: 'MyKey', Value: '2' }] })))).toEqual({
+        code: 'InvalidInputException',
+        message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      });
+      const fiftyOne = tags(Array.from({ length: 51 }, (_, i) => `${i}`));
+      expect(await refusal(client().send(new TagUserCommand({ UserName: 'tagged-user', Tags: fiftyOne })))).toEqual({
+        code: 'ValidationError',
+        message: "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50",
+      });
+      expect(await refusal(client().send(new TagUserCommand({ UserName: 'tagged-user', Tags: fiftyOne.slice(0, 47) })))).toEqual({
+        code: 'LimitExceededException',
+        message: 'The number of tags has reached the maximum limit.',
+      });
+    });
+
+    it("a policy's tags: keys as written, listed by length then key, duplicates refused in AWS's words", async () => {
+      const written = tags(['abc', 'b', 'z', 'a']);
+      const { Policy } = await client().send(
+        new CreatePolicyCommand({ PolicyName: 'TagOrder', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] }), Tags: written }),
+      );
+      expect(Policy?.Tags).toEqual(written);
+      expect((await client().send(new ListPolicyTagsCommand({ PolicyArn: Policy?.Arn }))).Tags?.map((t) => t.Key)).toEqual(['a', 'b', 'z', 'abc']);
+      await client().send(new TagPolicyCommand({ PolicyArn: Policy?.Arn, Tags: [{ Key: 'A', Value: 'uppercase' }] }));
+      expect((await client().send(new ListPolicyTagsCommand({ PolicyArn: Policy?.Arn }))).Tags?.map((t) => t.Key)).toEqual(['A', 'a', 'b', 'z', 'abc']);
+      expect((await client().send(new GetPolicyCommand({ PolicyArn: Policy?.Arn }))).Policy?.Tags?.map((t) => t.Key)).toEqual(['abc', 'b', 'z', 'a', 'A']);
+      expect(await refusal(client().send(new TagPolicyCommand({ PolicyArn: Policy?.Arn, Tags: [{ Key: '0', Value: '' }, { Key: '0', Value: '' }] })))).toEqual({
+        code: 'InvalidInputException',
+        message: 'Duplicate tag keys found.',
+      });
+      const response = await signedQuery(system.base, system.root, { Action: 'TagPolicy', PolicyArn: Policy?.Arn ?? '', 'Tags.member.1.Key': 'NOWAY!', 'Tags.member.1.Value': '' });
+      expect(xml.parse(await response.text()).ErrorResponse.Error.Message).toBe(
+        "1 validation error detected: Value 'NOWAY!' at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+      );
     });
   });
 });

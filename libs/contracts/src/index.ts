@@ -1,6 +1,7 @@
 export * from './lib/errors';
 export * from './lib/validation';
 export * from './lib/common';
+export * from './lib/tags';
 export * from './lib/pattern';
 export * from './lib/messages';
 export * from './lib/client';

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Action, ErrorMessage, Loading, Notice, PageHeader, download, useLoad } from '../components/ui';
+import { signInLink } from '../lib/account';
 import { ApiError } from '../lib/api';
 import { parseReport, reportHints, type Hint } from '../lib/credential-report';
 import type { PasswordPolicy } from '../lib/password-rules';
-import { useApi } from '../session';
+import { useAccountName, useApi } from '../session';
 
 const ANY = { resource: '*' };
 
@@ -29,6 +30,7 @@ export function AccountPage() {
   return (
     <>
       <PageHeader title="Account settings" />
+      <SignInLink />
       <PasswordPolicyEditor />
       <CredentialReport />
     </>
@@ -160,6 +162,26 @@ function PasswordPolicyEditor() {
           </div>
         </form>
       )}
+    </section>
+  );
+}
+
+/** The link IAM users sign in with, naming the account by its alias when one is set (as AWS's sign-in URL does). */
+function SignInLink() {
+  const account = useAccountName();
+  const link = signInLink(new URL(import.meta.env.BASE_URL, window.location.origin).toString(), account);
+  return (
+    <section className="card">
+      <h2>Console sign-in link</h2>
+      <p className="muted">
+        IAM users of account <strong>{account}</strong> sign in here. The link names the account by its alias when one is set
+        (CreateAccountAlias), else by its id.
+      </p>
+      <p>
+        <a href={link} data-testid="sign-in-link">
+          {link}
+        </a>
+      </p>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ChangePasswordForm } from '../components/password-form';
 import { ErrorMessage, Notice } from '../components/ui';
+import { accountFromLink } from '../lib/account';
 import { signInMessage } from '../lib/api';
 import { useSession, useSessionState } from '../session';
 
@@ -12,6 +13,8 @@ export function SignInPage({ ended }: { ended?: string }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // A sign-in link names the account (`?account=<alias or id>`), as AWS's sign-in URL does.
+  const [account] = useState(() => accountFromLink(window.location.search));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,7 +38,15 @@ export function SignInPage({ ended }: { ended?: string }) {
     <main className="sign-in" id="main">
       <div className="card sign-in-card">
         <h1>Sign in</h1>
-        <p className="muted">IAM console</p>
+        <p className="muted">
+          IAM console
+          {account && (
+            <>
+              {' '}
+              · Account: <strong data-testid="sign-in-account">{account}</strong>
+            </>
+          )}
+        </p>
         {ended && <Notice kind="warning">{ended}</Notice>}
         <fieldset className="choice">
           <legend>Sign in as</legend>

@@ -171,6 +171,18 @@ export const Errors = {
     new IamError('EntityAlreadyExists', `User with name ${name} already exists.`),
   groupExists: (name: string) =>
     new IamError('EntityAlreadyExists', `Group with name ${name} already exists.`),
+  /**
+   * One key twice in a request's tags. AWS adds its note on case where keys are compared
+   * regardless of case (users, roles); a customer managed policy's keys are not, and AWS
+   * answers it without the note.
+   */
+  duplicateTagKeys: (keyCase: 'insensitive' | 'sensitive') =>
+    new IamError(
+      'InvalidInput',
+      keyCase === 'insensitive' ? 'Duplicate tag keys found. Please note that Tag keys are case insensitive.' : 'Duplicate tag keys found.',
+    ),
+  /** More than 50 tags on an entity once the request's are added (AWS's words for an IAM resource over its tag quota). */
+  tagLimit: () => new IamError('LimitExceeded', 'The number of tags has reached the maximum limit.'),
   unavailable: (service: string, why: string) =>
     new IamError('ServiceUnavailable', `The ${service} service is unavailable: ${why}.`),
   internal: () => new IamError('ServiceFailure', 'The request failed because of an internal error.'),

@@ -98,10 +98,16 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
       expect(document.message).toContain("at 'policyDocument'");
     });
 
-    it('refuses repeated tag keys regardless of case', async () => {
-      await expect(
-        failure(create('Tagged', undefined, { Tags: [{ Key: 'env', Value: 'a' }, { Key: 'ENV', Value: 'b' }] })),
-      ).resolves.toEqual({ code: 'InvalidInput', message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.' });
+    it("refuses a tag key given twice with AWS's words for a policy; keys differing in case are two tags", async () => {
+      await expect(failure(create('Tagged', undefined, { Tags: [{ Key: '0', Value: '' }, { Key: '0', Value: '' }] }))).resolves.toEqual({
+        code: 'InvalidInput',
+        message: 'Duplicate tag keys found.',
+      });
+      const { Policy } = await create('CaseTagged', undefined, { Tags: [{ Key: 'a', Value: 'lowercase' }, { Key: 'A', Value: 'uppercase' }] });
+      expect(Policy.Tags).toEqual([
+        { Key: 'a', Value: 'lowercase' },
+        { Key: 'A', Value: 'uppercase' },
+      ]);
     });
   });
 
@@ -335,25 +341,63 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
   });
 
   describe('tags', () => {
-    it('tags, replaces regardless of key case, untags and lists with pagination', async () => {
+    it('lists by key length, then key as written, while GetPolicy shows them as written (AWS: a, b, z, abc)', async () => {
+      const written = [
+        { Key: 'abc', Value: 'first' },
+        { Key: 'b', Value: 'second' },
+        { Key: 'z', Value: 'third' },
+        { Key: 'a', Value: 'fourth' },
+      ];
+      const { Policy } = await create('TagOrder', undefined, { Tags: written });
+      expect(Policy.Tags).toEqual(written);
+      expect((await h.bus.send(P.GetPolicy, { PolicyArn: Policy.Arn })).Policy.Tags).toEqual(written);
+      const all = await h.bus.send(P.ListPolicyTags, { PolicyArn: Policy.Arn });
+      expect(all).toEqual({
+        Tags: [
+          { Key: 'a', Value: 'fourth' },
+          { Key: 'b', Value: 'second' },
+          { Key: 'z', Value: 'third' },
+          { Key: 'abc', Value: 'first' },
+        ],
+        IsTruncated: false,
+      });
+      // Page by page, the same order, whatever the page size.
+      for (const MaxItems of [1, 2, 3]) {
+        const pages: string[] = [];
+        let Marker: string | undefined;
+        do {
+          const page = await h.bus.send(P.ListPolicyTags, { PolicyArn: Policy.Arn, MaxItems, ...(Marker ? { Marker } : {}) });
+          pages.push(...page.Tags.map((t) => t.Key));
+          Marker = page.Marker;
+        } while (Marker);
+        expect(pages).toEqual(['a', 'b', 'z', 'abc']);
+      }
+    });
+
+    it('tags, replaces the very key in its place, keeps keys differing in case apart, untags as written', async () => {
       const { Policy } = await create('TagMe');
       const arn = Policy.Arn;
-      await h.bus.send(P.TagPolicy, { PolicyArn: arn, Tags: [{ Key: 'env', Value: 'dev' }, { Key: 'team', Value: 'a' }, { Key: 'cost', Value: '1' }] });
-      await h.bus.send(P.TagPolicy, { PolicyArn: arn, Tags: [{ Key: 'ENV', Value: 'prod' }] });
-      const all = await h.bus.send(P.ListPolicyTags, { PolicyArn: arn });
-      expect(all.Tags).toEqual([
-        { Key: 'team', Value: 'a' },
-        { Key: 'cost', Value: '1' },
-        { Key: 'ENV', Value: 'prod' },
-      ]);
-      const first = await h.bus.send(P.ListPolicyTags, { PolicyArn: arn, MaxItems: 2 });
-      const rest = await h.bus.send(P.ListPolicyTags, { PolicyArn: arn, MaxItems: 2, Marker: first.Marker });
-      expect([...first.Tags, ...rest.Tags]).toEqual(all.Tags);
-      await h.bus.send(P.UntagPolicy, { PolicyArn: arn, TagKeys: ['Team', 'missing'] });
+      await h.bus.send(P.TagPolicy, { PolicyArn: arn, Tags: [{ Key: 'somekey', Value: 'somevalue' }, { Key: 'someotherkey', Value: 'someothervalue' }] });
+      await h.bus.send(P.TagPolicy, { PolicyArn: arn, Tags: [{ Key: 'somekey', Value: '' }] });
       expect((await h.bus.send(P.GetPolicy, { PolicyArn: arn })).Policy.Tags).toEqual([
-        { Key: 'cost', Value: '1' },
-        { Key: 'ENV', Value: 'prod' },
+        { Key: 'somekey', Value: '' },
+        { Key: 'someotherkey', Value: 'someothervalue' },
       ]);
+      await h.bus.send(P.UntagPolicy, { PolicyArn: arn, TagKeys: ['somekey', 'SOMEOTHERKEY', 'missing'] });
+      expect((await h.bus.send(P.ListPolicyTags, { PolicyArn: arn })).Tags).toEqual([{ Key: 'someotherkey', Value: 'someothervalue' }]);
+      await h.bus.send(P.UntagPolicy, { PolicyArn: arn, TagKeys: ['someotherkey'] });
+
+      await h.bus.send(P.TagPolicy, { PolicyArn: arn, Tags: [{ Key: 'a', Value: 'lowercase' }, { Key: 'A', Value: 'uppercase' }] });
+      expect((await h.bus.send(P.ListPolicyTags, { PolicyArn: arn })).Tags).toEqual([
+        { Key: 'A', Value: 'uppercase' },
+        { Key: 'a', Value: 'lowercase' },
+      ]);
+      await h.bus.send(P.UntagPolicy, { PolicyArn: arn, TagKeys: ['a'] });
+      expect((await h.bus.send(P.ListPolicyTags, { PolicyArn: arn })).Tags).toEqual([{ Key: 'A', Value: 'uppercase' }]);
+      await expect(failure(h.bus.send(P.TagPolicy, { PolicyArn: arn, Tags: [{ Key: '0', Value: '' }, { Key: '0', Value: '' }] }))).resolves.toEqual({
+        code: 'InvalidInput',
+        message: 'Duplicate tag keys found.',
+      });
     });
 
     it('keeps at most 50 tags', async () => {
@@ -364,6 +408,27 @@ describeWithServices('managed policies over NATS and PostgreSQL', () => {
         code: 'LimitExceeded',
         message: 'The number of tags has reached the maximum limit.',
       });
+    });
+
+    it('keeps the 50-tag limit when many clients tag one policy at once', async () => {
+      const { Policy } = await create('Crowded');
+      // Ten clients add six tags each: eight fit (48 tags), the last two would pass 50.
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, client) =>
+          h.bus.send(P.TagPolicy, { PolicyArn: Policy.Arn, Tags: Array.from({ length: 6 }, (_, i) => ({ Key: `c${client}-${i}`, Value: 'v' })) }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code: string; message: string }] : []));
+      expect(refused.map((e) => [e.code, e.message])).toEqual([
+        ['LimitExceeded', 'The number of tags has reached the maximum limit.'],
+        ['LimitExceeded', 'The number of tags has reached the maximum limit.'],
+      ]);
+      const { Tags } = await h.bus.send(P.GetPolicy, { PolicyArn: Policy.Arn }).then((r) => r.Policy);
+      expect(Tags).toHaveLength(48);
+      const perClient = new Map<string, number>();
+      for (const tag of Tags ?? []) perClient.set(tag.Key.split('-')[0], (perClient.get(tag.Key.split('-')[0]) ?? 0) + 1);
+      expect([...perClient.values()]).toEqual(Array(8).fill(6));
     });
   });
 

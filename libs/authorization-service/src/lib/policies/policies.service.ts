@@ -7,17 +7,18 @@ import {
   ListPoliciesRequest,
   ListPolicyTagsRequest,
   ListPolicyVersionsRequest,
-  MAX_TAGS,
+  mergeTags,
   Page,
   Policy,
   PolicySourceType,
   PolicyVersion,
   PolicyVersionRequest,
+  removeTags,
   Tag,
   TagPolicyRequest,
   UntagPolicyRequest,
 } from '@iam/contracts';
-import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
+import { Clock, compareKeys, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { GROUP_INLINE_POLICIES_MAX_SIZE, MANAGED_POLICY_MAX_SIZE, PolicySource, USER_INLINE_POLICIES_MAX_SIZE } from '@iam/policy-engine';
 import { DataSource, EntityManager } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions, policiesPerPrincipal } from '../authorization.options';
@@ -34,8 +35,8 @@ import { PolicyEntity } from './policy.entity';
 
 /** Policies by name regardless of case (in byte order), then ARN. */
 const POLICIES = new Listing<[nameLower: string, arn: string]>('policies', 2);
-/** A policy's tags in the order they were added. */
-const POLICY_TAGS = new Listing<[index: number]>('policy-tags', 1);
+/** A policy's tags by key length, then key (`policyTagsInListingOrder`). */
+const POLICY_TAGS = new Listing<[length: number, key: string]>('policy-tags', 2);
 /** A policy's versions, newest first. */
 const POLICY_VERSIONS = new Listing<[negativeVersionNumber: number]>('policy-versions', 1);
 
@@ -51,18 +52,16 @@ export function managedSource(policy: Pick<PolicyEntity, 'policyId' | 'name' | '
   return { id: policy.policyId, version: versionId, type: managedType(policy), name: policy.name };
 }
 
-/** Tags with keys compared regardless of case: later ones replace earlier ones. */
-export function mergeTags(existing: readonly Tag[], added: readonly Tag[]): Tag[] {
-  const seen = new Set<string>();
-  for (const tag of added) {
-    const key = tag.Key.toLowerCase();
-    if (seen.has(key)) throw AuthorizationErrors.duplicateTagKeys();
-    seen.add(key);
-  }
-  const out = existing.filter((tag) => !seen.has(tag.Key.toLowerCase()));
-  out.push(...added.map((tag) => ({ Key: tag.Key, Value: tag.Value })));
-  if (out.length > MAX_TAGS) throw AuthorizationErrors.policyTagLimit();
-  return out;
+/**
+ * `ListPolicyTags`' order, as AWS lists a policy's tags: shorter keys first, then by key as
+ * written (`a`, `b`, `z`, `abc`; `A` before `a`). Pure.
+ */
+export function policyTagsInListingOrder(tags: readonly Tag[]): Tag[] {
+  return [...tags].sort((a, b) => compareKeys(policyTagKey(a), policyTagKey(b)));
+}
+
+function policyTagKey(tag: Tag): [length: number, key: string] {
+  return [tag.Key.length, tag.Key];
 }
 
 /** Customer managed policies and their versions and tags; AWS managed policies read-only. */
@@ -131,7 +130,7 @@ export class PoliciesService {
     const account = this.options.accountId;
     const source = managedSource({ policyId, name: request.PolicyName, account }, 'v1');
     const document = compileDocument(request.PolicyDocument, source, { maxSize: MANAGED_POLICY_MAX_SIZE, kind: 'managed' });
-    const tags = mergeTags([], request.Tags ?? []);
+    const tags = mergeTags([], request.Tags ?? [], 'sensitive');
     const now = this.clock.now();
     const arn = Arns.policy(account, path, request.PolicyName);
     try {
@@ -209,23 +208,21 @@ export class PoliciesService {
   async tag(request: TagPolicyRequest): Promise<void> {
     await this.db.transaction(async (manager) => {
       const policy = await this.writable(manager, 'TagPolicy', request.PolicyArn);
-      await this.store.setTags(manager, policy.policyId, mergeTags(policy.tags, request.Tags));
+      await this.store.setTags(manager, policy.policyId, mergeTags(policy.tags, request.Tags, 'sensitive'));
     });
   }
 
   async untag(request: UntagPolicyRequest): Promise<void> {
     await this.db.transaction(async (manager) => {
       const policy = await this.writable(manager, 'UntagPolicy', request.PolicyArn);
-      const drop = new Set(request.TagKeys.map((key) => key.toLowerCase()));
-      await this.store.setTags(manager, policy.policyId, policy.tags.filter((tag) => !drop.has(tag.Key.toLowerCase())));
+      await this.store.setTags(manager, policy.policyId, removeTags(policy.tags, request.TagKeys, 'sensitive'));
     });
   }
 
   async listTags(request: ListPolicyTagsRequest): Promise<{ Tags: Tag[] } & Page> {
     const policy = await this.find(request.PolicyArn);
-    const indexed = policy.tags.map((tag, index) => ({ tag, index }));
-    const { items, page } = POLICY_TAGS.slice(indexed, request, (item) => [item.index]);
-    return { Tags: items.map((item) => item.tag), ...page };
+    const { items, page } = POLICY_TAGS.slice(policyTagsInListingOrder(policy.tags), request, policyTagKey);
+    return { Tags: items, ...page };
   }
 
   private toVersion(row: Omit<PolicyVersionEntity, 'document'> & { document?: string }, defaultVersion: string, withDocument: boolean): PolicyVersion {

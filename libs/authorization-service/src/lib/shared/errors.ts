@@ -19,8 +19,8 @@ export const AuthorizationErrors = {
   awsManagedPolicy: (action: string, arn: string) =>
     new IamError('AccessDenied', `Not authorized to perform: iam:${action} on resource: policy ${arn} (AWS managed policies cannot be changed).`),
   policyExists: (name: string) => new IamError('EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`),
-  duplicateTagKeys: () => new IamError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
-  policyTagLimit: () => new IamError('LimitExceeded', 'The number of tags has reached the maximum limit.'),
+  duplicateTagKeys: Errors.duplicateTagKeys,
+  tagLimit: Errors.tagLimit,
   policyAttached: () => new IamError('DeleteConflict', 'Cannot delete a policy attached to entities.'),
   policyHasVersions: () =>
     new IamError(

@@ -146,11 +146,19 @@ export const PolicyPatterns = {
    * unknown; `AccessDenied` for an AWS managed policy.
    */
   DeletePolicy: pattern('authorization.policy.delete', PolicyArnRequest, reply<Empty>()),
-  /** AWS `TagPolicy`: adds or replaces tags (keys compared regardless of case). At most 50 tags → `LimitExceeded`. */
+  /**
+   * AWS `TagPolicy`: adds or replaces tags (`mergeTags`). A policy's keys are compared as
+   * written, as AWS compares them: `a` and `A` are two tags. A key given twice → `InvalidInput`
+   * ("Duplicate tag keys found."); more than 50 tags in all → `LimitExceeded` ("The number of
+   * tags has reached the maximum limit.").
+   */
   TagPolicy: pattern('authorization.policy.tag', TagPolicyRequest, reply<Empty>()),
-  /** AWS `UntagPolicy`: removes the named tag keys (regardless of case); unknown keys are ignored. */
+  /** AWS `UntagPolicy`: removes the named tag keys (as written); unknown keys are ignored. */
   UntagPolicy: pattern('authorization.policy.untag', UntagPolicyRequest, reply<Empty>()),
-  /** AWS `ListPolicyTags`, in the order the tags were added. */
+  /**
+   * AWS `ListPolicyTags`, in AWS's order: shorter keys first, then by key as written (`a`, `b`,
+   * `z`, `abc`). `CreatePolicy` and `GetPolicy` show the tags in the order they were written.
+   */
   ListPolicyTags: pattern('authorization.policy.tags', ListPolicyTagsRequest, reply<{ Tags: Tag[] } & Page>()),
   /**
    * AWS `CreatePolicyVersion`: the next version id (`v2`, `v3`, … never

@@ -53,7 +53,8 @@ export const PasswordPolicy = z.strictObject({
   MaxPasswordAge: z.number().optional(),
   /** How many previous passwords may not be reused; absent when reuse is allowed. */
   PasswordReusePrevention: z.number().optional(),
-  HardExpiry: z.boolean(),
+  /** Absent when the policy was set without it (as AWS shows it); unset acts as false. */
+  HardExpiry: z.boolean().optional(),
 });
 export type PasswordPolicy = z.infer<typeof PasswordPolicy>;
 

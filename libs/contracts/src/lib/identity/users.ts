@@ -124,15 +124,21 @@ export const UserPatterns = {
    */
   DeleteUser: pattern('identity.user.delete', UserNameRequest, reply<Empty>()),
   /**
-   * Adds or replaces tags on a user. Keys match regardless of case: a tag
-   * whose key equals an existing key in another case replaces it. Duplicate
-   * keys in one request → `InvalidInput`; more than 50 tags in all →
-   * `LimitExceeded`. Unknown → `NoSuchEntity`.
+   * Adds or replaces tags on a user (`mergeTags`, keys regardless of case): a
+   * tag whose key equals an existing key in another case replaces it in its
+   * place, with the new case. Duplicate keys in one request → `InvalidInput`
+   * ("Duplicate tag keys found. Please note that Tag keys are case
+   * insensitive."); more than 50 tags in all → `LimitExceeded` ("The number of
+   * tags has reached the maximum limit."). Unknown → `NoSuchEntity`.
    */
   TagUser: pattern('identity.user.tag', TagUserRequest, reply<Empty>()),
   /** Removes tags by key (regardless of case); absent keys are ignored. Unknown → `NoSuchEntity`. */
   UntagUser: pattern('identity.user.untag', UntagUserRequest, reply<Empty>()),
-  /** A user's tags ordered by key regardless of case, paginated as `ListUsers`. Unknown → `NoSuchEntity`. */
+  /**
+   * A user's tags ordered by key regardless of case (AWS: "sorted by tag key"; not by length
+   * first, as a policy's), paginated as `ListUsers`. `GetUser` shows them in the order written.
+   * Unknown → `NoSuchEntity`.
+   */
   ListUserTags: pattern('identity.user.list-tags', ListUserTagsRequest, reply<ListUserTagsReply>()),
 
   /**

@@ -30,6 +30,7 @@ export class PasswordPolicyEntity {
   @Column({ name: 'password_reuse_prevention', type: 'integer', nullable: true })
   passwordReusePrevention!: number | null;
 
-  @Column({ name: 'hard_expiry', type: 'boolean' })
-  hardExpiry!: boolean;
+  /** `null` when the update that set the policy did not give it (AWS then leaves it out). */
+  @Column({ name: 'hard_expiry', type: 'boolean', nullable: true })
+  hardExpiry!: boolean | null;
 }

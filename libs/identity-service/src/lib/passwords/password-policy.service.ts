@@ -20,7 +20,10 @@ export class PasswordPolicyService {
     return toPolicy(row);
   }
 
-  /** Replaces the whole policy; omitted fields take AWS's defaults. */
+  /**
+   * Replaces the whole policy; omitted fields take AWS's defaults, except the three AWS shows
+   * only when given (`MaxPasswordAge`, `PasswordReusePrevention`, `HardExpiry`): those are unset.
+   */
   async update(request: UpdateAccountPasswordPolicyRequest): Promise<void> {
     const d = POLICY_FIELD_DEFAULTS;
     await this.store.put({
@@ -32,7 +35,7 @@ export class PasswordPolicyService {
       allowUsersToChangePassword: request.AllowUsersToChangePassword ?? d.AllowUsersToChangePassword,
       maxPasswordAge: request.MaxPasswordAge ?? null,
       passwordReusePrevention: request.PasswordReusePrevention ?? null,
-      hardExpiry: request.HardExpiry ?? d.HardExpiry,
+      hardExpiry: request.HardExpiry ?? null,
     });
   }
 
@@ -56,9 +59,9 @@ export function toPolicy(row: PasswordPolicyEntity): PasswordPolicy {
     RequireLowercaseCharacters: row.requireLowercaseCharacters,
     AllowUsersToChangePassword: row.allowUsersToChangePassword,
     ExpirePasswords: Boolean(row.maxPasswordAge),
-    HardExpiry: row.hardExpiry,
   };
   if (row.maxPasswordAge) policy.MaxPasswordAge = row.maxPasswordAge;
   if (row.passwordReusePrevention) policy.PasswordReusePrevention = row.passwordReusePrevention;
+  if (row.hardExpiry !== null) policy.HardExpiry = row.hardExpiry;
   return policy;
 }

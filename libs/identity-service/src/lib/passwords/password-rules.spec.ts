@@ -67,8 +67,8 @@ describe('a custom password policy', () => {
       RequireLowercaseCharacters: false,
       AllowUsersToChangePassword: false,
       ExpirePasswords: false,
-      HardExpiry: false,
     });
+    expect(lenient.hardExpiry).toBe(false);
     expect(passwordProblems('abcdef', lenient, context)).toEqual([]);
     expect(passwordProblems('alice', lenient, context)).toEqual(['Password should have a minimum length of 6']);
   });

@@ -25,7 +25,11 @@ export interface PasswordRules {
 /** The symbols AWS counts: ! @ # $ % ^ & * ( ) _ + - = [ ] { } | ' */
 export const PASSWORD_SYMBOLS = "!@#$%^&*()_+-=[]{}|'";
 
-/** `UpdateAccountPasswordPolicy` with every field omitted. */
+/**
+ * `UpdateAccountPasswordPolicy` with every field omitted. `MaxPasswordAge`,
+ * `PasswordReusePrevention` and `HardExpiry` have no default: they stay unset (AWS then
+ * leaves them out of `GetAccountPasswordPolicy`; unset `HardExpiry` acts as false).
+ */
 export const POLICY_FIELD_DEFAULTS = {
   MinimumPasswordLength: 6,
   RequireSymbols: false,
@@ -33,7 +37,6 @@ export const POLICY_FIELD_DEFAULTS = {
   RequireUppercaseCharacters: false,
   RequireLowercaseCharacters: false,
   AllowUsersToChangePassword: false,
-  HardExpiry: false,
 } as const;
 
 /** AWS's rules when no policy is set. */
@@ -62,7 +65,7 @@ export function rulesFromPolicy(policy: PasswordPolicy): PasswordRules {
     allowUsersToChangePassword: policy.AllowUsersToChangePassword,
     maxPasswordAge: policy.MaxPasswordAge,
     reusePrevention: policy.PasswordReusePrevention,
-    hardExpiry: policy.HardExpiry,
+    hardExpiry: policy.HardExpiry ?? false,
   };
 }
 

@@ -170,20 +170,29 @@ describeWithServices('console passwords and the account password policy', () => 
       });
     });
 
-    it("fills omitted fields with AWS's defaults", async () => {
+    it("fills omitted fields with AWS's defaults and leaves out HardExpiry, MaxPasswordAge and PasswordReusePrevention, as AWS", async () => {
       await bus().send(P.UpdateAccountPasswordPolicy, {});
-      await expect(bus().send(P.GetAccountPasswordPolicy, {})).resolves.toEqual({
-        PasswordPolicy: {
-          MinimumPasswordLength: 6,
-          RequireSymbols: false,
-          RequireNumbers: false,
-          RequireUppercaseCharacters: false,
-          RequireLowercaseCharacters: false,
-          AllowUsersToChangePassword: false,
-          ExpirePasswords: false,
-          HardExpiry: false,
-        },
+      const { PasswordPolicy } = await bus().send(P.GetAccountPasswordPolicy, {});
+      expect(PasswordPolicy).toStrictEqual({
+        MinimumPasswordLength: 6,
+        RequireSymbols: false,
+        RequireNumbers: false,
+        RequireUppercaseCharacters: false,
+        RequireLowercaseCharacters: false,
+        AllowUsersToChangePassword: false,
+        ExpirePasswords: false,
       });
+      expect(Object.keys(PasswordPolicy)).not.toContain('HardExpiry');
+    });
+
+    it('shows HardExpiry when it was given, false as well as true', async () => {
+      await bus().send(P.UpdateAccountPasswordPolicy, { HardExpiry: false });
+      expect((await bus().send(P.GetAccountPasswordPolicy, {})).PasswordPolicy.HardExpiry).toBe(false);
+      await bus().send(P.UpdateAccountPasswordPolicy, { MaxPasswordAge: 60, HardExpiry: true });
+      expect((await bus().send(P.GetAccountPasswordPolicy, {})).PasswordPolicy).toMatchObject({ ExpirePasswords: true, MaxPasswordAge: 60, HardExpiry: true });
+      // Replacing the policy without it unsets it again.
+      await bus().send(P.UpdateAccountPasswordPolicy, { MaxPasswordAge: 60 });
+      expect('HardExpiry' in (await bus().send(P.GetAccountPasswordPolicy, {})).PasswordPolicy).toBe(false);
     });
 
     it('stores every field, replaces the whole policy on update, and deletes it', async () => {

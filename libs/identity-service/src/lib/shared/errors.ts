@@ -15,8 +15,8 @@ export const IdentityErrors = {
   internal: Errors.internal,
   concurrentDelete: (name: string) =>
     new IamError('ConcurrentModification', `The user with name ${name} was changed by another request while it was being deleted; try again.`),
-  duplicateTagKeys: () => new IamError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'),
-  tagLimit: () => new IamError('LimitExceeded', 'Cannot exceed quota for TagsPerUser: 50'),
+  duplicateTagKeys: Errors.duplicateTagKeys,
+  tagLimit: Errors.tagLimit,
   noSuchLoginProfile: (name: string) => new IamError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`),
   loginProfileExists: (name: string) => new IamError('EntityAlreadyExists', `Login Profile for user ${name} already exists.`),
   noPasswordPolicy: (accountId: string) =>

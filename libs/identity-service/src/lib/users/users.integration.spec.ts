@@ -245,6 +245,12 @@ describeWithServices('identity users over NATS and PostgreSQL', () => {
       expect(first.Tags.map((t) => t.Key)).toEqual(['cost', 'dept']);
       const rest = await bus().send(P.ListUserTags, { UserName: 'tagged', Marker: first.Marker as string });
       expect(rest).toEqual({ Tags: [{ Key: 'Zone', Value: '' }], IsTruncated: false });
+      // GetUser shows them as written: the re-tagged key in its place with the new case, then the new ones.
+      expect((await bus().send(P.GetUser, { UserName: 'tagged' })).User.Tags).toEqual([
+        { Key: 'dept', Value: 'ops' },
+        { Key: 'cost', Value: '42' },
+        { Key: 'Zone', Value: '' },
+      ]);
 
       await bus().send(P.UntagUser, { UserName: 'tagged', TagKeys: ['DEPT', 'absent'] });
       expect((await bus().send(P.GetUser, { UserName: 'tagged' })).User.Tags).toEqual([
@@ -257,12 +263,13 @@ describeWithServices('identity users over NATS and PostgreSQL', () => {
       await bus().send(P.CreateUser, { UserName: 'full', Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) });
       expect(await failure(bus().send(P.TagUser, { UserName: 'full', Tags: [{ Key: 'one-more', Value: 'v' }] }))).toEqual({
         code: 'LimitExceeded',
-        message: 'Cannot exceed quota for TagsPerUser: 50',
+        message: 'The number of tags has reached the maximum limit.',
       });
       await bus().send(P.TagUser, { UserName: 'full', Tags: [{ Key: 'K0', Value: 'replaced' }] });
-      expect(
-        (await failure(bus().send(P.TagUser, { UserName: 'full', Tags: [{ Key: 'x', Value: '1' }, { Key: 'X', Value: '2' }] }))).code,
-      ).toBe('InvalidInput');
+      expect(await failure(bus().send(P.TagUser, { UserName: 'full', Tags: [{ Key: 'x', Value: '1' }, { Key: 'X', Value: '2' }] }))).toEqual({
+        code: 'InvalidInput',
+        message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      });
       expect((await failure(bus().send(P.TagUser, { UserName: 'full', Tags: [{ Key: 'bad#key', Value: '1' }] }))).message).toContain(
         "at 'tags.member.1.key' failed to satisfy constraint: Member must satisfy regular expression pattern",
       );
@@ -273,6 +280,28 @@ describeWithServices('identity users over NATS and PostgreSQL', () => {
       expect((await failure(bus().send(P.TagUser, { UserName: 'ghost', Tags: [{ Key: 'a', Value: 'b' }] }))).code).toBe('NoSuchEntity');
       expect((await failure(bus().send(P.UntagUser, { UserName: 'ghost', TagKeys: ['a'] }))).code).toBe('NoSuchEntity');
       expect((await failure(bus().send(P.ListUserTags, { UserName: 'ghost' }))).code).toBe('NoSuchEntity');
+    });
+
+    it('keeps the 50-tag limit when many clients tag one user at once', async () => {
+      await bus().send(P.CreateUser, { UserName: 'crowded' });
+      // Ten clients add six tags each: eight fit (48 tags), the last two would pass 50.
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, client) =>
+          bus().send(P.TagUser, { UserName: 'crowded', Tags: Array.from({ length: 6 }, (_, i) => ({ Key: `c${client}-${i}`, Value: 'v' })) }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code: string; message: string }] : []));
+      expect(refused.map((e) => [e.code, e.message])).toEqual([
+        ['LimitExceeded', 'The number of tags has reached the maximum limit.'],
+        ['LimitExceeded', 'The number of tags has reached the maximum limit.'],
+      ]);
+      const { Tags } = await bus().send(P.ListUserTags, { UserName: 'crowded' });
+      expect(Tags).toHaveLength(48);
+      // Every client's six tags went in together or not at all.
+      const perClient = new Map<string, number>();
+      for (const tag of Tags) perClient.set(tag.Key.split('-')[0], (perClient.get(tag.Key.split('-')[0]) ?? 0) + 1);
+      expect([...perClient.values()]).toEqual(Array(8).fill(6));
     });
   });
 

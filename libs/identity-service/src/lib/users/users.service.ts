@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   Arns,
+  assertUniqueTagKeys,
   CreateUserRequest,
   GetUserRequest,
   IdentityEvents,
@@ -9,6 +10,8 @@ import {
   ListUsersRequest,
   ListUserTagsReply,
   ListUserTagsRequest,
+  mergeTags,
+  removeTags,
   ResolvedUser,
   ResolveUserRequest,
   TagUserRequest,
@@ -21,10 +24,11 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
-import { assertUniqueKeys, mergeTags, removeTags, sortedTags, tagSortKey } from './tags';
+import { sortedTags, tagSortKey } from './tags';
 import { UserEntity } from './user.entity';
 
 const USERS = new Listing<[nameLower: string]>('users', 1);
+/** A user's tags by key regardless of case (`sortedTags`). */
 const USER_TAGS = new Listing<[tagKey: string]>('user-tags', 1);
 
 @Injectable()
@@ -40,7 +44,7 @@ export class UsersService {
 
   async create(request: CreateUserRequest): Promise<User> {
     const tags = request.Tags ?? [];
-    assertUniqueKeys(tags);
+    assertUniqueTagKeys(tags, 'insensitive');
     const entity = this.users.create({
       userId: this.ids.next('AIDA'),
       name: request.UserName,
@@ -106,11 +110,11 @@ export class UsersService {
   }
 
   async tag(request: TagUserRequest): Promise<void> {
-    await this.changeTags(request.UserName, (tags) => mergeTags(tags, request.Tags));
+    await this.changeTags(request.UserName, (tags) => mergeTags(tags, request.Tags, 'insensitive'));
   }
 
   async untag(request: UntagUserRequest): Promise<void> {
-    await this.changeTags(request.UserName, (tags) => removeTags(tags, request.TagKeys));
+    await this.changeTags(request.UserName, (tags) => removeTags(tags, request.TagKeys, 'insensitive'));
   }
 
   async listTags(request: ListUserTagsRequest): Promise<ListUserTagsReply> {
