@@ -3,7 +3,7 @@ import { AuthorizeBatchRequest, AuthorizeReply, AuthorizeRequest, DecisionStatem
 import { databaseUnavailable, isDatabaseUnavailable } from '@iam/platform';
 import { createRequestContext } from '@iam/policy-engine';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
-import { Principals } from '../neighbours/principals';
+import { DirectoryGroups } from '../shared/neighbours';
 import { AWS_ACCOUNT } from '../policies/aws-managed-policies';
 import { evaluatePolicies } from './evaluation';
 import { AppliedPolicy, PolicySet, PolicySets } from './policy-sets';
@@ -60,7 +60,7 @@ export class DecisionsService {
   private readonly logger = new Logger(DecisionsService.name);
 
   constructor(
-    private readonly principals: Principals,
+    private readonly directory: DirectoryGroups,
     private readonly policySets: PolicySets,
     @Inject(AUTHORIZATION_OPTIONS) private readonly options: AuthorizationServiceOptions,
   ) {}
@@ -134,7 +134,7 @@ export class DecisionsService {
    */
   private async policiesOfUser(userId: string, purpose: () => string): Promise<UserPolicies> {
     try {
-      const groups = await this.principals.groupsOfUser(userId);
+      const groups = await this.directory.groupsOfUser(userId);
       const set = await this.policySets.load([
         { type: 'user', id: userId },
         ...groups.map((group) => ({ type: 'group' as const, id: group.GroupId, name: group.GroupName })),
