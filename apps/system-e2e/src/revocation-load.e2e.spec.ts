@@ -3,6 +3,7 @@ import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createTestDatabase, describeWithServices, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
 import { ACCOUNT, type Credentials, expectOk, randomRootCredentials, restDriver } from './support/gateway';
+import { HoldingProxy } from './support/holding-proxy';
 import { freePort, RunningProcess, startApp, waitForStatus } from './support/processes';
 import {
   allowedBy,
@@ -14,9 +15,11 @@ import {
   isGood,
   judge,
   percentile,
-  queryOverHttp,
   type RequestRecord,
   seededRandom,
+  sendQuery,
+  type SignedQuery,
+  signQuery,
   type UserState,
   type Verdict,
 } from './support/revocation';
@@ -27,9 +30,12 @@ import {
  * both gateways without pause, while another client narrows and widens what each user may do.
  * Judged from the client's own clock: a request that started after a change returned (and ended
  * before the next change on its user started) must be decided under the state that change left,
- * whichever gateway it reached. A second test pauses one gateway (SIGSTOP) past its lease: the
- * changes made meanwhile return within the lease, and the resumed gateway answers nothing from
- * what it cached before.
+ * whichever gateway it reached; right after each change, requests go through the gateway that
+ * did not make it. A second test pauses one gateway (SIGSTOP) past its lease: the changes made
+ * meanwhile return within twice the lease, and the resumed gateway, while it still hears nothing
+ * from NATS (held back by a proxy), answers nothing from what it cached before. A third holds
+ * back for 500 ms what NATS sends one gateway (it keeps running and beating): a change made
+ * meanwhile returns only once that gateway dropped what it affects.
  *
  * Short profile (CI): 150 changes. Full profile: `IAM_REVOCATION_PROFILE=full` (1,000 changes).
  * `IAM_REVOCATION_SEED` replays a run's changes.
@@ -41,6 +47,11 @@ const USERS = 8;
 const CALLERS = 8;
 const LEASE_MS = 1_500;
 const PAUSED_CHANGES = 20;
+/** Requests sent through the other gateway the moment a change returns. */
+const PROBES = 6;
+/** Rounds of the test where one gateway hears of changes late, and for how long it hears nothing. */
+const HELD_ROUNDS = FULL ? 40 : 12;
+const HOLD_MS = 500;
 const SEED = Number(process.env['IAM_REVOCATION_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 
 // Whole systems start as processes on a machine that may be busy.
@@ -58,6 +69,8 @@ interface Gateway {
   base: string;
   /** Keep-alive connections for the load. */
   agent: Agent;
+  /** Keep-alive connections for the probes sent as a change returns: open and idle then, so that a probe is sent at once. */
+  probeAgent: Agent;
 }
 
 interface User {
@@ -79,6 +92,8 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
   const random = seededRandom(SEED);
   /** Gateways (by index) reached on connections of their own: one paused must not find a keep-alive connection it timed out meanwhile. */
   const freshConnections = new Set<number>();
+  /** Between the second gateway and NATS: holds back what NATS sends it. */
+  let proxy: HoldingProxy;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -103,10 +118,12 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
       }
     }
     await Promise.all(services.map((s) => waitForStatus(`http://127.0.0.1:${s.port}/health/ready`, 200, 120_000)));
+    const nats = new URL(TEST_NATS_URL);
+    proxy = await HoldingProxy.start({ host: nats.hostname, port: Number(nats.port || 4222) });
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
-      const app = startApp('gateway', { ...env, PORT: String(port), HOST: '127.0.0.1', IAM_GATEWAY_CACHE: 'on', IAM_GATEWAY_CACHE_LEASE_MS: String(LEASE_MS) });
-      gateways.push({ port, process: app, base: `http://127.0.0.1:${port}`, agent: new Agent({ keepAlive: true }) });
+      const app = startApp('gateway', { ...env, ...(i === 1 ? { NATS_URL: `nats://127.0.0.1:${proxy.port}` } : {}), PORT: String(port), HOST: '127.0.0.1', IAM_GATEWAY_CACHE: 'on', IAM_GATEWAY_CACHE_LEASE_MS: String(LEASE_MS) });
+      gateways.push({ port, process: app, base: `http://127.0.0.1:${port}`, agent: new Agent({ keepAlive: true }), probeAgent: new Agent({ keepAlive: true }) });
     }
     await Promise.all(gateways.map((g) => waitForStatus(`${g.base}/health`, 200, 120_000)));
 
@@ -127,23 +144,29 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
   });
 
   afterAll(async () => {
-    for (const gateway of gateways) gateway.agent.destroy();
+    for (const gateway of gateways) {
+      gateway.agent.destroy();
+      gateway.probeAgent.destroy();
+    }
     await Promise.all([...services, ...gateways].map((r) => r.process.stop('SIGKILL')));
+    await proxy?.close();
     await database?.drop();
   });
 
-  /** One `GetUser` of `user` on itself through gateway `index`, recorded. */
-  async function call(index: number, user: User, into: RequestRecord[], probe = false): Promise<RequestRecord> {
+  const getUser = (index: number, user: User) => signQuery(gateways[index].base, user.credentials, { Action: 'GetUser' });
+
+  /** One `GetUser` of `user` on itself through gateway `index` (signed beforehand when `signed` is given: sent at once), recorded. */
+  async function call(index: number, user: User, into: RequestRecord[], options: { probe?: boolean; signed?: SignedQuery; agent?: Agent } = {}): Promise<RequestRecord> {
     const gateway = gateways[index];
     const start = performance.now();
     let result: { outcome: RequestRecord['outcome']; detail?: string };
     try {
-      const response = await queryOverHttp(gateway.base, user.credentials, { Action: 'GetUser' }, freshConnections.has(index) ? false : gateway.agent);
+      const response = await sendQuery(options.signed ?? (await getUser(index, user)), freshConnections.has(index) ? false : (options.agent ?? gateway.agent));
       result = classify(user.name, response.status, response.text);
     } catch (error) {
       result = { outcome: 'other', detail: (error as Error).message };
     }
-    const record: RequestRecord = { user: user.name, gateway: index, start, end: performance.now(), ...result, ...(probe ? { probe } : {}) };
+    const record: RequestRecord = { user: user.name, gateway: index, start, end: performance.now(), ...result, ...(options.probe ? { probe: true } : {}) };
     into.push(record);
     return record;
   }
@@ -184,8 +207,8 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
     return record;
   }
 
-  /** Each user through each gateway, with no change under way: decided as the last change says. */
-  async function expectFinalStates(into: RequestRecord[]): Promise<void> {
+  /** Each user through each gateway, with no change under way (recorded); `check` expects each decided as the user's last change says. */
+  async function finalStates(into: RequestRecord[]): Promise<{ check(): void }> {
     const seen: string[] = [];
     const expected: string[] = [];
     for (const user of users) {
@@ -195,7 +218,7 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
         expected.push(`${user.name} via ${index}: ${allowedBy(user.state) ? 'allowed' : 'denied'}`);
       }
     }
-    expect(seen).toEqual(expected);
+    return { check: () => expect(seen).toEqual(expected) };
   }
 
   function expectClean(verdict: Verdict): void {
@@ -210,6 +233,7 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
 
   it(`decides every request that follows a change under that change (${CHANGES} changes, ${CALLERS} callers over two gateways)`, async () => {
     const requests: RequestRecord[] = [];
+    const probes: Array<Promise<RequestRecord>> = [];
     const stop = load(requests);
     const latencies: number[] = [];
     const started = performance.now();
@@ -220,33 +244,40 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
         const bad = DIMENSIONS.filter((d) => !isGood(user.state, d));
         // Restore more often than not, so that both outcomes are common; otherwise flip any one.
         const dimension = bad.length > 0 && random() < 0.6 ? bad[Math.floor(random() * bad.length)] : DIMENSIONS[Math.floor(random() * DIMENSIONS.length)];
-        const made = await change(Math.floor(random() * gateways.length), user, dimension, !isGood(user.state, dimension));
+        const writer = Math.floor(random() * gateways.length);
+        // Sent the moment the change returns: through the other gateway (whose caches the change reached over the bus) and one through the writer.
+        const targets = [...Array<number>(PROBES).fill(1 - writer), writer];
+        const ready = await Promise.all(targets.map(async (index) => ({ index, signed: await getUser(index, user) })));
+        const made = await change(writer, user, dimension, !isGood(user.state, dimension));
+        for (const { index, signed } of ready) probes.push(call(index, user, requests, { probe: true, signed, agent: gateways[index].probeAgent }));
         latencies.push(made.end - made.start);
         await sleep(Math.floor(random() * 60));
       }
       await sleep(500);
     } finally {
+      await Promise.all(probes);
       await stop();
     }
     const seconds = (performance.now() - started) / 1000;
-    await expectFinalStates(requests);
+    const final = await finalStates(requests);
 
     const verdict = judge(requests, changes);
     const perGateway = [0, 1].map((g) => requests.filter((r) => r.gateway === g).length);
     process.stdout.write(
       `revocation under load (${FULL ? 'full' : 'short'} profile, seed ${SEED}): ${verdict.requests} requests in ${seconds.toFixed(1)} s (${perGateway.join(' + ')} per gateway), ` +
-        `judged ${verdict.judged} (${verdict.judgedAllowed} allowed, ${verdict.judgedDenied} denied), ${CHANGES} changes, ` +
+        `judged ${verdict.judged} (${verdict.judgedAllowed} allowed, ${verdict.judgedDenied} denied; ${verdict.judgedProbes} of ${probes.length} probes sent as a change returned), ${CHANGES} changes, ` +
         `change latency p50 ${percentile(latencies, 50).toFixed(0)} ms / p99 ${percentile(latencies, 99).toFixed(0)} ms / max ${percentile(latencies, 100).toFixed(0)} ms, ` +
         `stale allows ${verdict.staleAllows.length}, stale denies ${verdict.staleDenies.length}, other ${verdict.others.length}\n`,
     );
     expectClean(verdict);
+    final.check();
     expect(verdict.judged).toBeGreaterThanOrEqual(MIN_JUDGED);
     expect(verdict.judgedAllowed).toBeGreaterThanOrEqual(50);
     expect(verdict.judgedDenied).toBeGreaterThanOrEqual(50);
     for (const g of [0, 1]) expect(requests.filter((r) => r.gateway === g && r.outcome !== 'other').length).toBeGreaterThan(100);
   });
 
-  it('a gateway paused past its lease holds up no change for longer than the lease, and answers nothing it cached before once resumed', async () => {
+  it('a gateway paused past its lease holds up no change for longer than the lease, and answers nothing it cached before once resumed (before it hears the invalidations)', async () => {
     const [writer, paused] = [0, 1];
     // Everyone allowed, and both gateways' caches warm with it.
     for (const user of users) {
@@ -265,6 +296,8 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
       // From here on the paused gateway is reached on fresh connections (keep-alive ones may time out on its clock when it resumes).
       freshConnections.add(paused);
       await sleep(200);
+      // What NATS sends it while it is stopped (the invalidations among it) stays held back for a while after it resumes.
+      proxy.hold();
       gateways[paused].process.signal('SIGSTOP');
       const stoppedAt = performance.now();
       try {
@@ -278,14 +311,20 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
           const made = await change(writer, user, good[Math.floor(random() * good.length)], false);
           latencies.push(made.end - made.start);
           // Queued in the paused gateway's socket, started after the change returned.
-          probes.push(call(paused, user, requests, true));
+          probes.push(call(paused, user, requests, { probe: true }));
         }
         await sleep(Math.max(0, stoppedAt + LEASE_MS + 500 - performance.now()));
-        for (const user of users) for (let i = 0; i < 2; i++) probes.push(call(paused, user, requests, true));
+        for (const user of users) for (let i = 0; i < 2; i++) probes.push(call(paused, user, requests, { probe: true }));
         await sleep(300);
       } finally {
         stoppedFor = performance.now() - stoppedAt;
         gateways[paused].process.signal('SIGCONT');
+      }
+      try {
+        // Resumed with the probes in its socket and no invalidation heard yet: only its own lapsed lease keeps it from answering them from its caches.
+        await sleep(500);
+      } finally {
+        proxy.release();
       }
       await Promise.all(probes);
       freshConnections.delete(paused);
@@ -293,7 +332,7 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
     } finally {
       await stop();
     }
-    await expectFinalStates(requests);
+    const final = await finalStates(requests);
 
     const verdict = judge(requests, changes);
     const resumed = requests.filter((r) => r.gateway === paused);
@@ -305,9 +344,59 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
     );
     for (const latency of latencies) expect(latency).toBeLessThanOrEqual(2 * LEASE_MS);
     expectClean(verdict);
+    final.check();
     // The last probes (two per user, after the last change) are all judged: the resumed gateway was asked about every user's final state.
     expect(verdict.judgedProbes).toBeGreaterThanOrEqual(2 * USERS);
     expect(resumed.filter((r) => r.probe && r.outcome === 'denied').length).toBeGreaterThanOrEqual(2 * (USERS - 1));
     expect(resumed.filter((r) => r.probe && r.user === users[USERS - 1].name && r.outcome === 'allowed').length).toBeGreaterThanOrEqual(2);
+  });
+  it('no change returns before a gateway that hears of it late (its NATS traffic held back) dropped what it affects', async () => {
+    const [writer, late] = [0, 1];
+    for (const user of users) {
+      for (const dimension of DIMENSIONS) if (!isGood(user.state, dimension)) await change(writer, user, dimension, true);
+    }
+    const requests: RequestRecord[] = [];
+    const probes: Array<Promise<RequestRecord>> = [];
+    const latencies: number[] = [];
+    const stop = load(requests);
+    try {
+      await sleep(1_000);
+      for (let round = 0; round < HELD_ROUNDS; round++) {
+        const user = users[round % USERS];
+        const dimension = DIMENSIONS[round % DIMENSIONS.length];
+        // The late gateway holds the user's grant in its caches.
+        await call(late, user, requests);
+        const ready = await Promise.all(Array.from({ length: PROBES }, () => getUser(late, user)));
+        proxy.hold();
+        const released = sleep(HOLD_MS).then(() => proxy.release());
+        try {
+          // Returns once the late gateway acknowledged, after the release (or its lease ran out).
+          const made = await change(writer, user, dimension, false);
+          latencies.push(made.end - made.start);
+          for (const signed of ready) probes.push(call(late, user, requests, { probe: true, signed, agent: gateways[late].probeAgent }));
+        } finally {
+          await released;
+        }
+        await Promise.all(probes);
+        await change(writer, user, dimension, true);
+      }
+    } finally {
+      proxy.release();
+      await Promise.all(probes);
+      await stop();
+    }
+    const final = await finalStates(requests);
+
+    const verdict = judge(requests, changes);
+    process.stdout.write(
+      `late gateway (NATS held ${HOLD_MS} ms, lease ${LEASE_MS} ms): ${HELD_ROUNDS} narrowing changes, latency p50 ${percentile(latencies, 50).toFixed(0)} ms / max ${percentile(latencies, 100).toFixed(0)} ms; ` +
+        `${verdict.requests} requests, ${probes.length} probes of which ${verdict.judgedProbes} judged, judged ${verdict.judged} (${verdict.judgedAllowed} allowed, ${verdict.judgedDenied} denied), ` +
+        `stale allows ${verdict.staleAllows.length}, stale denies ${verdict.staleDenies.length}, other ${verdict.others.length}\n`,
+    );
+    expectClean(verdict);
+    final.check();
+    // Every probe is judged: each was sent after its change returned and answered before the user was restored.
+    expect(verdict.judgedProbes).toBe(HELD_ROUNDS * PROBES);
+    expect(requests.filter((r) => r.probe && r.outcome === 'denied').length).toBe(HELD_ROUNDS * PROBES);
   });
 });

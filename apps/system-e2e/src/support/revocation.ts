@@ -113,11 +113,15 @@ export function judge(requests: readonly RequestRecord[], changes: readonly Chan
 
 /** A few lines about what went wrong, for a failure message. */
 export function describeVerdict(verdict: Verdict, changes: readonly ChangeRecord[]): string {
-  const around = (request: RequestRecord) =>
-    changes
-      .filter((c) => c.user === request.user && c.end < request.start + 5_000 && c.start > request.start - 5_000)
+  // The change the request was judged under and the one after it.
+  const around = (request: RequestRecord) => {
+    const list = changes.filter((c) => c.user === request.user);
+    const last = list.reduce((found, c, i) => (c.end < request.start ? i : found), -1);
+    return list
+      .slice(Math.max(0, last), last + 2)
       .map((c) => `    ${c.action} [${c.start.toFixed(1)}, ${c.end.toFixed(1)}] → ${JSON.stringify(c.state)}`)
       .join('\n');
+  };
   const show = (label: string, list: RequestRecord[]) =>
     list
       .slice(0, 5)
@@ -145,16 +149,14 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * A Query API request signed with SigV4 over `node:http`, on `agent` (`false`: a connection of
- * its own, closed after the reply). Answers the status and the body.
- */
-export async function queryOverHttp(
-  base: string,
-  credentials: Credentials,
-  params: Record<string, string>,
-  agent: Agent | false,
-): Promise<{ status: number; text: string }> {
+/** A Query API request signed with SigV4, ready to send (a signature holds for minutes). */
+export interface SignedQuery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export async function signQuery(base: string, credentials: Credentials, params: Record<string, string>): Promise<SignedQuery> {
   const body = new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
   const { url, headers } = await signHttp(base, credentials, {
     method: 'POST',
@@ -162,15 +164,20 @@ export async function queryOverHttp(
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body,
   });
+  return { url, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body };
+}
+
+/** Sends a signed query over `node:http` on `agent` (`false`: a connection of its own, closed after the reply); answers the status and the body. */
+export function sendQuery(query: SignedQuery, agent: Agent | false): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent }, (response) => {
+    const request = httpRequest(query.url, { method: 'POST', headers: query.headers, agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
     request.on('error', reject);
-    request.end(body);
+    request.end(query.body);
   });
 }
 
