@@ -38,6 +38,12 @@ export class RunningProcess {
     return this.exited;
   }
 
+  /** Sends `signal` (SIGSTOP, SIGCONT, ...) to the process and returns at once. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.pid === undefined) throw new Error(`${this.name} was never started`);
+    process.kill(this.child.pid, signal);
+  }
+
   /** Sends `signal` to the process (its whole group when started detached) and waits for it to exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', ms = 20_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
