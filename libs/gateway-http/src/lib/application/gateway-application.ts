@@ -78,8 +78,12 @@ export class GatewayApplication {
     try {
       result = await operation.call(input, context);
     } catch (error) {
-      // A refusal changed nothing; any other failure may have come after the change was made.
-      if (!(error instanceof IamError && faultOf(error.code) === 'Sender')) await this.dataPlane?.invalidate(invalidation);
+      // A refusal changed nothing; any other failure may have come after the change was made, or
+      // the service may still make it (a timeout): drop it now, and once more a bus timeout later.
+      if (!(error instanceof IamError && faultOf(error.code) === 'Sender')) {
+        await this.dataPlane?.invalidate(invalidation);
+        setTimeout(() => void this.dataPlane?.invalidate(invalidation), this.options.bus.timeoutMs).unref();
+      }
       throw error;
     }
     // The change returns only once no replica can answer from what it replaced.
