@@ -5,25 +5,38 @@
  * distributed deployment runs it: identity, directory, authorization and the gateway, each its
  * own process from `dist/apps/<app>/main.js`, on a fresh database and a NATS subject prefix of
  * their own, with their default settings (database pool of 10 per service, `LOG_LEVEL=info`,
- * the logs going to files). Seeds an account through the gateway (root creates a group with a
- * managed policy allowing `iam:GetUser` and `iam:ListUsers`, a user in it with an access key
- * and a password, and 100 more users), checks every path's answers (status and body, and that
- * authentication and authorization really refuse), counts the bus requests each path makes by
- * listening on the prefix, then measures with one client (node:http, keep-alive):
+ * the logs going to files; the gateway's data plane on). For the gateway section, two more
+ * gateways on the same services: a second with the data plane (every narrowing change waits for
+ * both) and one with `IAM_GATEWAY_CACHE=off`. Seeds an account through the gateway (root creates
+ * a group with a managed policy allowing `iam:GetUser`, `iam:ListUsers` and
+ * `iam:SimulatePrincipalPolicy` on users, a user in it with an access key and a password, and
+ * 100 more users; users in 10 groups × 10 managed policies, the principals of `/v1/authorize`;
+ * users the narrowing writes move; an administrator), checks every path's answers (status and
+ * body, and that authentication and authorization really refuse, on each gateway), counts the
+ * bus requests each path makes by listening on the prefix (and who sends them, from their reply
+ * inboxes), then measures with one client (node:http, keep-alive):
  *
  *   A  a bare node:http server answering a small JSON body (its own process);
  *   B  the same server making one NATS request/reply per request to a trivial responder (its
  *      own process): the cost of one bus hop;
- *   and through the gateway: `GET /health`; `GetUser` (Query API, SigV4) as an IAM user and as
- *   root; `GET /v1/users/{name}` with a bearer session as the IAM user; `ListUsers` with
- *   `MaxItems=100` as the IAM user.
+ *   and through the gateway with the data plane and through the one without: `GET /health`;
+ *   `GetUser` (Query API, SigV4) as an IAM user (also over both gateways with the data plane)
+ *   and as root; `GET /v1/users/{name}` with a bearer session as the IAM user; `ListUsers` with
+ *   `MaxItems=100` as the IAM user; `POST /v1/authorize` on a user in 10 groups × 10 managed
+ *   policies (the IAM user's session); `SimulatePrincipalPolicy` (SigV4), the IAM user on itself.
  *
  * Each path runs at 1 and at `BENCH_IN_FLIGHT` (50) requests in flight, for `BENCH_ROUND_MS`
  * (2000) after a short warm-up, in `BENCH_ROUNDS` (5) rounds that interleave the paths; the
- * figures are medians over the rounds. Signed requests are signed at the start of each round
- * and sent as they are for its duration (the gateway verifies each one in full, as it must any
- * request; AWS, too, accepts a signed request again within its clock skew), so the client's
- * signing does not count. `BENCH_PROFILE=<dir>` starts the gateway with `--cpu-prof` into <dir>.
+ * figures are medians over the rounds, with the CPU time of every process (`/proc`) and the
+ * data plane's cache lookups (the gateway's `/metrics`) over the counted runs. Signed requests
+ * are signed at the start of each round and sent as they are for its duration (the gateway
+ * verifies each one in full, as it must any request; AWS, too, accepts a signed request again
+ * within its clock skew), so the client's signing does not count. Then the narrowing writes at
+ * 1 in flight (`RemoveUserFromGroup`, the user's request right after it, `AddUserToGroup`, the
+ * first request after that and the next), with the data plane (writes through one gateway,
+ * reads through the other) and without, rounds interleaved; and the data plane's targets, met or
+ * not. `BENCH_PROFILE=<dir>` starts the gateways with `--cpu-prof` into <dir>. `BENCH_ONLY=<keys>`
+ * measures those paths alone (`writes`: the narrowing writes) and leaves docs/benchmarks.md as it is.
  *
  * Then the embedded default beside the distributed mode: the embedded default started as `npm
  * start` runs it (`dist/apps/standalone/main.js`, a fresh data folder), the same account seeded,
@@ -113,21 +126,30 @@ async function waitForLine(p: Process, pattern: RegExp, ms = 60_000): Promise<st
   fail(`${p.name} never printed ${pattern}; its output:\n${tail(p)}`);
 }
 
+/** Processes the bench stopped itself (not a failure). */
+const stopped = new Set<Process>();
+
+/** Fails when a process the bench did not stop has exited. */
+function checkAlive(): void {
+  for (const p of processes) if (!stopped.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null)) fail(`${p.name} exited during the run:\n${tail(p)}`);
+}
+
+async function stop(p: Process): Promise<void> {
+  stopped.add(p);
+  if (p.child.exitCode !== null || p.child.signalCode !== null || p.child.pid === undefined) return;
+  const exited = new Promise((done) => p.child.once('exit', done));
+  try {
+    process.kill(-p.child.pid, 'SIGTERM');
+  } catch {
+    p.child.kill('SIGTERM');
+  }
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function stopAll(): Promise<void> {
-  await Promise.all(
-    processes.map(async (p) => {
-      if (p.child.exitCode !== null || p.child.signalCode !== null || p.child.pid === undefined) return;
-      const exited = new Promise((done) => p.child.once('exit', done));
-      try {
-        process.kill(-p.child.pid, 'SIGTERM');
-      } catch {
-        p.child.kill('SIGTERM');
-      }
-      const timer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }),
-  );
+  await Promise.all(processes.map(stop));
 }
 
 function freePort(): Promise<number> {
@@ -157,6 +179,8 @@ interface System {
   port: number;
   prefix: string;
   root: Credentials;
+  /** The environment of its processes, for more gateways of the same system. */
+  env: Record<string, string>;
 }
 
 async function startSystem(database: TestDatabase, replicas = 1): Promise<System> {
@@ -176,16 +200,27 @@ async function startSystem(database: TestDatabase, replicas = 1): Promise<System
     IAM_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
   };
-  const profile = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(PROFILE_DIR)}`] : [];
   // Replicas of a service share its queue group on the same prefix and database.
   const services = ['identity', 'directory', 'authorization'].flatMap((app) =>
-    Array.from({ length: replicas }, (_, n) => startProcess(replicas === 1 ? app : `${app}-${n + 1}of${replicas}`, [...profile, join(ROOT, 'dist', 'apps', app, 'main.js')], env)),
+    Array.from({ length: replicas }, (_, n) => startProcess(replicas === 1 ? app : `${app}-${n + 1}of${replicas}`, [...PROFILE, join(ROOT, 'dist', 'apps', app, 'main.js')], env)),
   );
   await Promise.all(services.map((p) => waitForLine(p, /is listening on the bus/)));
+  const system: System = { port: 0, prefix, root, env };
+  system.port = await startGateway(system, replicas === 1 ? 'gateway' : `gateway-for-${replicas}`);
+  return system;
+}
+
+const PROFILE = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(PROFILE_DIR)}`] : [];
+
+/**
+ * Starts a gateway of `system` on a port of its own: the data plane on (the default, said
+ * explicitly so that the bench's own environment cannot change it) unless `extra` says otherwise.
+ */
+async function startGateway(system: System, name: string, extra: Record<string, string> = {}): Promise<number> {
   const port = await freePort();
-  const gateway = startProcess(replicas === 1 ? 'gateway' : `gateway-for-${replicas}`, [...profile, join(ROOT, 'dist', 'apps', 'gateway', 'main.js')], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const gateway = startProcess(name, [...PROFILE, join(ROOT, 'dist', 'apps', 'gateway', 'main.js')], { ...system.env, IAM_GATEWAY_CACHE: 'on', ...extra, PORT: String(port), HOST: '127.0.0.1' });
   await waitForLine(gateway, /gateway is listening/);
-  return { port, prefix, root };
+  return port;
 }
 
 /** Starts a baseline server (`plain` or `nats`) and answers its port. */
@@ -211,7 +246,7 @@ async function signed(port: number, credentials: Credentials, method: 'GET' | 'P
   });
   const out = { ...(request.headers as Record<string, string>) };
   if (body) out['content-length'] = String(Buffer.byteLength(body.text));
-  return { method, path, headers: out, ...(body ? { body: Buffer.from(body.text) } : {}) };
+  return { method, path, headers: out, port, ...(body ? { body: Buffer.from(body.text) } : {}) };
 }
 
 function query(port: number, credentials: Credentials, params: Record<string, string>): Promise<Call> {
@@ -220,7 +255,23 @@ function query(port: number, credentials: Credentials, params: Record<string, st
 }
 
 function plain(port: number, path: string, headers: Record<string, string> = {}): Call {
-  return { method: 'GET', path, headers: { host: `127.0.0.1:${port}`, ...headers } };
+  return { method: 'GET', path, headers: { host: `127.0.0.1:${port}`, ...headers }, port };
+}
+
+/** A REST call with a bearer session (the client signs nothing). */
+function bearer(port: number, session: string, method: Call['method'], path: string, body?: object): Call {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return {
+    method,
+    path,
+    port,
+    headers: {
+      host: `127.0.0.1:${port}`,
+      authorization: `Bearer ${session}`,
+      ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }),
+    },
+    ...(text === undefined ? {} : { body: Buffer.from(text) }),
+  };
 }
 
 /** Seeding and checks: one request, the JSON reply of a REST call signed as `credentials`. */
@@ -237,6 +288,8 @@ async function rest(client: LoadClient, port: number, credentials: Credentials, 
 interface Account {
   reader: Credentials;
   session: string;
+  /** The managed policy of the readers' group (`iam:GetUser`, `iam:ListUsers`, `iam:SimulatePrincipalPolicy` on users). */
+  readPolicyArn: string;
 }
 
 async function seed(client: LoadClient, system: System): Promise<Account> {
@@ -244,7 +297,13 @@ async function seed(client: LoadClient, system: System): Promise<Account> {
   const asRoot = (method: 'GET' | 'POST' | 'PUT', path: string, body?: object) => rest(client, port, root, method, path, body);
   const policy = await asRoot('POST', '/v1/policies', {
     PolicyName: 'bench-read-users',
-    PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'ReadUsers', Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListUsers'], Resource: '*' }] },
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'ReadUsers', Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListUsers'], Resource: '*' },
+        { Sid: 'SimulateUsers', Effect: 'Allow', Action: 'iam:SimulatePrincipalPolicy', Resource: `arn:aws:iam::${ACCOUNT}:user/*` },
+      ],
+    },
   });
   await asRoot('POST', '/v1/groups', { GroupName: 'bench-readers' });
   await asRoot('POST', '/v1/groups/bench-readers/attached-policies', { PolicyArn: policy.Policy.Arn });
@@ -266,17 +325,81 @@ async function seed(client: LoadClient, system: System): Promise<Account> {
     body: Buffer.from(JSON.stringify({ UserName: READER, Password: PASSWORD })),
   });
   if (signIn.status !== 201) fail(`signing in as ${READER} answered ${signIn.status}: ${signIn.text}`);
-  return { reader: { accessKeyId: key.AccessKey.AccessKeyId, secretAccessKey: key.AccessKey.SecretAccessKey }, session: JSON.parse(signIn.text).SessionToken };
+  return {
+    reader: { accessKeyId: key.AccessKey.AccessKeyId, secretAccessKey: key.AccessKey.SecretAccessKey },
+    session: JSON.parse(signIn.text).SessionToken,
+    readPolicyArn: policy.Policy.Arn,
+  };
+}
+
+/** What the data-plane paths use besides the account: the principals of `/v1/authorize` and the users the narrowing writes move. */
+interface DataPlaneAccount {
+  /** Users in 10 groups × 10 managed policies each: one for the paths with the cache on, one for those with it off. */
+  wide: { on: string; off: string };
+  /** Users in `MOVES` (which has the readers' policy), with an access key each: the narrowing writes take them out and put them back. */
+  movers: { on: Credentials; off: Credentials };
+}
+
+const WIDE = { on: 'bench-wide', off: 'bench-wide-off' } as const;
+const MOVER = { on: 'bench-mover', off: 'bench-mover-off' } as const;
+const MOVES = 'bench-moves';
+const TEAMS = 10;
+const POLICIES_PER_TEAM = 10;
+/** The group a narrowing write takes a wide user out of: the one whose last policy allows `iam:GetUser`. */
+const LAST_TEAM = `bench-team-${TEAMS - 1}`;
+
+/**
+ * The wide users: in 10 groups with 10 managed policies each (300 statements, as in the
+ * authorization service's bench; the last policy of the last group also allows `iam:GetUser` on
+ * users, so a decision on it reads the whole set); and the movers.
+ */
+async function seedDataPlane(client: LoadClient, system: System, account: Account): Promise<DataPlaneAccount> {
+  const asRoot = (method: 'GET' | 'POST' | 'PUT', path: string, body?: object) => rest(client, system.port, system.root, method, path, body);
+  for (let g = 0; g < TEAMS; g++) await asRoot('POST', '/v1/groups', { GroupName: `bench-team-${g}` });
+  const policies = Array.from({ length: TEAMS * POLICIES_PER_TEAM }, (_, n) => ({ g: Math.floor(n / POLICIES_PER_TEAM), p: n % POLICIES_PER_TEAM }));
+  for (let i = 0; i < policies.length; i += 10) {
+    await Promise.all(
+      policies.slice(i, i + 10).map(async ({ g, p }) => {
+        const statements: object[] = [
+          { Sid: 'Read', Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: [`arn:aws:s3:::team-${g}-${p}`, `arn:aws:s3:::team-${g}-${p}/*`] },
+          { Sid: 'Own', Effect: 'Allow', Action: [`dynamodb:${p % 2 ? 'Get' : 'Put'}Item`, 'dynamodb:Query'], Resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/t${g}-\${aws:username}` },
+          { Sid: 'Guard', Effect: 'Deny', Action: 's3:Delete*', Resource: `arn:aws:s3:::team-${g}-${p}/*`, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } },
+        ];
+        if (g === TEAMS - 1 && p === POLICIES_PER_TEAM - 1) statements.push({ Sid: 'ReadUsers', Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${ACCOUNT}:user/*` });
+        const policy = await asRoot('POST', '/v1/policies', { PolicyName: `bench-g${g}-p${p}`, PolicyDocument: { Version: '2012-10-17', Statement: statements } });
+        await asRoot('POST', `/v1/groups/bench-team-${g}/attached-policies`, { PolicyArn: policy.Policy.Arn });
+      }),
+    );
+  }
+  for (const name of Object.values(WIDE)) {
+    await asRoot('POST', '/v1/users', { UserName: name });
+    for (let g = 0; g < TEAMS; g++) await asRoot('PUT', `/v1/groups/bench-team-${g}/members/${name}`);
+  }
+  await asRoot('POST', '/v1/groups', { GroupName: MOVES });
+  await asRoot('POST', `/v1/groups/${MOVES}/attached-policies`, { PolicyArn: account.readPolicyArn });
+  const movers = {} as DataPlaneAccount['movers'];
+  for (const cache of ['on', 'off'] as const) {
+    await asRoot('POST', '/v1/users', { UserName: MOVER[cache] });
+    await asRoot('PUT', `/v1/groups/${MOVES}/members/${MOVER[cache]}`);
+    const key = await asRoot('POST', `/v1/users/${MOVER[cache]}/access-keys`);
+    movers[cache] = { accessKeyId: key.AccessKey.AccessKeyId, secretAccessKey: key.AccessKey.SecretAccessKey };
+  }
+  return { wide: { ...WIDE }, movers };
 }
 
 // ── the paths ───────────────────────────────────────────────────────────────
 
+/** Which gateway a path goes through: the data plane on (the default), off, or on and two gateways sharing the callers. */
+type Cache = 'on' | 'off' | 'two';
+
 interface Path {
   readonly key: string;
   readonly label: string;
+  /** None for the baselines. */
+  readonly cache?: Cache;
   readonly port: number;
-  /** The request, made (signed) afresh for each round. */
-  readonly call: () => Promise<Call> | Call;
+  /** The request, made (signed) afresh for each round; several: the same request to each gateway, the callers split between them. */
+  readonly call: () => Promise<Call | Call[]> | Call | Call[];
   readonly expected: Expected;
   /** Sends its bus requests all at once (`/health`). */
   readonly parallel?: boolean;
@@ -284,19 +407,38 @@ interface Path {
   readonly components: readonly Component[];
   /** Checks one reply in full (status and body) before anything is measured. */
   readonly check: (status: number, text: string) => string | undefined;
+  /** Measured at the higher concurrency only (callers split between two gateways). */
+  readonly manyOnly?: boolean;
+  /** Its bus requests are another path's (the same request, to more gateways). */
+  readonly hopsOf?: string;
 }
 
 const marker = (text: string) => Buffer.from(text);
 const count = (text: string, piece: string) => text.split(piece).length - 1;
+const SERVICES: readonly Component[] = ['identity', 'directory', 'authorization', 'postgres', 'nats'];
 
-function paths(running: System, account: Account, baselines: { plain: number; nats: number }): Path[] {
-  const { port, root } = running;
+/** The gateways of the measured system: `on` and `second` with the data plane, `off` with IAM_GATEWAY_CACHE=off. */
+interface Gateways {
+  on: number;
+  second: number;
+  off: number;
+}
+
+function paths(running: System, gateways: Gateways, account: Account, plane: DataPlaneAccount, baselines: { plain: number; nats: number }): Path[] {
+  const { root } = running;
   const okJson = (status: number, text: string) => (status === 200 && JSON.parse(text).ok === true ? undefined : `${status} ${text}`);
-  const system = ['gateway', 'identity', 'directory', 'authorization', 'postgres', 'nats'];
+  const on = { cache: 'on' as const, port: gateways.on, components: ['gateway', ...SERVICES] };
+  const off = { cache: 'off' as const, port: gateways.off, components: ['gateway-off', ...SERVICES] };
   const getUserXml = (status: number, text: string) =>
     status === 200 && text.includes('<GetUserResponse') && text.includes(`<UserName>${TARGET_USER}</UserName>`) && text.includes('<Path>/bench/</Path>')
       ? undefined
       : `${status} ${text.slice(0, 400)}`;
+  const readerArn = `arn:aws:iam::${ACCOUNT}:user/${READER}`;
+  /** The same path through the gateway with the data plane and through the one without. */
+  const both = (key: string, label: string, make: (port: number, cache: 'on' | 'off') => Omit<Path, 'key' | 'label' | 'cache' | 'port' | 'components'>): Path[] => [
+    { key, label, ...on, ...make(gateways.on, 'on') },
+    { key: `${key}Off`, label, ...off, ...make(gateways.off, 'off') },
+  ];
   return [
     {
       key: 'A',
@@ -319,120 +461,215 @@ function paths(running: System, account: Account, baselines: { plain: number; na
     {
       key: 'health',
       label: '`GET /health` (no authentication)',
-      port,
+      ...on,
       parallel: true,
-      components: system,
-      call: () => plain(port, '/health'),
+      call: () => plain(gateways.on, '/health'),
       expected: { status: 200, marker: marker('"status":"ok"') },
       check: (status, text) => {
         const body = status === 200 ? JSON.parse(text) : undefined;
         return body?.status === 'ok' && ['gateway', 'identity', 'directory', 'authorization'].every((s) => body.details?.[s]?.status === 'up') ? undefined : `${status} ${text}`;
       },
     },
-    {
-      key: 'getUser',
-      label: '`GetUser` (Query API, SigV4) as the IAM user',
-      port,
-      components: system,
+    ...both('getUser', '`GetUser` (Query API, SigV4) as the IAM user', (port) => ({
       call: () => query(port, account.reader, { Action: 'GetUser', UserName: TARGET_USER }),
       expected: { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) },
       check: getUserXml,
-    },
+    })),
     {
-      key: 'getUserRoot',
-      label: '`GetUser` (Query API, SigV4) as root',
-      port,
-      components: system,
-      call: () => query(port, root, { Action: 'GetUser', UserName: TARGET_USER }),
+      key: 'getUserTwo',
+      label: '`GetUser` (Query API, SigV4) as the IAM user',
+      cache: 'two',
+      port: gateways.on,
+      components: ['gateway', 'gateway-2', ...SERVICES],
+      manyOnly: true,
+      hopsOf: 'getUser',
+      call: async () => [
+        await query(gateways.on, account.reader, { Action: 'GetUser', UserName: TARGET_USER }),
+        await query(gateways.second, account.reader, { Action: 'GetUser', UserName: TARGET_USER }),
+      ],
       expected: { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) },
       check: getUserXml,
     },
-    {
-      key: 'restUser',
-      label: '`GET /v1/users/{name}` (REST, bearer session) as the IAM user',
-      port,
-      components: system,
+    ...both('getUserRoot', '`GetUser` (Query API, SigV4) as root', (port) => ({
+      call: () => query(port, root, { Action: 'GetUser', UserName: TARGET_USER }),
+      expected: { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) },
+      check: getUserXml,
+    })),
+    ...both('restUser', '`GET /v1/users/{name}` (REST, bearer session) as the IAM user', (port) => ({
       call: () => plain(port, `/v1/users/${TARGET_USER}`, { authorization: `Bearer ${account.session}` }),
       expected: { status: 200, marker: marker(`"UserName":"${TARGET_USER}"`) },
       check: (status, text) => {
         const user = status === 200 ? JSON.parse(text).User : undefined;
         return user?.UserName === TARGET_USER && user.Path === '/bench/' && user.Arn === `arn:aws:iam::${ACCOUNT}:user/bench/${TARGET_USER}` ? undefined : `${status} ${text}`;
       },
-    },
-    {
-      key: 'listUsers',
-      label: '`ListUsers` `MaxItems=100` (Query API, SigV4) as the IAM user',
-      port,
-      components: system,
+    })),
+    ...both('listUsers', '`ListUsers` `MaxItems=100` (Query API, SigV4) as the IAM user', (port) => ({
       call: () => query(port, account.reader, { Action: 'ListUsers', MaxItems: '100' }),
       expected: { status: 200, marker: marker('<IsTruncated>true</IsTruncated>') },
       check: (status, text) =>
         status === 200 && count(text, '<member>') === 100 && text.includes('<UserName>bench-reader</UserName>') && text.includes('<IsTruncated>true</IsTruncated>')
           ? undefined
           : `${status} ${count(text, '<member>')} members: ${text.slice(0, 400)}`,
-    },
+    })),
+    ...both('authorize', '`POST /v1/authorize` (bearer session) on a user in 10 groups × 10 managed policies', (port, cache) => ({
+      call: () => authorizeCall(port, account.session, plane.wide[cache]),
+      expected: { status: 200, marker: marker('"Decision":"allowed"') },
+      check: (status, text) => checkDecision(status, text, plane.wide[cache], 'allowed'),
+    })),
+    ...both('simulate', '`SimulatePrincipalPolicy` (Query API, SigV4): the IAM user on itself, one action', (port) => ({
+      call: () => query(port, account.reader, { Action: 'SimulatePrincipalPolicy', PolicySourceArn: readerArn, 'ActionNames.member.1': 'iam:GetUser' }),
+      expected: { status: 200, marker: marker('<EvalDecision>allowed</EvalDecision>') },
+      check: (status, text) =>
+        status === 200 &&
+        text.includes('<SimulatePrincipalPolicyResponse') &&
+        count(text, '<EvalDecision>') === 1 &&
+        text.includes('<EvalActionName>iam:GetUser</EvalActionName>') &&
+        text.includes('<EvalDecision>allowed</EvalDecision>')
+          ? undefined
+          : `${status} ${text.slice(0, 400)}`,
+    })),
   ];
 }
 
-/** Requests that must be refused: proof that the measured paths authenticate and authorize. */
-async function checkRefusals(client: LoadClient, system: System, account: Account): Promise<void> {
-  const { port } = system;
-  const expectError = async (what: string, call: Call, status: number, code: string) => {
-    const reply = await client.once(call);
-    if (reply.status !== status || !reply.text.includes(code)) fail(`${what}: expected ${status} ${code}, got ${reply.status}: ${reply.text.slice(0, 300)}`);
-  };
-  await expectError('the IAM user listing groups (not allowed)', await query(port, account.reader, { Action: 'ListGroups' }), 403, 'AccessDenied');
-  await expectError(
-    'a wrong secret',
-    await query(port, { ...account.reader, secretAccessKey: `${account.reader.secretAccessKey.slice(0, -1)}x` }, { Action: 'GetUser', UserName: TARGET_USER }),
-    403,
-    'SignatureDoesNotMatch',
-  );
-  await expectError('an unknown session token', plain(port, `/v1/users/${TARGET_USER}`, { authorization: `Bearer ${randomBytes(32).toString('hex')}` }), 403, 'InvalidToken');
-  await expectError('no credentials', plain(port, `/v1/users/${TARGET_USER}`), 403, 'MissingAuthenticationToken');
+/** `POST /v1/authorize`: may user `principal` do `iam:GetUser` on a user? Asked with the reader's bearer session. */
+function authorizeCall(port: number, session: string, principal: string): Call {
+  return bearer(port, session, 'POST', '/v1/authorize', { Principal: principal, Action: 'iam:GetUser', Resource: `arn:aws:iam::${ACCOUNT}:user/x` });
 }
 
-/** The bus requests (and events) one request of each path causes, seen on the system's subject prefix. */
-async function countHops(nc: NatsConnection, prefix: string, client: LoadClient, list: Path[]): Promise<Map<string, { requests: string[]; events: string[] }>> {
-  const seen: { subject: string; request: boolean }[] = [];
-  const subscription = nc.subscribe(`${prefix}.>`, { callback: (_error, message) => seen.push({ subject: message.subject.slice(prefix.length + 1), request: Boolean(message.reply) }) });
-  await nc.flush();
-  const hops = new Map<string, { requests: string[]; events: string[] }>();
+/** An `Authorize` reply in full: the principal, the decision and, when allowed, the statement of the last group's last policy that allows it. */
+function checkDecision(status: number, text: string, principal: string, decision: 'allowed' | 'implicitDeny'): string | undefined {
+  const body = status === 200 ? JSON.parse(text) : undefined;
+  const statements: Array<{ PolicyName?: string; Sid?: string }> = body?.MatchedStatements ?? [];
+  const matched = decision === 'allowed' ? statements.some((s) => s.PolicyName === `bench-g${TEAMS - 1}-p${POLICIES_PER_TEAM - 1}` && s.Sid === 'ReadUsers') : statements.length === 0;
+  return body?.Decision === decision && body.Principal === `arn:aws:iam::${ACCOUNT}:user/${principal}` && matched ? undefined : `expected ${decision}: ${status} ${text.slice(0, 400)}`;
+}
+
+/** Requests that must be refused, on the gateway at `port`: proof that the measured paths authenticate and authorize. */
+async function checkRefusals(port: number, account: Account): Promise<void> {
+  const client = new LoadClient(port, 1);
+  const expectError = async (what: string, call: Call, status: number, code: string) => {
+    const reply = await client.once(call);
+    if (reply.status !== status || !reply.text.includes(code)) fail(`${what} (port ${port}): expected ${status} ${code}, got ${reply.status}: ${reply.text.slice(0, 300)}`);
+  };
+  try {
+    await expectError('the IAM user listing groups (not allowed)', await query(port, account.reader, { Action: 'ListGroups' }), 403, 'AccessDenied');
+    await expectError(
+      'a wrong secret',
+      await query(port, { ...account.reader, secretAccessKey: `${account.reader.secretAccessKey.slice(0, -1)}x` }, { Action: 'GetUser', UserName: TARGET_USER }),
+      403,
+      'SignatureDoesNotMatch',
+    );
+    await expectError('an unknown session token', plain(port, `/v1/users/${TARGET_USER}`, { authorization: `Bearer ${randomBytes(32).toString('hex')}` }), 403, 'InvalidToken');
+    await expectError('no credentials', plain(port, `/v1/users/${TARGET_USER}`), 403, 'MissingAuthenticationToken');
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Messages on the bus that belong to no one call: the data plane's lease beats (every replica,
+ * all the time) and its report of the access keys it verified (once a second, for all of them).
+ */
+const BACKGROUND = new Set(['gateway.cache.lease', 'identity.signature.record-use']);
+
+/** A message seen on the bus: its subject (prefix aside) and, for a request, the app that sent it (from its reply inbox). */
+interface Seen {
+  readonly subject: string;
+  readonly request: boolean;
+  readonly sender?: string;
+}
+
+/** Watches the system's subject prefix: the requests (and events) seen, in order, background aside. */
+class BusObserver {
+  private readonly seen: Seen[] = [];
+
+  private constructor(private readonly nc: NatsConnection) {}
+
+  static async start(nc: NatsConnection, prefix: string): Promise<BusObserver> {
+    const observer = new BusObserver(nc);
+    // Each app's replies come to an inbox of its own: `_INBOX.<prefix>.<app>.…`.
+    const inboxes = `_INBOX.${prefix}.`;
+    nc.subscribe(`${prefix}.>`, {
+      callback: (_error, message) => {
+        const subject = message.subject.slice(prefix.length + 1);
+        if (BACKGROUND.has(subject)) return;
+        const reply = message.reply;
+        const sender = reply?.startsWith(inboxes) ? reply.slice(inboxes.length).split('.')[0] : reply ? 'another client' : undefined;
+        observer.seen.push({ subject, request: Boolean(reply), ...(sender ? { sender } : {}) });
+      },
+    });
+    await nc.flush();
+    return observer;
+  }
+
+  /** What was seen while `action` ran (and for a moment after, for the last messages to arrive). */
+  async during(action: () => Promise<void>): Promise<Seen[]> {
+    await this.nc.flush();
+    this.seen.length = 0;
+    await action();
+    await new Promise((r) => setTimeout(r, 200));
+    await this.nc.flush();
+    return this.seen.splice(0);
+  }
+}
+
+const tally = (subjects: readonly string[]) => {
+  const counts = new Map<string, number>();
+  for (const s of subjects) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return counts;
+};
+
+/**
+ * The bus requests (and events) one request of each path causes, in the order of one call, checked
+ * against ten more (the same subjects, as many times each). With the data plane these are the
+ * steady state, its caches filled by a first request: calls that did not all cause the same (an
+ * entry that expired meanwhile) are made again.
+ */
+async function countHops(observer: BusObserver, list: Path[]): Promise<Map<string, Hops>> {
+  const hops = new Map<string, Hops>();
   const N = 10;
   for (const path of list) {
-    if (path.port !== client.port) continue;
-    seen.length = 0;
-    const call = await path.call();
-    for (let i = 0; i < N; i++) {
+    if (path.cache === undefined || path.hopsOf) continue;
+    const client = new LoadClient(path.port, 1);
+    const call = [await path.call()].flat()[0];
+    const send = async () => {
       const reply = await client.once(call);
       const problem = path.check(reply.status, reply.text);
       if (problem) fail(`${path.label}: ${problem}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-    await nc.flush();
-    const perRequest = (request: boolean) => {
-      const counts = new Map<string, number>();
-      for (const s of seen) if (s.request === request) counts.set(s.subject, (counts.get(s.subject) ?? 0) + 1);
-      const out: string[] = [];
-      for (const [subject, n] of counts) {
-        if (n % N !== 0) fail(`${path.label}: ${n} ${subject} messages for ${N} requests`);
-        for (let k = 0; k < n / N; k++) out.push(subject);
-      }
-      return out;
     };
-    hops.set(path.key, { requests: perRequest(true), events: perRequest(false) });
+    await send();
+    for (let attempt = 1; ; attempt++) {
+      const single = await observer.during(send);
+      const many = await observer.during(async () => {
+        for (let i = 0; i < N; i++) await send();
+      });
+      const same = (request: boolean) => {
+        const one = tally(single.filter((s) => s.request === request).map((s) => s.subject));
+        const all = tally(many.filter((s) => s.request === request).map((s) => s.subject));
+        return all.size === one.size && [...all].every(([subject, n]) => n === N * (one.get(subject) ?? 0));
+      };
+      if (same(true) && same(false)) {
+        hops.set(path.key, { requests: single.filter((s) => s.request), events: single.filter((s) => !s.request).map((s) => s.subject) });
+        break;
+      }
+      if (attempt === 5) fail(`${path.label}: ${N} calls did not each cause what one did, ${attempt} times: ${single.map((s) => s.subject).join(', ')}; then ${many.map((s) => s.subject).join(', ')}`);
+    }
+    client.close();
   }
-  subscription.unsubscribe();
+  for (const path of list) if (path.hopsOf && hops.has(path.hopsOf)) hops.set(path.key, hops.get(path.hopsOf) as Hops);
   return hops;
 }
 
 // ── measuring ───────────────────────────────────────────────────────────────
 
 interface Result {
-  one: Figures;
+  /** None for a path measured at the higher concurrency only. */
+  one?: Figures;
   many: Figures;
   /** CPU milliseconds per request of each component, at the higher concurrency (all rounds together). */
   cpu: Map<Component, number>;
+  /** The data plane's cache lookups during the counted runs at the higher concurrency (paths through a gateway with it). */
+  cache?: Lookups;
 }
 
 /** Adds up CPU time and requests over a path's counted runs. */
@@ -457,6 +694,64 @@ class CpuTally implements Meter {
   }
 }
 
+interface Lookups {
+  hits: number;
+  misses: number;
+  requests: number;
+}
+
+/** The data plane's cache lookups (every cache of it) a gateway has counted since it started, from its `/metrics`. */
+async function lookupsOf(port: number): Promise<Lookups> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const text = await response.text();
+  if (response.status !== 200) fail(`GET /metrics on port ${port} answered ${response.status}: ${text.slice(0, 300)}`);
+  const out = { hits: 0, misses: 0, requests: 0 };
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('iam_cache_lookups_total{')) continue;
+    const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (!labels['cache']?.startsWith('gateway_')) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (labels['result'] === 'hit') out.hits += value;
+    else if (labels['result'] === 'miss') out.misses += value;
+  }
+  return out;
+}
+
+/** Adds up the cache lookups of a path's gateways over its counted runs. */
+class CacheTally implements Meter {
+  readonly total: Lookups = { hits: 0, misses: 0, requests: 0 };
+  private before: Lookups[] = [];
+
+  constructor(private readonly ports: readonly number[]) {}
+
+  async start(): Promise<void> {
+    this.before = await Promise.all(this.ports.map(lookupsOf));
+  }
+
+  async stop(requests: number): Promise<void> {
+    const after = await Promise.all(this.ports.map(lookupsOf));
+    after.forEach((a, i) => {
+      this.total.hits += a.hits - this.before[i].hits;
+      this.total.misses += a.misses - this.before[i].misses;
+    });
+    this.total.requests += requests;
+  }
+}
+
+/** Both meters, `inner` closest to the counted part (so that reading `outer` is not counted by `inner`). */
+function nested(outer: Meter | undefined, inner: Meter): Meter {
+  return {
+    start: async () => {
+      await outer?.start();
+      await inner.start();
+    },
+    stop: async (requests) => {
+      await inner.stop(requests);
+      await outer?.stop(requests);
+    },
+  };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function medianFigures(rounds: Figures[]): Figures {
@@ -468,45 +763,212 @@ function medianFigures(rounds: Figures[]): Figures {
   };
 }
 
-async function measure(list: Path[], meter: CpuMeter): Promise<Map<string, Result>> {
-  const clients = new Map(list.map((p) => [p.key, { one: new LoadClient(p.port, 1), many: new LoadClient(p.port, IN_FLIGHT) }]));
+async function measure(list: Path[], meter: CpuMeter, gateways: Gateways): Promise<Map<string, Result>> {
+  const clients = new Map(list.map((p) => [p.key, { one: p.manyOnly ? undefined : new LoadClient(p.port, 1), many: new LoadClient(p.port, IN_FLIGHT) }]));
   const tallies = new Map(list.map((p) => [p.key, new CpuTally(meter)]));
+  const caches = new Map(
+    list.flatMap((p) => (p.cache === 'on' ? [[p.key, new CacheTally([gateways.on])] as const] : p.cache === 'two' ? [[p.key, new CacheTally([gateways.on, gateways.second])] as const] : [])),
+  );
   const rounds = new Map(list.map((p) => [p.key, { one: [] as Figures[], many: [] as Figures[] }]));
   try {
     process.stdout.write(`warm-up: every path for ${ROUND_MS} ms at ${IN_FLIGHT} in flight\n`);
     for (const path of list) await clients.get(path.key)?.many.run(await path.call(), path.expected, ROUND_MS, 1);
     for (let round = 0; round < ROUNDS; round++) {
-      process.stdout.write(`round ${round + 1} of ${ROUNDS}\n`);
+      process.stdout.write(`round ${round + 1} of ${ROUNDS} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')})\n`);
       // Interleaved, each round starting at another path.
       for (let k = 0; k < list.length; k++) {
         const path = list[(round + k) % list.length];
         const client = clients.get(path.key);
         const kept = rounds.get(path.key);
         if (!client || !kept) continue;
-        kept.one.push(await client.one.run(await path.call(), path.expected, WARMUP_MS, ROUND_MS));
-        kept.many.push(await client.many.run(await path.call(), path.expected, WARMUP_MS, ROUND_MS, tallies.get(path.key)));
+        if (client.one) kept.one.push(await client.one.run(await path.call(), path.expected, WARMUP_MS, ROUND_MS));
+        kept.many.push(await client.many.run(await path.call(), path.expected, WARMUP_MS, ROUND_MS, nested(caches.get(path.key), tallies.get(path.key) as CpuTally)));
       }
     }
   } finally {
     for (const { one, many } of clients.values()) {
-      one.close();
+      one?.close();
       many.close();
     }
   }
-  return new Map(list.map((p) => {
-    const kept = rounds.get(p.key) ?? { one: [], many: [] };
-    return [p.key, { one: medianFigures(kept.one), many: medianFigures(kept.many), cpu: tallies.get(p.key)?.perRequest() ?? new Map() }];
-  }));
+  return new Map(
+    list.map((p) => {
+      const kept = rounds.get(p.key) ?? { one: [], many: [] };
+      return [
+        p.key,
+        {
+          ...(kept.one.length ? { one: medianFigures(kept.one) } : {}),
+          many: medianFigures(kept.many),
+          cpu: tallies.get(p.key)?.perRequest() ?? new Map(),
+          ...(caches.has(p.key) ? { cache: caches.get(p.key)?.total } : {}),
+        },
+      ];
+    }),
+  );
+}
+
+// ── narrowing writes and the first request after a change ──────────────────
+
+/** One request of a scenario: counted under `tag` (`null`: not counted). */
+interface Step {
+  readonly tag: string | null;
+  readonly call: Call;
+  readonly expected: Expected;
+  /** Checks the reply in full where the marker is not enough. */
+  readonly check?: (status: number, text: string) => string | undefined;
+}
+
+interface Scenario {
+  readonly key: string;
+  readonly cache: 'on' | 'off';
+  /** The requests of one iteration, made (signed) afresh for each round. */
+  readonly steps: () => Promise<Step[]>;
+}
+
+const DONE = { status: 204, marker: marker('') };
+const DENIED = { status: 403, marker: marker('AccessDenied') };
+
+/**
+ * The narrowing writes, each followed by the first request of the user it changed, on another
+ * gateway than the write's when the data plane is on (a change returns only once every replica
+ * dropped what it affects, so that request must already see it):
+ *
+ *   move: RemoveUserFromGroup (the group that gives a user `iam:GetUser`), then that user's
+ *     `GetUser`: denied; AddUserToGroup to restore, then its `GetUser` twice: the first after the
+ *     change (the data plane reads the user's signing key and policies again), then the next;
+ *   wide: the same with a user in 10 groups × 10 managed policies, out of and back into the group
+ *     whose policy allows, and `POST /v1/authorize` on it (the reader's session) after each.
+ *
+ * With the data plane off, all of it through the gateway without it (the same steps, other users:
+ * that gateway's writes invalidate nothing).
+ */
+function scenarios(gateways: Gateways, admin: string, account: Account, plane: DataPlaneAccount): Scenario[] {
+  return (['on', 'off'] as const).flatMap((cache) => {
+    const write = cache === 'on' ? gateways.on : gateways.off;
+    const read = cache === 'on' ? gateways.second : gateways.off;
+    const mover = MOVER[cache];
+    const wide = plane.wide[cache];
+    const members = (group: string, user: string) => `/v1/groups/${group}/members/${user}`;
+    const allowed = { status: 200, marker: marker('"Decision":"allowed"') };
+    return [
+      {
+        key: 'move',
+        cache,
+        steps: async () => {
+          const getUser = await query(read, plane.movers[cache], { Action: 'GetUser', UserName: TARGET_USER });
+          const read200 = { status: 200, marker: marker(`<UserName>${TARGET_USER}</UserName>`) };
+          return [
+            { tag: 'remove', call: bearer(write, admin, 'DELETE', members(MOVES, mover)), expected: DONE },
+            { tag: 'denied', call: getUser, expected: DENIED },
+            { tag: 'add', call: bearer(write, admin, 'PUT', members(MOVES, mover)), expected: DONE },
+            { tag: 'first', call: getUser, expected: read200 },
+            { tag: 'next', call: getUser, expected: read200 },
+          ];
+        },
+      },
+      {
+        key: 'wide',
+        cache,
+        steps: async () => {
+          const decide = authorizeCall(read, account.session, wide);
+          return [
+            { tag: 'remove', call: bearer(write, admin, 'DELETE', members(LAST_TEAM, wide)), expected: DONE },
+            {
+              tag: 'denied',
+              call: decide,
+              expected: { status: 200, marker: marker('"Decision":"implicitDeny"') },
+              check: (status, text) => checkDecision(status, text, wide, 'implicitDeny'),
+            },
+            { tag: 'add', call: bearer(write, admin, 'PUT', members(LAST_TEAM, wide)), expected: DONE },
+            { tag: 'first', call: decide, expected: allowed, check: (status, text) => checkDecision(status, text, wide, 'allowed') },
+            { tag: 'next', call: decide, expected: allowed, check: (status, text) => checkDecision(status, text, wide, 'allowed') },
+          ];
+        },
+      },
+    ];
+  });
+}
+
+type ScenarioHops = Map<string, Map<string, Seen[]>>;
+
+/**
+ * Each step of each scenario once, in full (status and body), watching the bus: the requests
+ * each step causes, as seen most often over three iterations (an expiry meanwhile aside).
+ */
+async function checkScenarios(list: Scenario[], observer: BusObserver): Promise<ScenarioHops> {
+  const out: ScenarioHops = new Map();
+  const client = new LoadClient(0, 1);
+  try {
+    for (const scenario of list) {
+      const seen = new Map<string, Seen[][]>();
+      for (let i = 0; i < 3; i++) {
+        for (const step of await scenario.steps()) {
+          let problem: string | undefined;
+          const messages = await observer.during(async () => {
+            const reply = await client.once(step.call);
+            if (reply.status !== step.expected.status || !reply.text.includes(step.expected.marker.toString('utf8'))) problem = `${reply.status} ${reply.text.slice(0, 400)}`;
+            else problem = step.check?.(reply.status, reply.text);
+          });
+          if (problem) fail(`${scenario.key} (${scenario.cache}), ${step.tag}: ${problem}`);
+          if (step.tag) seen.set(step.tag, [...(seen.get(step.tag) ?? []), messages.filter((m) => m.request)]);
+        }
+      }
+      const mostOften = (lists: Seen[][]) => {
+        const counts = new Map<string, { n: number; list: Seen[] }>();
+        for (const l of lists) {
+          const k = l.map((m) => `${m.sender}>${m.subject}`).join(' ');
+          counts.set(k, { n: (counts.get(k)?.n ?? 0) + 1, list: l });
+        }
+        return [...counts.values()].sort((a, b) => b.n - a.n)[0].list;
+      };
+      out.set(`${scenario.key}:${scenario.cache}`, new Map([...seen].map(([tag, lists]) => [tag, mostOften(lists)])));
+    }
+  } finally {
+    client.close();
+  }
+  return out;
+}
+
+/** The scenarios at 1 in flight, `ROUNDS` rounds interleaving them; each step's figures, medians over the rounds. */
+async function measureScenarios(list: Scenario[]): Promise<Map<string, Map<string, Figures>>> {
+  const rounds = new Map(list.map((s) => [`${s.key}:${s.cache}`, new Map<string, Figures[]>()]));
+  const clients = new Map(list.map((s) => [`${s.key}:${s.cache}`, new LoadClient(0, 1)]));
+  const run = async (scenario: Scenario, warmupMs: number, durationMs: number) => {
+    const steps = await scenario.steps();
+    const script: Script = async (request) => {
+      for (const step of steps) await request(step.call, step.expected, step.tag);
+    };
+    return (clients.get(`${scenario.key}:${scenario.cache}`) as LoadClient).runTagged(script, warmupMs, durationMs);
+  };
+  try {
+    process.stdout.write(`writes: warm-up, every scenario for ${ROUND_MS} ms at 1 in flight\n`);
+    for (const scenario of list) await run(scenario, ROUND_MS, 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stdout.write(`writes: round ${round + 1} of ${ROUNDS}\n`);
+      for (let k = 0; k < list.length; k++) {
+        const scenario = list[(round + k) % list.length];
+        const kept = rounds.get(`${scenario.key}:${scenario.cache}`) as Map<string, Figures[]>;
+        for (const [tag, figures] of await run(scenario, WARMUP_MS, ROUND_MS)) kept.set(tag, [...(kept.get(tag) ?? []), figures]);
+      }
+    }
+  } finally {
+    for (const client of clients.values()) client.close();
+  }
+  return new Map([...rounds].map(([key, tags]) => [key, new Map([...tags].map(([tag, kept]) => [tag, medianFigures(kept)]))]));
 }
 
 // ── report ──────────────────────────────────────────────────────────────────
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const CORES = os.cpus().length;
 
 interface Hops {
-  requests: string[];
+  /** In the order sent, with their senders. */
+  requests: Seen[];
   events: string[];
 }
+
+const CACHE_CELL: Record<Cache, string> = { on: 'on', off: 'off', two: 'on, 2 gateways' };
 
 function hopText(hops: Hops | undefined, path: Path): string {
   if (path.key === 'A') return '0';
@@ -516,45 +978,93 @@ function hopText(hops: Hops | undefined, path: Path): string {
   return `${hops.requests.length}${path.parallel ? ' in parallel' : ''}${events}`;
 }
 
-/** The bus requests of a call in the order sent; the decision's own request to directory shown inside it. */
-function hopSequence(hops: Hops, path: Path): string {
-  const parts: string[] = [];
-  for (let i = 0; i < hops.requests.length; i++) {
-    const subject = hops.requests[i];
-    const next = hops.requests[i + 1];
-    if (subject === 'authorization.authorize' && next?.startsWith('directory.')) {
-      parts.push(`\`${subject}\` (which asks \`${next}\`)`);
-      i++;
-    } else {
-      parts.push(`\`${subject}\``);
-    }
+/**
+ * Bus requests in the order sent: the gateway's, each with the requests its answering service
+ * made while answering it (`(which asks …)`), told apart by the inbox each sender's replies come to.
+ */
+function sequenceOf(requests: readonly Seen[], parallel = false): string {
+  const items: { subject: string; from?: string; asks: string[] }[] = [];
+  for (const r of requests) {
+    const service = r.sender && r.sender !== 'gateway' ? r.sender : undefined;
+    const answering = service ? [...items].reverse().find((item) => item.subject.startsWith(`${service}.`)) : undefined;
+    if (answering) answering.asks.push(r.subject);
+    else items.push({ subject: r.subject, ...(service ? { from: service } : {}), asks: [] });
   }
+  const parts = items.map(
+    (item) => `\`${item.subject}\`${item.from ? ` (from ${item.from})` : ''}${item.asks.length ? ` (which asks ${item.asks.map((a) => `\`${a}\``).join(', ')})` : ''}`,
+  );
+  return parts.length ? parts.join(parallel ? ', ' : ' → ') + (parallel ? ', in parallel' : '') : 'none';
+}
+
+function hopSequence(hops: Hops, path: Path): string {
   const events = hops.events.length ? `; events: ${hops.events.map((e) => `\`${e}\``).join(', ')}` : '';
-  return `${parts.length ? parts.join(path.parallel ? ', ' : ' → ') : 'none'}${path.parallel ? ', in parallel' : ''}${events}`;
+  return `${sequenceOf(hops.requests, path.parallel)}${events}`;
+}
+
+const CPU_COLUMNS: { label: string; components: Component[] }[] = [
+  { label: 'HTTP server', components: ['gateway', 'gateway-2', 'gateway-off', 'baseline-plain', 'baseline-nats'] },
+  { label: 'identity', components: ['identity'] },
+  { label: 'directory', components: ['directory'] },
+  { label: 'authorization', components: ['authorization'] },
+  { label: "B's responder", components: ['baseline-responder'] },
+  { label: 'PostgreSQL', components: ['postgres'] },
+  { label: 'NATS server', components: ['nats'] },
+  { label: 'client', components: ['client'] },
+];
+
+const COMPONENT_NAMES: Record<string, string> = {
+  gateway: 'the gateway',
+  'gateway-2': 'the second gateway',
+  'gateway-off': 'the gateway',
+  identity: 'identity',
+  directory: 'directory',
+  authorization: 'authorization',
+  postgres: 'PostgreSQL',
+  nats: 'the NATS server',
+  'baseline-nats': "B's server",
+  'baseline-responder': "B's responder",
+  'baseline-plain': "A's server",
+};
+
+/** CPU figures of one path: per component, the system's processes (the path's, client aside), with the client. */
+function cpuOf(path: Path, result: Result) {
+  const parts = path.components.map((c) => ({ component: c, ms: result.cpu.get(c) ?? 0 }));
+  const system = parts.reduce((sum, p) => sum + p.ms, 0);
+  const client = result.cpu.get('client') ?? 0;
+  return { parts, system, client, total: system + client, allows: (CORES * 1000) / (system + client) };
+}
+
+/** "the gateway 0.210 ms (45%), identity …", largest first; without the shares, and without the gateway, given `others`. */
+function breakdown(path: Path, result: Result, others = false): string {
+  const { parts, system } = cpuOf(path, result);
+  return [...parts]
+    .sort((a, b) => b.ms - a.ms)
+    .filter((p) => p.ms > 0.0005 && !(others && p.component === 'gateway'))
+    .map((p) => `${COMPONENT_NAMES[p.component] ?? p.component} ${fmt(p.ms, 3)} ms${others ? '' : ` (${fmt((p.ms / system) * 100)}%)`}`)
+    .join(', ');
 }
 
 /** What dominates, from the CPU time per request: computed, so that it holds for the figures above it. */
 function timeShares(list: Path[], results: Map<string, Result>, hops: Map<string, Hops>): string {
   const perRequest = (key: string, component: Component) => results.get(key)?.cpu.get(component) ?? 0;
-  const total = (path: Path) => [...path.components, 'client'].reduce((sum, c) => sum + perRequest(path.key, c), 0);
-  const user = list.find((p) => p.key === 'getUser');
   const health = list.find((p) => p.key === 'health');
   const lines: string[] = [];
-  const bound = list
-    .filter((p) => !['A', 'B'].includes(p.key))
-    .map((p) => (results.get(p.key)?.many.perSecond ?? 0) / ((os.cpus().length * 1000) / total(p)));
+  const bound = list.filter((p) => p.cache !== undefined).map((p) => (results.get(p.key)?.many.perSecond ?? 0) / cpuOf(p, results.get(p.key) as Result).allows);
   if (bound.length > 0) {
+    const low = Math.min(...bound);
     lines.push(
-      `Through the gateway every path is bound by CPU: at ${IN_FLIGHT} in flight each reaches ${fmt(Math.min(...bound) * 100)}–${fmt(Math.max(...bound) * 100)}% of the throughput its CPU time per request allows on ${os.cpus().length} cores, so a path costs the sum of what every process spends on it, and that grows with its bus requests.`,
+      `At ${IN_FLIGHT} in flight the paths through a gateway reach ${fmt(low * 100)}–${fmt(Math.max(...bound) * 100)}% of the throughput their CPU time per request (every process, the client included) allows on ${CORES} cores${
+        low >= 0.8 ? ': each is bound by CPU, so a path costs the sum of what every process spends on it, and that grows with its bus requests' : ''
+      }.`,
     );
   }
-  if (user) {
-    const all = total(user);
-    const requests = hops.get(user.key)?.requests ?? [];
-    const identity = requests.filter((r) => r.startsWith('identity.')).length;
-    const share = (components: Component[]) => fmt((components.reduce((sum, c) => sum + perRequest(user.key, c), 0) / all) * 100);
+  for (const key of ['getUser', 'getUserOff']) {
+    const path = list.find((p) => p.key === key);
+    const result = results.get(key);
+    if (!path || !result) continue;
+    const requests = hops.get(key)?.requests ?? [];
     lines.push(
-      `For \`GetUser\` as the IAM user (${fmt(all, 2)} ms of CPU per request): the gateway ${share(['gateway'])}%, the three services ${share(['identity', 'directory', 'authorization'])}% (identity ${share(['identity'])}%, which answers ${identity} of the ${requests.length} requests), PostgreSQL ${share(['postgres'])}%, the NATS server ${share(['nats'])}%, the client ${share(['client'])}%.`,
+      `For \`GetUser\` as the IAM user with the data plane ${path.cache} (${fmt(cpuOf(path, result).system, 3)} ms of CPU per request in the system's processes, ${requests.length} bus request${requests.length === 1 ? '' : 's'}): ${breakdown(path, result)}; and ${fmt(cpuOf(path, result).client, 3)} ms in the client.`,
     );
   }
   if (health && results.has('B')) {
@@ -566,33 +1076,185 @@ function timeShares(list: Path[], results: Map<string, Result>, hops: Map<string
   return lines.length ? `### Where the time goes\n\n${lines.join('\n\n')}` : '';
 }
 
-const CPU_COLUMNS: { label: string; components: Component[] }[] = [
-  { label: 'HTTP server', components: ['gateway', 'baseline-plain', 'baseline-nats'] },
-  { label: 'identity', components: ['identity'] },
-  { label: 'directory', components: ['directory'] },
-  { label: 'authorization', components: ['authorization'] },
-  { label: 'B\'s responder', components: ['baseline-responder'] },
-  { label: 'PostgreSQL', components: ['postgres'] },
-  { label: 'NATS server', components: ['nats'] },
-  { label: 'client', components: ['client'] },
-];
+const STEP_LABELS: Record<string, Record<string, string>> = {
+  move: {
+    remove: '`RemoveUserFromGroup` (a user out of the group that allows it `GetUser`)',
+    denied: "the user's `GetUser` (SigV4) right after: `AccessDenied`",
+    add: '`AddUserToGroup` (the user back in)',
+    first: "the user's `GetUser` (SigV4), the first after the change",
+    next: "the user's `GetUser` (SigV4), the next",
+  },
+  wide: {
+    remove: '`RemoveUserFromGroup` (a user in 10 groups out of the one whose policy allows)',
+    denied: '`POST /v1/authorize` on that user right after: `implicitDeny`',
+    add: '`AddUserToGroup` (the user back in)',
+    first: '`POST /v1/authorize` on that user, the first after the change: `allowed`',
+    next: '`POST /v1/authorize` on that user, the next',
+  },
+};
+const STEP_ORDER = ['remove', 'denied', 'add', 'first', 'next'];
 
-function section(list: Path[], results: Map<string, Result>, hops: Map<string, Hops>, startedAt: Date, cpuMeasured: boolean): string {
+interface Target {
+  /** Short, for the list of targets not met. */
+  name: string;
+  path: string;
+  target: string;
+  measured: string;
+  met: boolean;
+  /** What stands in the way, when not met. */
+  why: string;
+}
+
+function targets(list: Path[], results: Map<string, Result>, hops: Map<string, Hops>, writes: Map<string, Map<string, Figures>>, writeHops: ScenarioHops, busy: boolean): Target[] {
+  const B = results.get('B') as Result;
+  const bPath = list.find((p) => p.key === 'B') as Path;
+  if (!B || !bPath) return [];
+  const path = (key: string) => list.find((p) => p.key === key) as Path;
+  const out: Target[] = [];
+  const bCpu = cpuOf(bPath, B);
+  /**
+   * Two sentences from the CPU table: the path's cost in all against B's (where the CPU is the
+   * limit, throughput goes as its inverse), then where the path's cost is: the gateway's own, and
+   * what its bus requests cost the other processes.
+   */
+  const throughputWhy = (key: string, ratio: number) => {
+    const p = path(key);
+    const r = results.get(key) as Result;
+    const cpu = cpuOf(p, r);
+    const requests = hops.get(key)?.requests ?? [];
+    const gateway = cpu.parts.find((part) => part.component === 'gateway')?.ms ?? 0;
+    const others = cpu.system - gateway;
+    const first = `It costs ${fmt(cpu.total, 3)} ms of CPU per request in all (the client's ${fmt(cpu.client, 3)} ms included) against B's ${fmt(bCpu.total, 3)} ms, so where the CPU is the limit (as here: the path's processes used ${fmt((r.many.perSecond * cpu.total) / 1000, 2)} of the ${CORES} cores, B's ${fmt((B.many.perSecond * bCpu.total) / 1000, 2)}${busy ? ', the rest going to other work' : ''}) it gets about ${fmt(bCpu.total / cpu.total, 2)}× B's throughput; ${fmt(ratio, 1)}× needs at most ${fmt(bCpu.total / ratio, 3)} ms in all.`;
+    const second = `The gateway alone spends ${fmt(gateway, 3)} ms${gateway > bCpu.system ? `, more than B's server, responder and NATS server together (${fmt(bCpu.system, 3)} ms)` : ''}${
+      requests.length
+        ? `, and the ${requests.length === 1 ? 'bus request' : `${requests.length} bus requests`} it makes (${sequenceOf(requests)}) ${requests.length === 1 ? 'costs' : 'cost'} the other processes ${fmt(others, 2)} ms (${breakdown(p, r, true)}).`
+        : '; it makes no bus request.'
+    }${gateway > 0 ? ` As one Node.js process, its JavaScript on one thread, the gateway cannot pass about ${fmt(1000 / gateway)} requests/s at that cost, whatever the cores.` : ''}`;
+    return `${first} ${second}`;
+  };
+  const authorize = results.get('authorize');
+  if (authorize) {
+    const ratio = authorize.many.perSecond / B.many.perSecond;
+    const p99 = authorize.many.p99 / B.many.p99;
+    const met = ratio >= 1 && p99 <= 2;
+    out.push({
+      name: '`POST /v1/authorize`',
+      path: '`POST /v1/authorize` (bearer session, a user in 10 groups × 10 managed policies), distributed, 50 in flight',
+      target: "≥ 1.0× B; p99 ≤ 2× B's p99",
+      measured: `${fmt(ratio, 2)}× B (${fmt(authorize.many.perSecond)} against ${fmt(B.many.perSecond)} requests/s); p99 ${fmt(authorize.many.p99, 2)} ms, ${fmt(p99, 2)}× B's ${fmt(B.many.p99, 2)} ms`,
+      met,
+      why: met
+        ? ''
+        : `${ratio < 1 ? throughputWhy('authorize', 1) : ''}${
+              p99 > 2
+                ? `${ratio < 1 ? ' ' : ''}Its p99 is ${fmt(p99, 2)}× B's. ${
+                    ratio < 1
+                      ? `With ${IN_FLIGHT} requests in flight the mean latency is ${IN_FLIGHT} ÷ the throughput (Little's law: ${fmt((IN_FLIGHT / authorize.many.perSecond) * 1000, 2)} ms here, ${fmt((IN_FLIGHT / B.many.perSecond) * 1000, 2)} ms for B), so the latency follows the throughput's shortfall.`
+                      : 'The throughput is there: the excess is in the tail alone.'
+                  }`
+                : ''
+            }`,
+    });
+  }
+  const getUser = results.get('getUser');
+  if (getUser) {
+    const ratio = getUser.many.perSecond / B.many.perSecond;
+    out.push({
+      name: '`GetUser` as an IAM user',
+      path: '`GetUser` as an IAM user (SigV4), distributed, 50 in flight',
+      target: '≥ 0.6× B',
+      measured: `${fmt(ratio, 2)}× B (${fmt(getUser.many.perSecond)} against ${fmt(B.many.perSecond)} requests/s)`,
+      met: ratio >= 0.6,
+      why: ratio >= 0.6 ? '' : throughputWhy('getUser', 0.6),
+    });
+  }
+  const simulate = results.get('simulate');
+  if (simulate) {
+    const ratio = simulate.many.perSecond / B.many.perSecond;
+    const one = simulate.one && B.one ? simulate.one.perSecond / B.one.perSecond : undefined;
+    out.push({
+      name: '`SimulatePrincipalPolicy`',
+      path: 'SigV4 `SimulatePrincipalPolicy` (the caller simulating itself on one action), distributed',
+      target: '≥ 0.5× B',
+      measured: `${fmt(ratio, 2)}× B at ${IN_FLIGHT} in flight (${fmt(simulate.many.perSecond)} against ${fmt(B.many.perSecond)} requests/s)${one === undefined ? '' : `; ${fmt(one, 2)}× B at 1 in flight`}`,
+      met: ratio >= 0.5,
+      why: ratio >= 0.5 ? '' : throughputWhy('simulate', 0.5),
+    });
+  }
+  const on = writes.get('move:on')?.get('remove');
+  const off = writes.get('move:off')?.get('remove');
+  if (on && off) {
+    const ratio = on.p50 / off.p50;
+    const onHops = writeHops.get('move:on')?.get('remove') ?? [];
+    const offHops = writeHops.get('move:off')?.get('remove') ?? [];
+    out.push({
+      name: 'The narrowing write',
+      path: 'A narrowing write (`RemoveUserFromGroup`, measured; `AddUserToGroup` restores), two gateways, data plane on',
+      target: 'p50 ≤ 3× the same write with `IAM_GATEWAY_CACHE=off`',
+      measured: `p50 ${fmt(on.p50, 2)} ms against ${fmt(off.p50, 2)} ms: ${fmt(ratio, 2)}×`,
+      met: ratio <= 3,
+      why:
+        ratio <= 3
+          ? ''
+          : `With the data plane the write makes ${sequenceOf(onHops)}; without it, ${sequenceOf(offHops)}. With the data plane it returns only once both gateways with it have acknowledged its invalidation (\`gateway.cache.invalidate\`).`,
+    });
+  }
+  if (getUser) {
+    const p = path('getUser');
+    const cpu = cpuOf(p, getUser);
+    const gateway = cpu.parts.find((part) => part.component === 'gateway')?.ms ?? 0;
+    const others = cpu.system - gateway;
+    const requests = hops.get('getUser')?.requests ?? [];
+    const rest = results.get('restUser');
+    const restCpu = rest ? cpuOf(path('restUser'), rest) : undefined;
+    out.push({
+      name: 'CPU per authorized `GetUser`',
+      path: 'CPU per authorized `GetUser`, all processes',
+      target: '≤ 0.6 ms',
+      measured: `${fmt(cpu.system, 3)} ms in the system's processes (${fmt(cpu.total, 3)} ms with the client's)`,
+      met: cpu.system <= 0.6,
+      why:
+        cpu.system <= 0.6
+          ? ''
+          : `The gateway spends ${fmt(gateway, 3)} ms, and the ${requests.length === 1 ? 'bus request' : `${requests.length} bus requests`} it still makes (${sequenceOf(requests)}) ${requests.length === 1 ? 'costs' : 'cost'} the other processes ${fmt(others, 2)} ms (${breakdown(p, getUser, true)}; the NATS server's figure is the whole server's)${others >= 0.6 ? ': more than the whole 0.6 ms by itself' : `: ${fmt((others / 0.6) * 100)}% of the 0.6 ms by itself`}.${
+              restCpu ? ` The same read over REST with a bearer session costs ${fmt(restCpu.system, 3)} ms (the gateway ${fmt(restCpu.parts.find((part) => part.component === 'gateway')?.ms ?? 0, 3)} ms).` : ''
+            }`,
+    });
+  }
+  return out;
+}
+
+function section(
+  list: Path[],
+  results: Map<string, Result>,
+  hops: Map<string, Hops>,
+  writes: Map<string, Map<string, Figures>>,
+  writeHops: ScenarioHops,
+  startedAt: Date,
+  loadAfter: number[],
+  cpuMeasured: boolean,
+): string {
   const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
   const get = (key: string) => results.get(key) as Result;
   const A = results.get('A');
   const B = results.get('B');
+  const cacheCell = (p: Path) => (p.cache ? CACHE_CELL[p.cache] : '');
   const table = (level: 'one' | 'many') => {
-    const head = `| Path | Bus requests | Requests/s | p50 ms | p99 ms | Requests/s ÷ B | Requests/s ÷ A |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |`;
-    const rows = list.map((p) => {
+    const lookups = level === 'many';
+    const head = `| Path | Data plane | Bus requests | Requests/s | p50 ms | p99 ms | Requests/s ÷ B | Requests/s ÷ A |${lookups ? ' Cache lookups per request: hits |' : ''}\n| --- | --- |${' ---: |'.repeat(lookups ? 7 : 6)}`;
+    const rows = list.flatMap((p) => {
       const f = get(p.key)[level];
-      const ratio = (base: Result | undefined) => (base ? fmt(f.perSecond / base[level].perSecond, 3) : '');
-      return `| ${p.label} | ${hopText(hops.get(p.key), p)} | ${fmt(f.perSecond)} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${ratio(B)} | ${ratio(A)} |`;
+      if (!f) return [];
+      const ratio = (base: Result | undefined) => (base?.[level] ? fmt(f.perSecond / (base[level] as Figures).perSecond, 3) : '');
+      const cache = get(p.key).cache;
+      const all = cache ? cache.hits + cache.misses : 0;
+      const lookupCell = !lookups ? '' : cache && all > 0 ? ` ${fmt(all / cache.requests, 1)}: ${fmt((cache.hits / all) * 100, 2)}% |` : ' |';
+      return [`| ${p.label} | ${cacheCell(p)} | ${hopText(hops.get(p.key), p)} | ${fmt(f.perSecond)} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${ratio(B)} | ${ratio(A)} |${lookupCell}`];
     });
     return [head, ...rows].join('\n');
   };
   const cpuTable = () => {
-    const head = `| Path | ${CPU_COLUMNS.map((c) => c.label).join(' | ')} | Total | Requests/s the total allows on ${os.cpus().length} cores |\n| --- |${' ---: |'.repeat(CPU_COLUMNS.length + 2)}`;
+    const head = `| Path | Data plane | ${CPU_COLUMNS.map((c) => c.label).join(' | ')} | Total | Requests/s the total allows on ${CORES} cores |\n| --- | --- |${' ---: |'.repeat(CPU_COLUMNS.length + 2)}`;
     const rows = list.map((p) => {
       const used = get(p.key).cpu;
       const counted = new Set<Component>([...p.components, 'client']);
@@ -601,29 +1263,101 @@ function section(list: Path[], results: Map<string, Result>, hops: Map<string, H
         return parts.length ? parts.reduce((sum, component) => sum + (used.get(component) ?? 0), 0) : undefined;
       });
       const total = cells.reduce<number>((a, b) => a + (b ?? 0), 0);
-      return `| ${p.label} | ${cells.map((ms) => (ms === undefined ? '' : fmt(ms, 3))).join(' | ')} | ${fmt(total, 3)} | ${fmt((os.cpus().length * 1000) / total)} |`;
+      return `| ${p.label} | ${cacheCell(p)} | ${cells.map((ms) => (ms === undefined ? '' : fmt(ms, 3))).join(' | ')} | ${fmt(total, 3)} | ${fmt((CORES * 1000) / total)} |`;
     });
     return [head, ...rows].join('\n');
   };
-  const sequence = list
-    .filter((p) => hops.has(p.key))
-    .map((p) => `- ${p.label}: ${hopSequence(hops.get(p.key) as Hops, p)}`)
+  const writeTable = () => {
+    const head = '| Scenario step | Data plane | Bus requests | p50 ms | p99 ms |\n| --- | --- | ---: | ---: | ---: |';
+    const rows: string[] = [];
+    for (const scenario of ['move', 'wide']) {
+      for (const tag of STEP_ORDER) {
+        for (const cache of ['on', 'off']) {
+          const f = writes.get(`${scenario}:${cache}`)?.get(tag);
+          if (!f) continue;
+          const requests = writeHops.get(`${scenario}:${cache}`)?.get(tag);
+          rows.push(`| ${STEP_LABELS[scenario][tag]} | ${cache === 'on' ? 'on (2 gateways)' : 'off'} | ${requests ? requests.length : '?'} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} |`);
+        }
+      }
+    }
+    return [head, ...rows].join('\n');
+  };
+  const busy = Math.max(LOAD_AT_START[0], loadAfter[0]) > CORES;
+  const found = targets(list, results, hops, writes, writeHops, busy);
+  const targetTable = [
+    '| Path | Target | Measured | Met? |',
+    '| --- | --- | --- | --- |',
+    ...found.map((t) => `| ${t.path} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : 'no'} |`),
+  ].join('\n');
+  const notMet = found.filter((t) => !t.met).map((t) => `- ${t.name}: ${t.why}`);
+  const extras: string[] = [];
+  const one = results.get('getUser');
+  const two = results.get('getUserTwo');
+  if (one && two) {
+    extras.push(
+      `Two gateways with the data plane, the ${IN_FLIGHT} callers split between them: \`GetUser\` as the IAM user ${fmt(two.many.perSecond)} requests/s against ${fmt(one.many.perSecond)} through one (${fmt(two.many.perSecond / one.many.perSecond, 2)}×), p99 ${fmt(two.many.p99, 2)} ms against ${fmt(one.many.p99, 2)} ms. On ${CORES} cores shared by every process${busy ? ' (and, in this run, by other work)' : ''} a second gateway brings no CPU of its own: the ratio shows what it gives or costs here, not how gateways scale out across machines.`,
+    );
+  }
+  for (const [scenario, what] of [
+    ['move', '`GetUser` (SigV4) by a user'],
+    ['wide', '`POST /v1/authorize` on a user in 10 groups × 10 managed policies'],
+  ] as const) {
+    const first = writes.get(`${scenario}:on`)?.get('first');
+    const next = writes.get(`${scenario}:on`)?.get('next');
+    const off = writes.get(`${scenario}:off`)?.get('first');
+    const firstHops = writeHops.get(`${scenario}:on`)?.get('first') ?? [];
+    if (!first || !next) continue;
+    extras.push(
+      `The cold miss, ${what} (1 in flight): the first request after a change to that user takes ${fmt(first.p50, 2)} ms p50 (${fmt(first.p99, 2)} ms p99), the next ${fmt(next.p50, 2)} ms${off ? `; with the data plane off the same request takes ${fmt(off.p50, 2)} ms` : ''}. The first makes ${sequenceOf(firstHops)}.`,
+    );
+  }
+  const steady = list
+    .filter((p) => hops.has(p.key) && !p.hopsOf)
+    .map((p) => `- ${p.label}, data plane ${p.cache}: ${hopSequence(hops.get(p.key) as Hops, p)}`)
+    .join('\n');
+  const scenarioSequence = ['move', 'wide']
+    .flatMap((scenario) =>
+      ['on', 'off'].flatMap((cache) =>
+        STEP_ORDER.map((tag) => {
+          const requests = writeHops.get(`${scenario}:${cache}`)?.get(tag);
+          return requests ? `- ${STEP_LABELS[scenario][tag]}, data plane ${cache}: ${sequenceOf(requests)}` : '';
+        }).filter(Boolean),
+      ),
+    )
     .join('\n');
   const whereTimeGoes = cpuMeasured ? timeShares(list, results, hops) : '';
   return `## Gateway
 
 Measured ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} with \`${COMMAND}\` (script: \`libs/gateway-http/bench/bench.ts\`).
-Node ${process.version} on ${os.platform()}/${os.arch()}, ${cpu}, ${os.cpus().length} cores (load average ${LOAD_AT_START.map((l) => l.toFixed(2)).join(', ')}
-when the run began). Everything on this one machine: PostgreSQL, NATS, the load generator and the processes measured.
+Node ${process.version} on ${os.platform()}/${os.arch()}, ${cpu}, ${CORES} cores (load average ${LOAD_AT_START.map((l) => l.toFixed(2)).join(', ')}
+when the run began, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} when this section ended). Everything on this one machine: PostgreSQL, NATS, the load
+generator and the processes measured.${
+    busy
+      ? `\n\n**The machine was busy with other work during this run** (load average above its ${CORES} cores): the processes measured
+competed with it for the CPU, so every figure is lower and noisier than on a quiet machine, and the CPU times per request
+include the cost of being preempted. Run the command again on a quiet machine.`
+      : ''
+  }
 
-The system runs as the distributed deployment does: identity, directory, authorization and the gateway each its own
-process from \`dist/apps/*/main.js\` (built by the bench target), over NATS with a subject prefix of their own and a fresh
-PostgreSQL database, default settings (database pool of 10 per service, \`LOG_LEVEL=info\`: one log line per request
-from the gateway, to a file). The account: a group with a managed policy allowing \`iam:GetUser\` and \`iam:ListUsers\`,
-the IAM user in that group with an access key and a password (a bearer session from signing in), and ${USERS} more users
-under \`/bench/\`; \`GetUser\` reads \`${TARGET_USER}\`. Before measuring, the run checks each path's reply (status and body:
-the user, the 100 users of the page, the health of every service) and that the gateway refuses a denied action
-(\`AccessDenied\`), a wrong secret, an unknown session token and a request without credentials.
+The system runs as the distributed deployment does: identity, directory and authorization each its own process from
+\`dist/apps/*/main.js\` (built by the bench target), over NATS with a subject prefix of their own and a fresh PostgreSQL
+database, default settings (database pool of 10 per service, \`LOG_LEVEL=info\`: one log line per request from the
+gateway, to a file), and three gateways on them, each its own process: two with the **data plane** (\`IAM_GATEWAY_CACHE=on\`,
+the default: authentication and decisions in process from coherent caches; lease of 3000 ms, entries kept 30 s at most, the
+defaults), which every change that may narrow access waits for, and one with \`IAM_GATEWAY_CACHE=off\` (it asks identity
+and authorization on every request). "Data plane" in the tables: the gateway a path went through, with it **on** (the
+first of the two), **off**, or **on, 2 gateways** (the callers split between the two with it).
+
+The account: a group with a managed policy allowing \`iam:GetUser\` and \`iam:ListUsers\` (and \`iam:SimulatePrincipalPolicy\`
+on users), the IAM user in that group with an access key and a password (a bearer session from signing in), and ${USERS} more
+users under \`/bench/\`; \`GetUser\` reads \`${TARGET_USER}\`. \`POST /v1/authorize\`: the IAM user's bearer session asks
+\`{"Principal": "${WIDE.on}", "Action": "iam:GetUser", "Resource": "arn:aws:iam::${ACCOUNT}:user/x"}\` about a user in
+${TEAMS} groups with ${POLICIES_PER_TEAM} managed policies each (300 statements, as in the authorization service's bench (a); the last
+policy of the last group also allows \`iam:GetUser\` on users, so the decision is \`allowed\` by the last of the 100 policies).
+\`SimulatePrincipalPolicy\`: the IAM user on its own ARN, \`ActionNames\` \`iam:GetUser\`. Before measuring, the run checks each
+path's reply (status and body: the user, the 100 users of the page, the health of every service, the decision and the
+statement that made it, the simulation's one result) and that each gateway refuses a denied action (\`AccessDenied\`), a
+wrong secret, an unknown session token and a request without credentials.
 
 Baselines, measured in the same run with the same client: **A**, a bare \`node:http\` server answering a small JSON
 body; **B**, the same server making one NATS request/reply (raw \`nats\` client) per request to a trivial responder, each
@@ -635,13 +1369,25 @@ reply's status and body are checked. SigV4 requests are signed at the start of e
 (the gateway verifies each in full; the client's signing is not measured). Each path runs for ${ROUND_MS} ms per round after
 a ${WARMUP_MS} ms warm-up (and a ${ROUND_MS} ms warm-up of every path before the first round), in ${ROUNDS} rounds interleaving the paths;
 each figure is the median over the rounds. Latency: from sending a request to the last byte of its reply.
-"Requests/s ÷ B": the path's throughput as a fraction of baseline B's at the same concurrency.
+"Requests/s ÷ B": the path's throughput as a fraction of baseline B's at the same concurrency. With the data plane on,
+"Bus requests" are those of the steady state (the caches filled by an earlier request; see *Narrowing writes and the first
+request after a change* for a cold miss).
+
+### Data-plane targets
+
+${targetTable}
+${notMet.length ? `\nWhat stands in the way of the targets not met (from the CPU time per request below):\n\n${notMet.join('\n')}\n` : ''}
+${extras.join('\n\n')}
 
 ### 1 request in flight (latency)
 
 ${table('one')}
 
 ### ${IN_FLIGHT} requests in flight (throughput)
+
+"Cache lookups per request: hits": lookups in the data plane's caches (sessions, signing keys, users, policy sets) per
+request during the counted runs, read from the gateway's \`/metrics\` (\`iam_cache_lookups_total\`), and the share of them
+answered from the cache.
 
 ${table('many')}
 
@@ -650,9 +1396,10 @@ ${table('many')}
 ${
   cpuMeasured
     ? `CPU time (user + system, all threads) each process used during the counted ${IN_FLIGHT}-in-flight runs of a path, divided by
-their requests: read from \`/proc\` before and after each run. PostgreSQL: the backends serving this run's database;
-NATS server: the whole server (shared with anything else on this machine). "Requests/s the total allows": the
-machine's cores divided by the total, the throughput if the CPU were the only limit.
+their requests: read from \`/proc\` before and after each run. HTTP server: the gateway the path went through (both, for two
+gateways). PostgreSQL: the backends serving this run's database; NATS server: the whole server (shared with anything else on
+this machine). "Requests/s the total allows": the machine's cores divided by the total, the throughput if the CPU were the
+only limit.
 
 ${cpuTable()}`
     : 'Not measured: this system has no `/proc`.'
@@ -660,12 +1407,33 @@ ${cpuTable()}`
 
 ${whereTimeGoes}
 
+### Narrowing writes and the first request after a change
+
+Two scenarios, each at 1 request in flight, an administrator (\`AdministratorAccess\` through a group, bearer session) making
+the writes. **move**: \`RemoveUserFromGroup\` takes a user (with an access key) out of the group that allows it \`GetUser\`;
+its \`GetUser\` must then be refused; \`AddUserToGroup\` puts it back; its \`GetUser\` twice (the first after the change, then
+the next). **wide**: the same with a user in ${TEAMS} groups × ${POLICIES_PER_TEAM} managed policies, out of and back into the group whose
+policy allows, and \`POST /v1/authorize\` on it (the IAM user's session) after each write. With the data plane on, the writes
+go through the first gateway and the reads through the second: a change returns only once every gateway with the data plane
+dropped what it affects, so the read right after it must see it (and does: every reply is checked). With it off, everything
+goes through the gateway without it (other users, so that its writes, which invalidate nothing, leave nothing stale). Each
+scenario runs ${ROUND_MS} ms per round after a ${WARMUP_MS} ms warm-up, ${ROUNDS} rounds interleaving the four; medians over the rounds.
+
+${writeTable()}
+
 ### Bus requests per call
 
-Counted in the run by listening on the system's subject prefix while each path was called 10 times, in the order
-sent (the gateway sends them all but the \`directory\` request, which the authorization service makes while deciding):
+Counted in the run by listening on the system's subject prefix: the requests of one call, in the order sent, checked against
+10 more calls (each must cause the same). A request that a service makes while answering another is shown inside it ("which
+asks"), told apart by the inbox its sender's replies come to. Not counted: the data
+plane's lease beats (\`gateway.cache.lease\`, every 500 ms from each gateway with it) and its report of the access keys it
+verified (\`identity.signature.record-use\`, once a second for all of them).
 
-${sequence}
+${steady}
+
+The scenarios' steps, each seen three times (the most frequent shown):
+
+${scenarioSequence}
 `;
 }
 
@@ -957,47 +1725,67 @@ async function main(): Promise<void> {
     const account = await seed(client, system);
 
     if (SECTIONS.includes('gateway')) {
+      process.stdout.write('starting a second gateway with the data plane and one without…\n');
+      const gateways: Gateways = {
+        on: system.port,
+        second: await startGateway(system, 'gateway-2'),
+        off: await startGateway(system, 'gateway-off', { IAM_GATEWAY_CACHE: 'off' }),
+      };
+      process.stdout.write('seeding the data plane users…\n');
+      const plane = await seedDataPlane(client, system, account);
+      adminSession = await seedAdmin(client, system);
       const echo = `${system.prefix}-baseline.echo`;
       const responder = startProcess('baseline-responder', [join(__dirname, 'baseline.mjs'), 'responder'], { NATS_URL: TEST_NATS_URL, SUBJECT: echo });
       await waitForLine(responder, /^ready$/);
       const baselines = { plain: await startBaseline('plain', echo), nats: await startBaseline('nats', echo) };
-      const list = paths(system, account, baselines).filter((p) => !ONLY || ONLY.includes(p.key));
-      if (list.length === 0) fail(`BENCH_ONLY names no path (paths: A, B, health, getUser, getUserRoot, restUser, listUsers)`);
+      const all = paths(system, gateways, account, plane, baselines);
+      const list = all.filter((p) => !ONLY || ONLY.includes(p.key));
+      const withWrites = !ONLY || ONLY.includes('writes');
+      if (list.length === 0 && !withWrites) fail(`BENCH_ONLY names no path (paths: ${all.map((p) => p.key).join(', ')}; and writes)`);
 
       process.stdout.write('checking every path…\n');
       for (const path of list) {
         const checker = new LoadClient(path.port, 1);
-        const call = await path.call();
-        for (let i = 0; i < 2; i++) {
-          const reply = await checker.once(call);
-          const problem = path.check(reply.status, reply.text);
-          if (problem) fail(`${path.label}: ${problem}`);
+        for (const call of [await path.call()].flat()) {
+          for (let i = 0; i < 2; i++) {
+            const reply = await checker.once(call);
+            const problem = path.check(reply.status, reply.text);
+            if (problem) fail(`${path.label} (port ${call.port}): ${problem}`);
+          }
         }
         checker.close();
       }
-      await checkRefusals(client, system, account);
+      for (const port of [gateways.on, gateways.second, gateways.off]) await checkRefusals(port, account);
       nc = await connect({ servers: TEST_NATS_URL, name: 'gateway-bench-observer' });
-      const hops = await countHops(nc, system.prefix, client, list);
+      const observer = await BusObserver.start(nc, system.prefix);
+      const hops = await countHops(observer, list);
+      const scenarioList = withWrites ? scenarios(gateways, adminSession, account, plane) : [];
+      process.stdout.write('checking the narrowing writes…\n');
+      const writeHops = await checkScenarios(scenarioList, observer);
       await nc.drain();
       nc = undefined;
 
       process.stdout.write('measuring…\n');
       const meter = new CpuMeter(() => new Map(processes.flatMap((p) => (p.child.pid === undefined ? [] : [[p.name, p.child.pid] as const]))), database.name);
-      const results = await measure(list, meter);
-      for (const p of processes) if (p.child.exitCode !== null) fail(`${p.name} exited during the run:\n${tail(p)}`);
-      const text = section(list, results, hops, startedAt, meter.available);
+      const results = await measure(list, meter, gateways);
+      const writes = await measureScenarios(scenarioList);
+      checkAlive();
+      const text = section(list, results, hops, writes, writeHops, startedAt, os.loadavg(), meter.available);
       if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
       else writeSection(text);
       process.stdout.write(`\n${text}`);
+      // The sections after this one measure the system with its one gateway, as they describe it: a
+      // second gateway with the data plane would make every write wait for its acknowledgement.
+      await Promise.all(processes.filter((p) => p.name === 'gateway-2' || p.name === 'gateway-off').map(stop));
     }
 
     if (SECTIONS.includes('modes')) {
       process.stdout.write('starting the embedded default…\n');
-      const session = await seedAdmin(client, system);
+      const session = adminSession ?? (await seedAdmin(client, system));
       adminSession = session;
       const started = await startEmbedded(system.root);
       embeddedData = started.dataDir;
-      const embedded: System = { port: started.port, prefix: '', root: system.root };
+      const embedded: System = { port: started.port, prefix: '', root: system.root, env: {} };
       const embeddedClient = new LoadClient(embedded.port, 1);
       const embeddedAccount = await seed(embeddedClient, embedded);
       const embeddedSession = await seedAdmin(embeddedClient, embedded);
@@ -1014,7 +1802,7 @@ async function main(): Promise<void> {
         { mode: 'distributed', system, account, session },
         { mode: 'embedded', system: embedded, account: embeddedAccount, session: embeddedSession },
       ]);
-      for (const p of processes) if (p.child.exitCode !== null) fail(`${p.name} exited during the run:\n${tail(p)}`);
+      checkAlive();
       const text = modesSection(results, at, load);
       if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
       else writeSection(text, 'Embedded default beside the distributed mode');
@@ -1036,7 +1824,7 @@ async function main(): Promise<void> {
         { replicas: 1, system, account, session },
         { replicas: 2, system: doubled, account: doubledAccount, session: doubledSession },
       ]);
-      for (const p of processes) if (p.child.exitCode !== null) fail(`${p.name} exited during the run:\n${tail(p)}`);
+      checkAlive();
       const text = replicasSection(results, at, load, os.loadavg());
       if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
       else writeSection(text, 'One and two replicas of each service');

@@ -11,6 +11,8 @@ export interface Call {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Buffer;
+  /** Another port than the client's (a second gateway); the same keep-alive pool per port. */
+  readonly port?: number;
 }
 
 /** What every reply of a path must be: its status, and bytes its body contains. */
@@ -31,14 +33,14 @@ export interface Figures {
 /**
  * A caller's unit of work made of several different requests (a user's life cycle, say), each
  * built from the replies before it: `request` sends one, checks its status and marker, counts its
- * latency, and answers its body.
+ * latency under `tag` (`''` unless given; `null`: not counted), and answers its body.
  */
-export type Script = (request: (call: Call, expected: Expected) => Promise<string>, caller: number, iteration: number) => Promise<void>;
+export type Script = (request: (call: Call, expected: Expected, tag?: string | null) => Promise<string>, caller: number, iteration: number) => Promise<void>;
 
 /** Told when the counted part of a run starts and stops (to read CPU time around it). */
 export interface Meter {
-  start(): void;
-  stop(requests: number): void;
+  start(): void | Promise<void>;
+  stop(requests: number): void | Promise<void>;
 }
 
 interface Reply {
@@ -49,7 +51,7 @@ interface Reply {
 function send(agent: http.Agent, port: number, call: Call): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port, method: call.method, path: call.path, headers: call.headers, agent },
+      { host: '127.0.0.1', port: call.port ?? port, method: call.method, path: call.path, headers: call.headers, agent },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -64,6 +66,11 @@ function send(agent: http.Agent, port: number, call: Call): Promise<Reply> {
 
 function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function figuresOf(latencies: number[], elapsed: number): Figures {
+  const sorted = Float64Array.from(latencies).sort();
+  return { perSecond: (latencies.length / elapsed) * 1000, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), requests: latencies.length };
 }
 
 /** A client for one path and one level of concurrency, its connections kept across rounds. */
@@ -85,18 +92,19 @@ export class LoadClient {
 
   /**
    * Runs `inFlight` callers for `warmupMs` (not counted), then for `durationMs`; throws when any
-   * reply is not the expected one. `meter` brackets the counted part.
+   * reply is not the expected one. `meter` brackets the counted part. Given several calls (the
+   * same request to several gateways), caller k sends `calls[k % calls.length]`.
    */
-  async run(call: Call, expected: Expected, warmupMs: number, durationMs: number, meter?: Meter): Promise<Figures> {
-    await this.loop(call, expected, warmupMs, undefined);
+  async run(calls: Call | readonly Call[], expected: Expected, warmupMs: number, durationMs: number, meter?: Meter): Promise<Figures> {
+    const list = Array.isArray(calls) ? (calls as readonly Call[]) : [calls as Call];
+    await this.loop(list, expected, warmupMs, undefined);
     const latencies: number[] = [];
-    meter?.start();
+    await meter?.start();
     const started = performance.now();
-    await this.loop(call, expected, durationMs, latencies);
+    await this.loop(list, expected, durationMs, latencies);
     const elapsed = performance.now() - started;
-    meter?.stop(latencies.length);
-    const sorted = Float64Array.from(latencies).sort();
-    return { perSecond: (latencies.length / elapsed) * 1000, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), requests: latencies.length };
+    await meter?.stop(latencies.length);
+    return figuresOf(latencies, elapsed);
   }
 
   /**
@@ -104,27 +112,40 @@ export class LoadClient {
    * when the time is up finishes, and counts); the figures are per request.
    */
   async runScript(script: Script, warmupMs: number, durationMs: number): Promise<Figures> {
+    const { latencies, elapsed } = await this.scripted(script, warmupMs, durationMs);
+    return figuresOf([...latencies.values()].flat(), elapsed);
+  }
+
+  /** Like `runScript`, the figures of each tag of the script's requests apart (throughput: of that tag's requests). */
+  async runTagged(script: Script, warmupMs: number, durationMs: number): Promise<Map<string, Figures>> {
+    const { latencies, elapsed } = await this.scripted(script, warmupMs, durationMs);
+    return new Map([...latencies].map(([tag, list]) => [tag, figuresOf(list, elapsed)]));
+  }
+
+  private async scripted(script: Script, warmupMs: number, durationMs: number): Promise<{ latencies: Map<string, number[]>; elapsed: number }> {
     await this.scriptLoop(script, warmupMs, undefined);
-    const latencies: number[] = [];
+    const latencies = new Map<string, number[]>();
     const started = performance.now();
     await this.scriptLoop(script, durationMs, latencies);
-    const elapsed = performance.now() - started;
-    const sorted = Float64Array.from(latencies).sort();
-    return { perSecond: (latencies.length / elapsed) * 1000, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), requests: latencies.length };
+    return { latencies, elapsed: performance.now() - started };
   }
 
   private iterations = 0;
 
-  private async scriptLoop(script: Script, ms: number, latencies: number[] | undefined): Promise<void> {
+  private async scriptLoop(script: Script, ms: number, latencies: Map<string, number[]> | undefined): Promise<void> {
     const started = performance.now();
-    const request = async (call: Call, expected: Expected) => {
+    const request = async (call: Call, expected: Expected, tag: string | null = '') => {
       const t0 = performance.now();
       const reply = await send(this.agent, this.port, call);
       const t1 = performance.now();
       if (reply.status !== expected.status || reply.body.indexOf(expected.marker) === -1) {
         throw new Error(`${call.method} ${call.path}: expected ${expected.status} with "${expected.marker.toString('utf8')}", got ${reply.status}: ${reply.body.toString('utf8').slice(0, 500)}`);
       }
-      latencies?.push(t1 - t0);
+      if (latencies && tag !== null) {
+        const list = latencies.get(tag);
+        if (list) list.push(t1 - t0);
+        else latencies.set(tag, [t1 - t0]);
+      }
       return reply.body.toString('utf8');
     };
     await Promise.all(
@@ -134,16 +155,17 @@ export class LoadClient {
     );
   }
 
-  private async loop(call: Call, expected: Expected, ms: number, latencies: number[] | undefined): Promise<void> {
+  private async loop(calls: readonly Call[], expected: Expected, ms: number, latencies: number[] | undefined): Promise<void> {
     const started = performance.now();
-    let wrong: { status: number; body: string } | undefined;
-    const caller = async () => {
+    let wrong: { call: Call; status: number; body: string } | undefined;
+    const caller = async (_: unknown, k: number) => {
+      const call = calls[k % calls.length];
       while (wrong === undefined && performance.now() - started < ms) {
         const t0 = performance.now();
         const reply = await send(this.agent, this.port, call);
         const t1 = performance.now();
         if (reply.status !== expected.status || reply.body.indexOf(expected.marker) === -1) {
-          wrong ??= { status: reply.status, body: reply.body.toString('utf8').slice(0, 500) };
+          wrong ??= { call, status: reply.status, body: reply.body.toString('utf8').slice(0, 500) };
           return;
         }
         latencies?.push(t1 - t0);
@@ -151,7 +173,7 @@ export class LoadClient {
     };
     await Promise.all(Array.from({ length: this.inFlight }, caller));
     if (wrong) {
-      throw new Error(`${call.method} ${call.path}: expected ${expected.status} with "${expected.marker.toString('utf8')}", got ${wrong.status}: ${wrong.body}`);
+      throw new Error(`${wrong.call.method} ${wrong.call.path}: expected ${expected.status} with "${expected.marker.toString('utf8')}", got ${wrong.status}: ${wrong.body}`);
     }
   }
 
