@@ -435,6 +435,22 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await dialog.getByLabel('User must create a new password at next sign-in').uncheck();
     await dialog.getByRole('button', { name: 'Enable' }).click();
     await page.getByTestId('new-password').waitFor();
+    // An inline policy of dave's own: iam:ListAccessKeys is named nowhere else in the account.
+    await page.getByRole('tab', { name: 'Permissions' }).click();
+    await page.getByRole('button', { name: 'Create inline policy' }).click();
+    const inline = page.getByRole('dialog');
+    await inline.getByLabel('Policy name').fill('own-keys');
+    await inline.getByLabel('Policy document').fill(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListAccessKeys'], Resource: '*' }] }, null, 2));
+    await inline.getByRole('button', { name: 'Save policy' }).click();
+    await page.locator('strong', { hasText: 'own-keys' }).waitFor();
+    // Who-can completes it, and the matrix has a row for users' own inline policies.
+    await nav('Who can do what');
+    await page.locator('datalist option[value="iam:ListAccessKeys"]').waitFor({ state: 'attached' });
+    await page.getByRole('tab', { name: 'Groups and services' }).click();
+    const usersRow = page.getByTestId('users-inline-row');
+    await expect(usersRow.innerText()).resolves.toContain("Users' own inline policies (1 user)");
+    await expect(usersRow.innerText()).resolves.toContain('2 actions (1 user)');
+    await audit('who-can-matrix-users');
     await signOut();
 
     await signIn({ user: 'dave' }, 'Dave-Passw0rd!-1');
@@ -459,6 +475,15 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await nav('Users');
     await page.getByRole('alert').getByText('is not authorized to perform: iam:ListUsers').waitFor();
     await audit('users-denied');
+
+    // dave may read admin (his inline policy) but not delete him: asked with admin's ARN, the button is disabled.
+    await page.goto(`${base}/console/users/admin`);
+    await page.getByRole('heading', { name: 'admin', level: 1 }).waitFor();
+    const deleteAdmin = page.locator('button[data-permission="denied"]', { hasText: 'Delete user' });
+    await deleteAdmin.waitFor();
+    await expect(deleteAdmin.isDisabled()).resolves.toBe(true);
+    await expect(deleteAdmin.getAttribute('title')).resolves.toBe('Not allowed: you may not iam:DeleteUser');
+    await audit('user-limited');
 
     // The console only reflects: the API refuses whatever it shows as not allowed.
     const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('iam-console-session') ?? '{}').token as string);

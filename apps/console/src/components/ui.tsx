@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../lib/api';
-import type { Check } from '../lib/permissions';
+import { buttonState, type Check } from '../lib/permissions';
 import { useCan } from '../session';
 
 /** Loads with `load` whenever `deps` change; `reload` loads again. */
@@ -67,9 +67,8 @@ type ActionProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'type'> & {
  */
 export function Action({ check, checks, variant = 'secondary', children, disabled, type = 'button', className, ...rest }: ActionProps) {
   const needed = checks ?? (check ? [check] : []);
-  const permissions = useCan(needed);
-  const deniedAt = permissions.findIndex((p) => p === 'denied');
-  const denied = deniedAt >= 0;
+  const state = buttonState(needed, useCan(needed));
+  const denied = state.disabled;
   const hintId = useId();
   return (
     <>
@@ -77,16 +76,16 @@ export function Action({ check, checks, variant = 'secondary', children, disable
         type={type}
         className={`btn btn-${variant}${className ? ` ${className}` : ''}`}
         disabled={disabled || denied}
-        data-permission={denied ? 'denied' : permissions.every((p) => p === 'allowed') ? 'allowed' : 'unknown'}
+        data-permission={state.permission}
         aria-describedby={denied ? hintId : undefined}
-        title={denied ? `Not allowed: you may not ${needed[deniedAt].action}` : undefined}
+        title={state.reason}
         {...rest}
       >
         {children}
       </button>
       {denied && (
         <span id={hintId} className="visually-hidden">
-          Not allowed: you may not {needed[deniedAt].action}
+          {state.reason}
         </span>
       )}
     </>

@@ -93,12 +93,16 @@ export interface MatrixCell {
   qualified: boolean;
   /** The policies these come from. */
   policies: string[];
+  /** In the users' inline policies row: the users these come from. */
+  users?: string[];
 }
 
 export interface GroupMatrix {
   /** Services named, sorted; `*` (every service) first when present. */
   services: string[];
   rows: Array<{ group: string; cells: Record<string, MatrixCell> }>;
+  /** The users' own inline policies, all users in one row: how many users have one, and by service what they allow and deny. Absent when users were not read. */
+  usersInline?: { users: number; cells: Record<string, MatrixCell> };
 }
 
 function serviceOf(action: string): string {
@@ -106,7 +110,34 @@ function serviceOf(action: string): string {
   return colon < 0 ? '*' : action.slice(0, colon).toLowerCase();
 }
 
-/** Groups × services: what each group's inline and attached policies allow and deny. */
+/** Adds what `document`'s statements allow and deny to `cells`, by service; `from` names the source. */
+function addStatements(cells: Record<string, MatrixCell>, services: Set<string>, from: string, document: string | undefined, user?: string): void {
+  for (const statement of statementsOf(document)) {
+    const deny = statement.Effect === 'Deny';
+    const qualified = statement.Condition !== undefined || statement.NotAction !== undefined || (statement as { NotResource?: unknown }).NotResource !== undefined;
+    const actions = statement.NotAction !== undefined ? list(statement.NotAction).map((a) => `not ${a}`) : list(statement.Action);
+    for (const action of actions) {
+      if (typeof action !== 'string') continue;
+      const service = statement.NotAction !== undefined ? '*' : serviceOf(action);
+      services.add(service);
+      const cell = (cells[service] ??= { allow: [], deny: [], qualified: false, policies: [] });
+      const target = deny ? cell.deny : cell.allow;
+      if (!target.includes(action)) target.push(action);
+      if (!cell.policies.includes(from)) cell.policies.push(from);
+      if (user !== undefined) {
+        cell.users ??= [];
+        if (!cell.users.includes(user)) cell.users.push(user);
+      }
+      cell.qualified ||= qualified;
+    }
+  }
+}
+
+/**
+ * Groups × services: what each group's inline and attached policies allow and deny; and, when the
+ * details list users, one more row for the users' own inline policies (all such users together,
+ * so the matrix stays readable with thousands of users), each cell naming the users it comes from.
+ */
 export function groupMatrix(details: AuthorizationDetails): GroupMatrix {
   const defaults = new Map<string, string>();
   for (const policy of details.Policies ?? []) {
@@ -117,31 +148,20 @@ export function groupMatrix(details: AuthorizationDetails): GroupMatrix {
   const rows = (details.GroupDetailList ?? [])
     .map((group) => {
       const cells: Record<string, MatrixCell> = {};
-      const sources: Array<{ name: string; document: string | undefined }> = [
-        ...(group.GroupPolicyList ?? []).map((p) => ({ name: p.PolicyName, document: p.PolicyDocument })),
-        ...(group.AttachedManagedPolicies ?? []).map((p) => ({ name: p.PolicyName, document: defaults.get(p.PolicyArn) })),
-      ];
-      for (const source of sources) {
-        for (const statement of statementsOf(source.document)) {
-          const deny = statement.Effect === 'Deny';
-          const qualified = statement.Condition !== undefined || statement.NotAction !== undefined || (statement as { NotResource?: unknown }).NotResource !== undefined;
-          const actions = statement.NotAction !== undefined ? list(statement.NotAction).map((a) => `not ${a}`) : list(statement.Action);
-          for (const action of actions) {
-            const service = statement.NotAction !== undefined ? '*' : serviceOf(action);
-            services.add(service);
-            const cell = (cells[service] ??= { allow: [], deny: [], qualified: false, policies: [] });
-            const target = deny ? cell.deny : cell.allow;
-            if (!target.includes(action)) target.push(action);
-            if (!cell.policies.includes(source.name)) cell.policies.push(source.name);
-            cell.qualified ||= qualified;
-          }
-        }
-      }
+      for (const p of group.GroupPolicyList ?? []) addStatements(cells, services, p.PolicyName, p.PolicyDocument);
+      for (const p of group.AttachedManagedPolicies ?? []) addStatements(cells, services, p.PolicyName, defaults.get(p.PolicyArn));
       return { group: group.GroupName, cells };
     })
     .sort((a, b) => a.group.localeCompare(b.group));
+  let usersInline: GroupMatrix['usersInline'];
+  if (details.UserDetailList !== undefined) {
+    const cells: Record<string, MatrixCell> = {};
+    const users = [...details.UserDetailList].sort((a, b) => a.UserName.localeCompare(b.UserName)).filter((u) => (u.UserPolicyList ?? []).length > 0);
+    for (const user of users) for (const p of user.UserPolicyList ?? []) addStatements(cells, services, p.PolicyName, p.PolicyDocument, user.UserName);
+    usersInline = { users: users.length, cells };
+  }
   const sorted = [...services].sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : a.localeCompare(b)));
-  return { services: sorted, rows };
+  return { services: sorted, rows, ...(usersInline ? { usersInline } : {}) };
 }
 
 /** A cell in words: `all actions`, `3 actions`, `denied: 1`. */
@@ -152,4 +172,35 @@ export function describeCell(cell: MatrixCell | undefined): string {
   else if (cell.allow.length > 0) parts.push(`${cell.allow.length} action${cell.allow.length === 1 ? '' : 's'}`);
   if (cell.deny.length > 0) parts.push(`${cell.deny.length} denied`);
   return parts.join(', ') + (cell.qualified ? ' (conditional)' : '');
+}
+
+/** What `readDetails` needs of the API: one GET. */
+export interface DetailsReader {
+  get<T>(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<T>;
+}
+
+export const DETAILS_PAGE_SIZE = 1000;
+
+/**
+ * `GET /v1/account/authorization-details` for the entity types of `filter`, every page (1,000
+ * entities a request). Of the users only those with inline policies are kept, with just their name
+ * and those policies (the rest is not needed here, and there may be thousands). `onPage` is told
+ * how many entities were read so far.
+ */
+export async function readDetails(api: DetailsReader, filter: string, onPage?: (read: number) => void): Promise<AuthorizationDetails> {
+  const out: Required<Pick<AuthorizationDetails, 'UserDetailList' | 'GroupDetailList' | 'Policies'>> = { UserDetailList: [], GroupDetailList: [], Policies: [] };
+  let cursor: string | undefined;
+  let read = 0;
+  do {
+    const page = await api.get<AuthorizationDetails & { nextCursor?: string }>('/v1/account/authorization-details', { filter, limit: DETAILS_PAGE_SIZE, cursor });
+    for (const user of page.UserDetailList ?? []) {
+      if ((user.UserPolicyList ?? []).length > 0) out.UserDetailList.push({ UserName: user.UserName, UserPolicyList: user.UserPolicyList });
+    }
+    out.GroupDetailList.push(...(page.GroupDetailList ?? []));
+    out.Policies.push(...(page.Policies ?? []));
+    read += (page.UserDetailList?.length ?? 0) + (page.GroupDetailList?.length ?? 0) + (page.Policies?.length ?? 0);
+    onPage?.(read);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
 }

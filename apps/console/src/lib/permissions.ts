@@ -128,3 +128,19 @@ export class PermissionBatcher {
     for (const listener of [...this.listeners]) listener();
   }
 }
+
+/** How a button that needs all of `checks` shows, given their permissions (same order). */
+export interface ButtonState {
+  /** Disabled: some check is denied. */
+  disabled: boolean;
+  /** `data-permission`: `denied`, `allowed` when every check is, else `unknown` (asking, or left to the API). */
+  permission: Permission;
+  /** Why it is disabled, for the title and screen readers. */
+  reason?: string;
+}
+
+export function buttonState(checks: readonly Check[], permissions: readonly Permission[]): ButtonState {
+  const deniedAt = permissions.findIndex((p) => p === 'denied');
+  if (deniedAt >= 0) return { disabled: true, permission: 'denied', reason: `Not allowed: you may not ${checks[deniedAt].action}` };
+  return { disabled: false, permission: permissions.length === checks.length && permissions.every((p) => p === 'allowed') ? 'allowed' : 'unknown' };
+}

@@ -7,7 +7,8 @@ import { ApiError, seg } from '../lib/api';
 import { arn } from '../lib/arn';
 import { formatDate } from '../lib/format';
 import type { AttachedPolicy, Group, User } from '../lib/types';
-import { useAccount, useApi } from '../session';
+import { deleteGroupChecks, groupPageChecks } from '../lib/page-checks';
+import { useAccount, useApi, useCan } from '../session';
 
 export function GroupsPage() {
   const api = useApi();
@@ -134,6 +135,8 @@ export function GroupPage() {
   const [renaming, setRenaming] = useState(false);
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState(false);
+  // Every button of the page and of its dialogs, asked about at once.
+  useCan(view.data ? groupPageChecks(view.data) : []);
   if (view.loading && !view.data) return <Loading what={`Loading ${name}`} />;
   if (!view.data) {
     return (
@@ -302,7 +305,7 @@ export function GroupPage() {
           A group is deleted only once it has no members and no policies: {v.Users?.length ?? '?'} members, {v.AttachedPolicies?.length ?? '?'} attached and {v.InlinePolicyNames?.length ?? '?'} inline policies go first.
         </p>
         <div className="form-actions">
-          <Action variant="danger" check={check('iam:DeleteGroup')} onClick={() => { setDeleting(false); void run(removeAll); }}>
+          <Action variant="danger" checks={deleteGroupChecks(v)} onClick={() => { setDeleting(false); void run(removeAll); }}>
             Remove these and delete the group
           </Action>
           <button type="button" className="btn btn-secondary" onClick={() => setDeleting(false)}>

@@ -7,7 +7,8 @@ import { arn, isAwsManaged } from '../lib/arn';
 import { formatDate, pageOf } from '../lib/format';
 import { editorProblems, NO_PROBLEMS, type EditorProblems } from '../lib/policy-errors';
 import type { ManagedPolicy, PolicyVersion } from '../lib/types';
-import { useAccount, useApi } from '../session';
+import { deletePolicyChecks, policyPageChecks } from '../lib/page-checks';
+import { useAccount, useApi, useCan } from '../session';
 import { Pager } from './users';
 
 function pretty(document: string | undefined): string {
@@ -155,6 +156,8 @@ export function PolicyPage() {
   const [asDefault, setAsDefault] = useState(true);
   const [problems, setProblems] = useState<EditorProblems>(NO_PROBLEMS);
   const [error, setError] = useState<unknown>();
+  // Every button of the page asked about at once (an AWS managed policy has none).
+  useCan(isAwsManaged(policyArn) ? [] : policyPageChecks(policyArn, versions.data));
   const check = (action: string) => ({ action, resource: policyArn });
   const aws = isAwsManaged(policyArn);
   const reload = () => {
@@ -217,7 +220,7 @@ export function PolicyPage() {
             >
               Edit (new version)
             </Action>
-            <Action variant="danger" checks={[check('iam:DeletePolicy')]} onClick={() => void run(deleteAll)}>
+            <Action variant="danger" checks={deletePolicyChecks(policyArn, versions.data)} onClick={() => void run(deleteAll)}>
               Delete policy
             </Action>
           </>

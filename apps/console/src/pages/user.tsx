@@ -11,7 +11,8 @@ import { generatePassword } from '../lib/generate-password';
 import { formatDate, age } from '../lib/format';
 import { meetsRules, passwordRules } from '../lib/password-rules';
 import type { AccessKey, Group, PermissionSource, Tag, User, UserOverview } from '../lib/types';
-import { useAccount, useApi } from '../session';
+import { userPageChecks, deleteUserChecks } from '../lib/page-checks';
+import { useAccount, useApi, useCan } from '../session';
 
 /** What the user page shows; a part the caller may not read is undefined. */
 export type UserView = UserOverview;
@@ -70,6 +71,8 @@ export function UserPage() {
   const tab = params.get('tab') ?? 'permissions';
   const view = useLoad(() => loadUser(api, name), [api, name]);
   const [deleting, setDeleting] = useState(false);
+  // Every button of the page, on every tab and in its dialogs, asked about at once.
+  useCan(view.data ? userPageChecks(view.data) : []);
 
   if (view.loading && !view.data) return <Loading what={`Loading ${name}`} />;
   if (view.error || !view.data) {
@@ -704,7 +707,7 @@ function DeleteUserDialog({ view, onClose }: { view: UserView; onClose: () => vo
       {unknown && <Notice kind="warning">You may not read everything this user has; the deletion may be refused if something is left.</Notice>}
       <ErrorMessage error={error} />
       <div className="form-actions">
-        <Action variant="danger" check={{ action: 'iam:DeleteUser', resource: user.Arn }} disabled={busy} onClick={() => void go()}>
+        <Action variant="danger" checks={deleteUserChecks(view)} disabled={busy} onClick={() => void go()}>
           {steps.length ? 'Remove these and delete the user' : 'Delete the user'}
         </Action>
         <button type="button" className="btn btn-secondary" onClick={onClose}>

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Action, ErrorMessage, Loading, PageHeader, TabPanel, Tabs, useLoad } from '../components/ui';
 import { Api, seg } from '../lib/api';
-import { actionsNamed, describeCell, groupMatrix, type AuthorizationDetails } from '../lib/access-model';
+import { actionsNamed, describeCell, groupMatrix, readDetails, type AuthorizationDetails, type MatrixCell } from '../lib/access-model';
 import type { AccessGrant, User, WhoCanPrincipal } from '../lib/types';
 import { useApi } from '../session';
 
@@ -12,17 +12,22 @@ const TABS = [
   { id: 'simulator', label: 'Policy simulator' },
 ];
 
-/** Groups and managed policies with their documents (every page). Users' own inline policies are left out: reading 3,000 users is slow. */
-async function loadStructure(api: Api): Promise<AuthorizationDetails> {
-  const out: Required<Pick<AuthorizationDetails, 'GroupDetailList' | 'Policies'>> = { GroupDetailList: [], Policies: [] };
-  let cursor: string | undefined;
-  do {
-    const page = await api.get<AuthorizationDetails & { nextCursor?: string }>('/v1/account/authorization-details', { filter: 'Group,LocalManagedPolicy,AWSManagedPolicy', limit: 1000, cursor });
-    out.GroupDetailList.push(...(page.GroupDetailList ?? []));
-    out.Policies.push(...(page.Policies ?? []));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+/** Groups and managed policies with their documents (every page). */
+const loadStructure = (api: Api) => readDetails(api, 'Group,LocalManagedPolicy,AWSManagedPolicy');
+
+/**
+ * The users' own inline policies: every user, paged 1,000 to a request, read after (and beside)
+ * the groups and policies so that those show at once; only users with inline policies are kept.
+ */
+const loadUsersInline = (api: Api, onPage: (read: number) => void) => readDetails(api, 'User', onPage);
+
+/** What the view knows of the account: groups and policies, and the users' inline policies once read. */
+interface Known {
+  details?: AuthorizationDetails;
+  structureError?: unknown;
+  /** Users read so far while reading them; undefined once read (or failed). */
+  usersRead?: number;
+  usersError?: unknown;
 }
 
 export function WhoCanPage() {
@@ -30,6 +35,17 @@ export function WhoCanPage() {
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'who';
   const structure = useLoad(() => loadStructure(api), [api]);
+  const [usersRead, setUsersRead] = useState(0);
+  const users = useLoad(() => loadUsersInline(api, setUsersRead), [api]);
+  const known: Known = useMemo(
+    () => ({
+      details: structure.data && { ...structure.data, ...(users.data ? { UserDetailList: users.data.UserDetailList } : {}) },
+      structureError: structure.error,
+      usersRead: users.loading ? usersRead : undefined,
+      usersError: users.error,
+    }),
+    [structure.data, structure.error, users.data, users.error, users.loading, usersRead],
+  );
   const select = (id: string) => {
     const next = new URLSearchParams(params);
     next.set('tab', id);
@@ -40,8 +56,8 @@ export function WhoCanPage() {
       <PageHeader title="Who can do what" />
       <Tabs label="Who can do what" tabs={TABS} selected={tab} onSelect={select} />
       <TabPanel id={tab}>
-        {tab === 'who' && <WhoCan structure={structure.data} />}
-        {tab === 'matrix' && (structure.error ? <ErrorMessage error={structure.error} /> : structure.data ? <Matrix details={structure.data} /> : <Loading what="Loading the account's policies" />)}
+        {tab === 'who' && <WhoCan known={known} />}
+        {tab === 'matrix' && (known.structureError ? <ErrorMessage error={known.structureError} /> : known.details ? <Matrix known={known} details={known.details} /> : <Loading what="Loading the account's policies" />)}
         {tab === 'simulator' && <Simulator />}
       </TabPanel>
     </>
@@ -54,7 +70,14 @@ function why(grant: AccessGrant): string {
   return `${statement} of ${grant.PolicyName} (${grant.PolicyType === 'inline' || !grant.PolicyArn ? 'inline' : 'managed'}, ${through})${grant.Conditional ? ' — only under its conditions' : ''}`;
 }
 
-function WhoCan({ structure }: { structure?: AuthorizationDetails }) {
+/** Where the users' inline policies stand, in words (nothing once they are in). */
+function usersInlineNote(known: Known): string | undefined {
+  if (known.usersRead !== undefined) return `Reading users' own inline policies (${known.usersRead} users read)…`;
+  if (known.usersError) return `Users' own inline policies are left out: ${known.usersError instanceof Error ? known.usersError.message : String(known.usersError)}`;
+  return undefined;
+}
+
+function WhoCan({ known }: { known: Known }) {
   const api = useApi();
   const [params, setParams] = useSearchParams();
   const action = params.get('action') ?? '';
@@ -65,7 +88,8 @@ function WhoCan({ structure }: { structure?: AuthorizationDetails }) {
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
   const listId = useId();
-  const actions = useMemo(() => (structure ? actionsNamed(structure) : []), [structure]);
+  const actions = useMemo(() => (known.details ? actionsNamed(known.details) : []), [known.details]);
+  const note = usersInlineNote(known);
 
   const fetchPage = async (cursor?: string) => {
     const page = await api.get<{ Principals: WhoCanPrincipal[]; Counts: { Allowed: number; Denied: number; Conditional: number }; nextCursor?: string }>('/v1/who-can', { action, resource, limit: 200, cursor });
@@ -109,7 +133,10 @@ function WhoCan({ structure }: { structure?: AuthorizationDetails }) {
           Show who can
         </button>
       </form>
-      <p className="muted small">Completion offers the {actions.length} actions the account&apos;s group and managed policies name; any action may be asked about.</p>
+      <p className="muted small" data-testid="who-can-completion">
+        Completion offers the {actions.length} actions the account&apos;s group, managed and users&apos; own inline policies name; any action may be asked about.
+        {note && <span role="status"> {note}</span>}
+      </p>
       <ErrorMessage error={error} />
       {loading && <Loading what="Evaluating" />}
       {result && !loading && (
@@ -181,12 +208,68 @@ function WhoCan({ structure }: { structure?: AuthorizationDetails }) {
   );
 }
 
-function Matrix({ details }: { details: AuthorizationDetails }) {
+/** How many users a cell of the users' row names before "and N more". */
+const USERS_SHOWN = 10;
+
+function MatrixCellView({ cell, users }: { cell: MatrixCell | undefined; users?: boolean }) {
+  if (!cell) return <td />;
+  const named = cell.users ?? [];
+  return (
+    <td className={cell.deny.length ? 'cell-deny' : 'cell-allow'}>
+      <details>
+        <summary>
+          {describeCell(cell)}
+          {users ? ` (${named.length} user${named.length === 1 ? '' : 's'})` : ''}
+        </summary>
+        <ul className="small">
+          {cell.allow.map((a) => (
+            <li key={`a${a}`}>Allow {a}</li>
+          ))}
+          {cell.deny.map((a) => (
+            <li key={`d${a}`}>Deny {a}</li>
+          ))}
+          {users ? (
+            <li className="muted">
+              from{' '}
+              {named.slice(0, USERS_SHOWN).map((u, n) => (
+                <span key={u}>
+                  {n > 0 && ', '}
+                  <Link to={`/users/${encodeURIComponent(u)}?tab=permissions`}>{u}</Link>
+                </span>
+              ))}
+              {named.length > USERS_SHOWN && ` and ${named.length - USERS_SHOWN} more`}
+            </li>
+          ) : (
+            <li className="muted">from {cell.policies.join(', ')}</li>
+          )}
+        </ul>
+      </details>
+    </td>
+  );
+}
+
+function Matrix({ known, details }: { known: Known; details: AuthorizationDetails }) {
   const matrix = useMemo(() => groupMatrix(details), [details]);
-  if (matrix.rows.length === 0) return <p className="muted">No groups.</p>;
+  const note = usersInlineNote(known);
+  const usersRow = matrix.usersInline && matrix.usersInline.users > 0 ? matrix.usersInline : undefined;
+  if (matrix.rows.length === 0 && !usersRow) {
+    return (
+      <>
+        <p className="muted">No groups{known.usersRead === undefined && !known.usersError ? ' and no user with an inline policy' : ''}.</p>
+        {note && <p className="muted" role="status">{note}</p>}
+      </>
+    );
+  }
   return (
     <>
-      <p className="muted">What each group&apos;s policies allow and deny, by service. A cell lists its actions when hovered or focused; a group&apos;s page shows its policies.</p>
+      <p className="muted">
+        What each group&apos;s policies allow and deny, by service, and in the last row what users&apos; own inline policies do (all such users together; a cell names them). A cell lists its actions when opened; a group&apos;s or a user&apos;s page shows its policies.
+      </p>
+      {note && (
+        <p className="muted" role="status">
+          {note}
+        </p>
+      )}
       <div className="table-wrap matrix-wrap">
         <table className="matrix" data-testid="group-matrix">
           <caption className="visually-hidden">Groups by services</caption>
@@ -206,29 +289,21 @@ function Matrix({ details }: { details: AuthorizationDetails }) {
                 <th scope="row">
                   <Link to={`/groups/${encodeURIComponent(row.group)}`}>{row.group}</Link>
                 </th>
-                {matrix.services.map((s) => {
-                  const cell = row.cells[s];
-                  return (
-                    <td key={s} className={cell ? (cell.deny.length ? 'cell-deny' : 'cell-allow') : undefined}>
-                      {cell && (
-                        <details>
-                          <summary>{describeCell(cell)}</summary>
-                          <ul className="small">
-                            {cell.allow.map((a) => (
-                              <li key={`a${a}`}>Allow {a}</li>
-                            ))}
-                            {cell.deny.map((a) => (
-                              <li key={`d${a}`}>Deny {a}</li>
-                            ))}
-                            <li className="muted">from {cell.policies.join(', ')}</li>
-                          </ul>
-                        </details>
-                      )}
-                    </td>
-                  );
-                })}
+                {matrix.services.map((s) => (
+                  <MatrixCellView key={s} cell={row.cells[s]} />
+                ))}
               </tr>
             ))}
+            {usersRow && (
+              <tr className="users-inline" data-testid="users-inline-row">
+                <th scope="row">
+                  Users&apos; own inline policies ({usersRow.users} user{usersRow.users === 1 ? '' : 's'})
+                </th>
+                {matrix.services.map((s) => (
+                  <MatrixCellView key={s} cell={usersRow.cells[s]} users />
+                ))}
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
