@@ -436,7 +436,7 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await dialog.getByRole('button', { name: 'Enable' }).click();
     await page.getByTestId('new-password').waitFor();
     // An inline policy of dave's own: iam:ListAccessKeys is named nowhere else in the account.
-    await page.getByRole('tab', { name: 'Permissions' }).click();
+    await page.getByRole('tab', { name: 'Permissions', exact: true }).click();
     await page.getByRole('button', { name: 'Create inline policy' }).click();
     const inline = page.getByRole('dialog');
     await inline.getByLabel('Policy name').fill('own-keys');
