@@ -4,6 +4,7 @@ import { IdentityPatterns } from '@iam/contracts';
 import { BusModule, Clock, healthController, IdGenerator, RandomIdGenerator, serviceDatabase, SystemClock } from '@iam/platform';
 import { AccessKeysController } from './access-keys/access-keys.controller';
 import { AccessKeysService } from './access-keys/access-keys.service';
+import { AccessKeysStore } from './access-keys/access-keys.store';
 import { KeyUsageRecorder } from './access-keys/key-usage.recorder';
 import { MasterKeyCheck } from './access-keys/master-key.check';
 import { AesGcmSecretCipher, SecretCipher } from './access-keys/secret-cipher';
@@ -70,6 +71,7 @@ export class IdentityServiceModule {
       SignInGuard,
       SessionsService,
       MasterKeyCheck,
+      AccessKeysStore,
       AccessKeysService,
       KeyUsageRecorder,
       SignaturesService,

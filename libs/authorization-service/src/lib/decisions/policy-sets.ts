@@ -1,14 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PolicyAttachmentRef, PolicyDocumentWritten, PolicySourceType } from '@iam/contracts';
 import { CompiledPolicy, PolicySource } from '@iam/policy-engine';
-import { DataSource } from 'typeorm';
 import { CompiledPolicies } from '../documents/compiled-policies';
 import { CompiledDocument } from '../documents/policy-documents';
 import { inlineSource } from '../inline/inline-policies.service';
-import { rows } from '../persistence/sql';
 import { managedSource } from '../policies/policies.service';
 import { AuthorizationErrors } from '../shared/errors';
 import { PrincipalType } from '../principals/named-principal';
+import { HeldPolicyRow, PolicySetsStore } from './policy-sets.store';
 
 /** A principal whose policies are loaded: a user, or a group. */
 export interface PolicyHolder {
@@ -43,33 +42,9 @@ export interface HolderPolicies {
   readonly policies: readonly AppliedPolicy[];
 }
 
-interface Row {
-  principal_id: string;
-  principal_type: PrincipalType;
-  kind: 'managed' | 'inline';
-  policy_id: string | null;
-  name: string;
-  arn: string | null;
-  account: string | null;
-  version_id: string | null;
-  name_lower: string | null;
-  content_hash: string | null;
-  ord: string;
-}
-
 export const EMPTY_POLICY_SET: PolicySet = { applied: [], compiled: [] };
 
-const SELECT = `
-  SELECT a.principal_id, a.principal_type, 'managed' AS kind, p.policy_id, p.name, p.arn, p.account,
-         p.default_version AS version_id, NULL AS name_lower, NULL AS content_hash, a.seq::text AS ord
-    FROM "authorization".attachments a JOIN "authorization".policies p ON p.policy_id = a.policy_id
-   WHERE $1::text[] IS NULL OR a.principal_id = ANY($1)
-  UNION ALL
-  SELECT i.principal_id, i.principal_type, 'inline', NULL, i.name, NULL, NULL, NULL, i.name_lower, i.content_hash, i.name_lower
-    FROM "authorization".inline_policies i
-   WHERE $1::text[] IS NULL OR i.principal_id = ANY($1)`;
-
-function byOrder(a: Row, b: Row): number {
+function byOrder(a: HeldPolicyRow, b: HeldPolicyRow): number {
   if (a.kind !== b.kind) return a.kind === 'inline' ? -1 : 1;
   if (a.kind === 'managed') return Number(a.ord) - Number(b.ord);
   return a.ord < b.ord ? -1 : a.ord > b.ord ? 1 : 0;
@@ -88,7 +63,7 @@ export class PolicySets implements OnApplicationBootstrap {
   private readonly logger = new Logger(PolicySets.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly store: PolicySetsStore,
     private readonly compiled: CompiledPolicies,
   ) {}
 
@@ -105,13 +80,7 @@ export class PolicySets implements OnApplicationBootstrap {
   async precompile(written: PolicyDocumentWritten): Promise<void> {
     if (written.Kind === 'managed') {
       if (this.compiled.get(CompiledPolicies.managedKey(written.PolicyId, written.VersionId))) return;
-      const [row] = await rows<{ name: string; account: string; document: string }>(
-        this.db,
-        `SELECT p.name, p.account, v.document FROM "authorization".policy_versions v
-           JOIN "authorization".policies p ON p.policy_id = v.policy_id
-          WHERE v.policy_id = $1 AND v.version_id = $2`,
-        [written.PolicyId, written.VersionId],
-      );
+      const row = await this.store.managedDocument({ policyId: written.PolicyId, versionId: written.VersionId });
       if (row) {
         this.compile(
           CompiledPolicies.managedKey(written.PolicyId, written.VersionId),
@@ -121,13 +90,9 @@ export class PolicySets implements OnApplicationBootstrap {
       }
       return;
     }
-    const [row] = await rows<{ principal_type: PrincipalType; name: string; content_hash: string; document: string }>(
-      this.db,
-      'SELECT principal_type, name, content_hash, document FROM "authorization".inline_policies WHERE principal_id = $1 AND name_lower = $2',
-      [written.PrincipalId, written.PolicyName.toLowerCase()],
-    );
-    if (row && !this.compiled.get(CompiledPolicies.inlineKey(written.PrincipalId, row.name, row.content_hash))) {
-      this.compile(CompiledPolicies.inlineKey(written.PrincipalId, row.name, row.content_hash), row.document, inlineSource(row.principal_type, row.name));
+    const row = await this.store.inlineDocument({ principalId: written.PrincipalId, nameLower: written.PolicyName.toLowerCase() });
+    if (row && !this.compiled.get(CompiledPolicies.inlineKey(written.PrincipalId, row.name, row.contentHash))) {
+      this.compile(CompiledPolicies.inlineKey(written.PrincipalId, row.name, row.contentHash), row.document, inlineSource(row.principalType, row.name));
     }
   }
 
@@ -171,7 +136,7 @@ export class PolicySets implements OnApplicationBootstrap {
     // A document can only be missing when it changed between the two reads
     // (a version deleted, an inline policy replaced): read again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const found = await rows<Row>(this.db, SELECT, [holders ? holders.map((holder) => holder.id) : null]);
+      const found = await this.store.held(holders ? holders.map((holder) => holder.id) : null);
       await this.compileMissing(found);
       const result = this.assemble(holders, found);
       if (result) return result;
@@ -179,14 +144,14 @@ export class PolicySets implements OnApplicationBootstrap {
     throw new Error('the policies kept changing while being read');
   }
 
-  private assemble(holders: readonly PolicyHolder[] | undefined, found: Row[]): HolderPolicies[] | undefined {
-    const byHolder = new Map<string, Row[]>();
+  private assemble(holders: readonly PolicyHolder[] | undefined, found: HeldPolicyRow[]): HolderPolicies[] | undefined {
+    const byHolder = new Map<string, HeldPolicyRow[]>();
     for (const row of found) {
-      const list = byHolder.get(row.principal_id) ?? [];
+      const list = byHolder.get(row.principalId) ?? [];
       list.push(row);
-      byHolder.set(row.principal_id, list);
+      byHolder.set(row.principalId, list);
     }
-    const wanted: readonly PolicyHolder[] = holders ?? [...byHolder.values()].map((list) => ({ type: list[0].principal_type, id: list[0].principal_id }));
+    const wanted: readonly PolicyHolder[] = holders ?? [...byHolder.values()].map((list) => ({ type: list[0].principalType, id: list[0].principalId }));
     const out: HolderPolicies[] = [];
     for (const holder of wanted) {
       const ref: PolicyAttachmentRef =
@@ -199,14 +164,14 @@ export class PolicySets implements OnApplicationBootstrap {
         if (!document) return undefined;
         policies.push(
           row.kind === 'inline'
-            ? { kind: 'inline', type: row.principal_type, policyId: row.name, name: row.name, attachedTo: [ref], document }
+            ? { kind: 'inline', type: row.principalType, policyId: row.name, name: row.name, attachedTo: [ref], document }
             : {
                 kind: 'managed',
                 type: document.policy.source.type as PolicySourceType,
-                policyId: row.policy_id as string,
+                policyId: row.policyId as string,
                 name: row.name,
                 arn: row.arn as string,
-                versionId: row.version_id as string,
+                versionId: row.versionId as string,
                 attachedTo: [ref],
                 document,
               },
@@ -217,46 +182,34 @@ export class PolicySets implements OnApplicationBootstrap {
     return out;
   }
 
-  private keyOf(row: Row): string {
+  private keyOf(row: HeldPolicyRow): string {
     return row.kind === 'inline'
-      ? CompiledPolicies.inlineKey(row.principal_id, row.name, row.content_hash as string)
-      : CompiledPolicies.managedKey(row.policy_id as string, row.version_id as string);
+      ? CompiledPolicies.inlineKey(row.principalId, row.name, row.contentHash as string)
+      : CompiledPolicies.managedKey(row.policyId as string, row.versionId as string);
   }
 
   /** Loads and compiles, once per replica, the documents the cache does not hold yet. */
-  private async compileMissing(found: Row[]): Promise<void> {
+  private async compileMissing(found: HeldPolicyRow[]): Promise<void> {
     const missing = found.filter((row) => this.compiled.get(this.keyOf(row)) === undefined);
-    const managed = new Map<string, Row>();
+    const managed = new Map<string, HeldPolicyRow>();
     for (const row of missing) if (row.kind === 'managed') managed.set(this.keyOf(row), row);
     const inline = missing.filter((row) => row.kind === 'inline');
     if (managed.size > 0) {
       const wanted = [...managed.values()];
-      const documents = await rows<{ policy_id: string; version_id: string; document: string }>(
-        this.db,
-        `SELECT v.policy_id, v.version_id, v.document FROM "authorization".policy_versions v
-           JOIN unnest($1::text[], $2::text[]) AS wanted(policy_id, version_id)
-             ON v.policy_id = wanted.policy_id AND v.version_id = wanted.version_id`,
-        [wanted.map((row) => row.policy_id), wanted.map((row) => row.version_id)],
-      );
+      const documents = await this.store.versions(wanted.map((row) => ({ policyId: row.policyId as string, versionId: row.versionId as string })));
       for (const document of documents) {
-        const key = CompiledPolicies.managedKey(document.policy_id, document.version_id);
-        const row = managed.get(key) as Row;
-        this.compile(key, document.document, managedSource({ policyId: document.policy_id, name: row.name, account: row.account as string }, document.version_id));
+        const key = CompiledPolicies.managedKey(document.policyId, document.versionId);
+        const row = managed.get(key) as HeldPolicyRow;
+        this.compile(key, document.document, managedSource({ policyId: document.policyId, name: row.name, account: row.account as string }, document.versionId));
       }
     }
     if (inline.length > 0) {
-      const documents = await rows<{ principal_id: string; principal_type: PrincipalType; name: string; content_hash: string; document: string }>(
-        this.db,
-        `SELECT i.principal_id, i.principal_type, i.name, i.content_hash, i.document FROM "authorization".inline_policies i
-           JOIN unnest($1::text[], $2::text[]) AS wanted(principal_id, name_lower)
-             ON i.principal_id = wanted.principal_id AND i.name_lower = wanted.name_lower`,
-        [inline.map((row) => row.principal_id), inline.map((row) => row.name_lower)],
-      );
+      const documents = await this.store.inlines(inline.map((row) => ({ principalId: row.principalId, nameLower: row.nameLower as string })));
       for (const document of documents) {
         this.compile(
-          CompiledPolicies.inlineKey(document.principal_id, document.name, document.content_hash),
+          CompiledPolicies.inlineKey(document.principalId, document.name, document.contentHash),
           document.document,
-          inlineSource(document.principal_type, document.name),
+          inlineSource(document.principalType, document.name),
         );
       }
     }

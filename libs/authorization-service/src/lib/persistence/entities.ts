@@ -1,5 +1,6 @@
 import { AttachmentEntity } from '../attachments/attachment.entity';
 import { AttachmentsStore } from '../attachments/attachments.store';
+import { PolicySetsStore } from '../decisions/policy-sets.store';
 import { InlinePoliciesStore } from '../inline/inline-policies.store';
 import { InlinePolicyEntity } from '../inline/inline-policy.entity';
 import { PoliciesStore } from '../policies/policies.store';
@@ -12,4 +13,4 @@ import { PrincipalTombstonesStore } from '../principals/principal-tombstones.sto
 export const authorizationEntities = [PolicyEntity, PolicyVersionEntity, AttachmentEntity, InlinePolicyEntity, PrincipalTombstoneEntity];
 
 /** One store per feature: the only classes that read or write the tables. */
-export const authorizationStores = [PoliciesStore, AttachmentsStore, InlinePoliciesStore, PrincipalTombstonesStore];
+export const authorizationStores = [PoliciesStore, AttachmentsStore, InlinePoliciesStore, PrincipalTombstonesStore, PolicySetsStore];

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CredentialScope,
   deriveSigningKey,
   signaturesEqual,
   signStringToSign,
 } from '@iam/aws-protocol';
-import { GetSigningKeyReply, GetSigningKeyRequest, Principal, RecordAccessKeyUseRequest, Tag, VerifySignatureRequest } from '@iam/contracts';
+import { GetSigningKeyReply, GetSigningKeyRequest, Principal, RecordAccessKeyUseRequest, VerifySignatureRequest } from '@iam/contracts';
 import { Clock } from '@iam/platform';
-import { DataSource } from 'typeorm';
+import { AccessKeysStore, KeyWithUser } from '../access-keys/access-keys.store';
 import { KeyUsageRecorder } from '../access-keys/key-usage.recorder';
 import { SecretCipher } from '../access-keys/secret-cipher';
 import { rootPrincipal, userPrincipal } from '../account/principals';
@@ -16,17 +15,6 @@ import { RootAccountService } from '../account/root-account.service';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { IdentityErrors } from '../shared/errors';
 import { SigningKeyCache } from './signing-key-cache';
-
-interface KeyRow {
-  status: string;
-  secret_sealed: Buffer;
-  master_key_id: string;
-  user_id: string;
-  name: string;
-  path: string;
-  tags: Tag[];
-  state: string;
-}
 
 /**
  * The identity side of SigV4: the key's status is read from the database on
@@ -42,7 +30,7 @@ export class SignaturesService {
   private readonly logger = new Logger(SignaturesService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: AccessKeysStore,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly root: RootAccountService,
     private readonly cipher: SecretCipher,
@@ -97,7 +85,7 @@ export class SignaturesService {
       secret = () => this.options.root.secretAccessKey as string;
     } else {
       const row = await this.activeKey(accessKeyId);
-      principal = userPrincipal(this.options.accountId, { userId: row.user_id, name: row.name, path: row.path, tags: row.tags });
+      principal = userPrincipal(this.options.accountId, { userId: row.userId, name: row.name, path: row.path, tags: row.tags });
       secret = () => this.open(row, accessKeyId);
     }
 
@@ -109,14 +97,8 @@ export class SignaturesService {
     return { principal, root, signingKey };
   }
 
-  private async activeKey(accessKeyId: string): Promise<KeyRow> {
-    const rows: KeyRow[] = await this.dataSource.query(
-      `SELECT k.status, k.secret_sealed, k.master_key_id, u.user_id, u.name, u.path, u.tags, u.state
-       FROM identity.access_keys k JOIN identity.users u ON u.user_id = k.user_id
-       WHERE k.access_key_id = $1`,
-      [accessKeyId],
-    );
-    const row = rows[0];
+  private async activeKey(accessKeyId: string): Promise<KeyWithUser> {
+    const row = await this.keys.withUser(accessKeyId);
     if (!row || row.status !== 'Active' || row.state !== 'active') {
       this.signingKeys.invalidate(accessKeyId);
       throw IdentityErrors.invalidClientTokenId();
@@ -124,9 +106,9 @@ export class SignaturesService {
     return row;
   }
 
-  private open(row: KeyRow, accessKeyId: string): string {
+  private open(row: KeyWithUser, accessKeyId: string): string {
     try {
-      return this.cipher.open({ keyId: row.master_key_id, sealed: row.secret_sealed }, accessKeyId);
+      return this.cipher.open({ keyId: row.masterKeyId, sealed: row.secretSealed }, accessKeyId);
     } catch (error) {
       this.logger.error(`The secret of access key ${accessKeyId} cannot be decrypted: ${(error as Error).message}`);
       throw IdentityErrors.internal();
