@@ -35,7 +35,7 @@ export const GatewayEnv = z.object({
   /** The longest the data plane keeps any entry, invalidated or not. */
   IAM_GATEWAY_CACHE_TTL_SECONDS: envInteger(1, 3_600, 30),
   /** Entries per data plane cache at most. */
-  IAM_GATEWAY_CACHE_ENTRIES: envInteger(100, 10_000_000, 100_000),
+  IAM_GATEWAY_CACHE_ENTRIES: envInteger(100, 10_000_000, 20_000),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 
