@@ -17,7 +17,7 @@ const ALICE: UserPrincipal = {
   Arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
   Tags: [],
 };
-const LEASE_MS = 600;
+const LEASE_MS = 1200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function managed(name: string, statements: unknown[]): PolicySetEntry {
