@@ -4,7 +4,6 @@ import { GATEWAY_COHERENCE_SUBJECTS } from '@iam/contracts';
 import { natsConnectionOptions, type BusTransport, type InProcessBroker } from '@iam/platform';
 import type { CoherenceChannel, Invalidation, LeaseBeat } from './coherence';
 
-const COHERENCE_SUBJECTS = GATEWAY_COHERENCE_SUBJECTS;
 
 type Handlers = Parameters<CoherenceChannel['listen']>[0];
 
@@ -19,20 +18,20 @@ export class InProcessCoherenceChannel implements CoherenceChannel {
 
   async listen(handlers: Handlers, replica: string): Promise<void> {
     this.unsubscribe.push(
-      this.broker.subscribe(this.prefix + COHERENCE_SUBJECTS.beat, undefined, (message) => handlers.beat(JSON.parse(message.data) as LeaseBeat)),
-      this.broker.subscribe(this.prefix + COHERENCE_SUBJECTS.invalidate, undefined, (message) =>
+      this.broker.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.beat, undefined, (message) => handlers.beat(JSON.parse(message.data) as LeaseBeat)),
+      this.broker.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, undefined, (message) =>
         handlers.invalidation(JSON.parse(message.data) as Invalidation, () => message.reply?.(JSON.stringify({ Replica: replica }))),
       ),
     );
   }
 
   async beat(beat: LeaseBeat): Promise<void> {
-    this.broker.publish(this.prefix + COHERENCE_SUBJECTS.beat, { subject: COHERENCE_SUBJECTS.beat, data: JSON.stringify(beat), headers: {} });
+    this.broker.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.beat, { subject: GATEWAY_COHERENCE_SUBJECTS.beat, data: JSON.stringify(beat), headers: {} });
   }
 
   async invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<void> {
-    this.broker.publish(this.prefix + COHERENCE_SUBJECTS.invalidate, {
-      subject: COHERENCE_SUBJECTS.invalidate,
+    this.broker.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, {
+      subject: GATEWAY_COHERENCE_SUBJECTS.invalidate,
       data: JSON.stringify(invalidation),
       headers: {},
       reply: (data) => {
@@ -76,12 +75,12 @@ export class NatsCoherenceChannel implements CoherenceChannel {
     const text = new TextDecoder();
     const encode = new TextEncoder();
     this.subscriptions.push(
-      connection.subscribe(this.prefix + COHERENCE_SUBJECTS.beat, {
+      connection.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.beat, {
         callback: (error, message) => {
           if (!error) handlers.beat(JSON.parse(text.decode(message.data)) as LeaseBeat);
         },
       }),
-      connection.subscribe(this.prefix + COHERENCE_SUBJECTS.invalidate, {
+      connection.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, {
         callback: (error, message) => {
           if (error) return;
           handlers.invalidation(JSON.parse(text.decode(message.data)) as Invalidation, () => {
@@ -102,7 +101,7 @@ export class NatsCoherenceChannel implements CoherenceChannel {
 
   async beat(beat: LeaseBeat): Promise<void> {
     const connection = this.open();
-    connection.publish(this.prefix + COHERENCE_SUBJECTS.beat, new TextEncoder().encode(JSON.stringify(beat)));
+    connection.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.beat, new TextEncoder().encode(JSON.stringify(beat)));
     await connection.flush();
   }
 
@@ -112,7 +111,7 @@ export class NatsCoherenceChannel implements CoherenceChannel {
     this.pending.set(id, acknowledged);
     // Acknowledgements that come after the writer stopped waiting are dropped with the entry.
     setTimeout(() => this.pending.delete(id), 60_000).unref();
-    connection.publish(this.prefix + COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(JSON.stringify(invalidation)), { reply: `${this.inbox}.${id}` });
+    connection.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(JSON.stringify(invalidation)), { reply: `${this.inbox}.${id}` });
     await connection.flush();
   }
 
