@@ -48,6 +48,8 @@ describe('DataPlane: authentication and decisions from coherent caches', () => {
   const calls: string[] = [];
   const uses: unknown[] = [];
   let policies: PolicySetEntry[] = [READ];
+  /** How many of the next key-use reports identity refuses as unavailable. */
+  let unavailableReports = 0;
 
   beforeAll(async () => {
     const transport = inProcessTransport();
@@ -73,6 +75,10 @@ describe('DataPlane: authentication and decisions from coherent caches', () => {
           return { UserId: ALICE.UserId, UserName: 'alice', Path: '/', Arn: ALICE.Arn, State: 'active', Tags: [], CreateDate: '2026-01-01T00:00:00Z' };
         },
         [IdentityPatterns.RecordAccessKeyUse]: (r) => {
+          if (unavailableReports > 0) {
+            unavailableReports--;
+            throw new IamError('ServiceUnavailable', 'The identity service is unavailable: overloaded.');
+          }
           uses.push(...r.Uses);
           return {};
         },
@@ -182,5 +188,15 @@ describe('DataPlane: authentication and decisions from coherent caches', () => {
     const ours = () => uses.filter((use) => Date.parse((use as { At: string }).At) >= started);
     for (let waited = 0; ours().length === 0 && waited < 5_000; waited += 50) await sleep(50);
     expect(ours()).toEqual([{ AccessKeyId: KEY.accessKeyId, At: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), Service: 'iam', Region: 'us-east-1' }]);
+  });
+
+  it('keeps the uses identity could not take while unavailable, and reports them next time', async () => {
+    const started = Date.now();
+    unavailableReports = 1;
+    await getUser();
+    const ours = () => uses.filter((use) => Date.parse((use as { At: string }).At) >= started);
+    for (let waited = 0; ours().length === 0 && waited < 5_000; waited += 50) await sleep(50);
+    expect(unavailableReports).toBe(0);
+    expect(ours()).toEqual([expect.objectContaining({ AccessKeyId: KEY.accessKeyId })]);
   });
 });

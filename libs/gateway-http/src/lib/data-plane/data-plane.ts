@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import {
   AuthorizationPatterns,
   BusClient,
+  IamError,
   IdentityPatterns,
   type AccessKeyUse,
   type GetPolicySetReply,
@@ -164,13 +165,21 @@ export class DataPlane implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /**
+   * Sends the uses noted since the last report. A batch identity could not
+   * take because it was unavailable is kept for the next report, except for
+   * keys used again meanwhile (the newer use is kept instead).
+   */
   private async reportKeyUses(): Promise<void> {
     if (this.uses.size === 0) return;
     const uses = [...this.uses.values()];
     this.uses = new Map();
     for (let i = 0; i < uses.length; i += 1000) {
-      await this.bus.send(IdentityPatterns.RecordAccessKeyUse, { Uses: uses.slice(i, i + 1000) }).catch((error: unknown) => {
-        this.logger.warn(`Could not report ${uses.length} access key uses: ${(error as Error).message}`);
+      const batch = uses.slice(i, i + 1000);
+      await this.bus.send(IdentityPatterns.RecordAccessKeyUse, { Uses: batch }).catch((error: unknown) => {
+        const retry = error instanceof IamError && error.code === 'ServiceUnavailable';
+        this.logger.warn(`Could not report ${batch.length} access key uses${retry ? ' (kept for the next report)' : ''}: ${(error as Error).message}`);
+        if (retry) for (const use of batch) if (!this.uses.has(use.AccessKeyId)) this.uses.set(use.AccessKeyId, use);
       });
     }
   }
