@@ -29,15 +29,19 @@ export class InProcessCoherenceChannel implements CoherenceChannel {
     this.broker.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.beat, { subject: GATEWAY_COHERENCE_SUBJECTS.beat, data: JSON.stringify(beat), headers: {} });
   }
 
-  async invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<void> {
+  async invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<() => void> {
+    let listening = true;
     this.broker.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, {
       subject: GATEWAY_COHERENCE_SUBJECTS.invalidate,
       data: JSON.stringify(invalidation),
       headers: {},
       reply: (data) => {
-        if (data) acknowledged((JSON.parse(data) as { Replica: string }).Replica);
+        if (data && listening) acknowledged((JSON.parse(data) as { Replica: string }).Replica);
       },
     });
+    return () => {
+      listening = false;
+    };
   }
 
   async close(): Promise<void> {
@@ -105,14 +109,25 @@ export class NatsCoherenceChannel implements CoherenceChannel {
     await connection.flush();
   }
 
-  async invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<void> {
+  async invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<() => void> {
     const connection = this.open();
     const id = randomUUID();
     this.pending.set(id, acknowledged);
-    // Acknowledgements that come after the writer stopped waiting are dropped with the entry.
-    setTimeout(() => this.pending.delete(id), 60_000).unref();
-    connection.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(JSON.stringify(invalidation)), { reply: `${this.inbox}.${id}` });
-    await connection.flush();
+    // Acknowledgements that come after the writer stopped waiting find no entry and are dropped.
+    const stop = () => void this.pending.delete(id);
+    try {
+      connection.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(JSON.stringify(invalidation)), { reply: `${this.inbox}.${id}` });
+      await connection.flush();
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
+  }
+
+  /** Invalidations still listening for acknowledgements. */
+  get listening(): number {
+    return this.pending.size;
   }
 
   async close(): Promise<void> {

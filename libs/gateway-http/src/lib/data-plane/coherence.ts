@@ -51,8 +51,11 @@ export interface CoherenceChannel {
   }, replica: string): Promise<void>;
   /** Publishes a beat; resolves once the bus has it (NATS: a round trip to the server after it). */
   beat(beat: LeaseBeat): Promise<void>;
-  /** Publishes an invalidation; `acknowledged(replica)` for each replica's answer. */
-  invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<void>;
+  /**
+   * Publishes an invalidation; `acknowledged(replica)` for each replica's answer until the
+   * returned function is called (the writer has stopped waiting).
+   */
+  invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -163,12 +166,21 @@ export class Coherence {
     // Applied here at once: this replica's own caches never wait for the bus.
     this.apply(invalidation);
     acknowledged.add(this.replica);
-    await this.channel
+    const stop = await this.channel
       .invalidate(invalidation, (replica) => {
         acknowledged.add(replica);
         wake();
       })
       .catch(() => undefined);
+    try {
+      await this.awaitAcknowledgements(acknowledged);
+    } finally {
+      stop?.();
+    }
+  }
+
+  /** Resolves once every replica heard within its lease is in `acknowledged`, or its lease ran out. */
+  private async awaitAcknowledgements(acknowledged: ReadonlySet<string>): Promise<void> {
     // A writer that has not listened for two beat intervals may not know every holder yet.
     const known = this.listeningSince + 2 * this.interval;
     if (this.now() < known) await this.sleep(known - this.now());
