@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createTestDatabase, describeWithServices, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
-import { ACCOUNT, type Credentials, expectOk, randomRootCredentials, restDriver } from './support/gateway';
+import { describeWithServices, TEST_NATS_URL } from '@iam/testing';
+import { type Credentials, expectOk, restDriver } from './support/gateway';
 import { HoldingProxy } from './support/holding-proxy';
-import { freePort, RunningProcess, startApp, waitForStatus } from './support/processes';
+import type { RunningProcess } from './support/processes';
+import { type ScaledSystem, startScaledSystem } from './support/scaled-system';
 import {
   allowedBy,
   type ChangeRecord,
@@ -57,7 +57,6 @@ const SEED = Number(process.env['IAM_REVOCATION_SEED'] ?? Math.floor(Math.random
 // Whole systems start as processes on a machine that may be busy.
 jest.setTimeout(FULL ? 1_800_000 : 240_000);
 
-const SERVICES = ['identity', 'directory', 'authorization'] as const;
 const GROUP = 'revocation-readers';
 const DENY_POLICY = 'deny-get-user';
 const DENY_DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:GetUser', Resource: '*' }] });
@@ -82,9 +81,8 @@ interface User {
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describeWithServices('Revocation under load, distributed, real NATS and PostgreSQL', () => {
-  let database: TestDatabase;
+  let system: ScaledSystem;
   let root: Credentials;
-  const services: Array<{ port: number; process: RunningProcess }> = [];
   const gateways: Gateway[] = [];
   const users: User[] = [];
   /** Every change (and each user's setup), in order: the judge's reference. */
@@ -96,36 +94,18 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
   let proxy: HoldingProxy;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    root = randomRootCredentials();
-    const env = {
-      NATS_URL: TEST_NATS_URL,
-      DATABASE_URL: database.url,
-      IAM_BUS_SUBJECT_PREFIX: `revoke${randomBytes(4).toString('hex')}`,
-      IAM_ACCOUNT_ID: ACCOUNT,
-      // Longer than any pause of a gateway here: a request it had on the bus when paused is answered, not timed out.
-      IAM_BUS_TIMEOUT_MS: '15000',
-      IAM_DB_POOL_SIZE: '3',
-      IAM_ROOT_ACCESS_KEY_ID: root.accessKeyId,
-      IAM_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey,
-      IAM_MASTER_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-    };
-    for (const app of SERVICES) {
-      for (let i = 0; i < 2; i++) {
-        const port = await freePort();
-        services.push({ port, process: startApp(app, { ...env, IAM_HEALTH_PORT: String(port) }) });
-      }
-    }
-    await Promise.all(services.map((s) => waitForStatus(`http://127.0.0.1:${s.port}/health/ready`, 200, 120_000)));
     const nats = new URL(TEST_NATS_URL);
     proxy = await HoldingProxy.start({ host: nats.hostname, port: Number(nats.port || 4222) });
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const app = startApp('gateway', { ...env, ...(i === 1 ? { NATS_URL: `nats://127.0.0.1:${proxy.port}` } : {}), PORT: String(port), HOST: '127.0.0.1', IAM_GATEWAY_CACHE: 'on', IAM_GATEWAY_CACHE_LEASE_MS: String(LEASE_MS) });
-      gateways.push({ port, process: app, base: `http://127.0.0.1:${port}`, agent: new Agent({ keepAlive: true }), probeAgent: new Agent({ keepAlive: true }) });
+    system = await startScaledSystem({
+      name: 'revoke',
+      // Longer than any pause of a gateway here: a request it had on the bus when paused is answered, not timed out.
+      busTimeoutMs: 15_000,
+      gatewayEnv: (i) => ({ ...(i === 1 ? { NATS_URL: `nats://127.0.0.1:${proxy.port}` } : {}), IAM_GATEWAY_CACHE: 'on', IAM_GATEWAY_CACHE_LEASE_MS: String(LEASE_MS) }),
+    });
+    root = system.root;
+    for (const { port, process } of system.gateways) {
+      gateways.push({ port, process, base: `http://127.0.0.1:${port}`, agent: new Agent({ keepAlive: true }), probeAgent: new Agent({ keepAlive: true }) });
     }
-    await Promise.all(gateways.map((g) => waitForStatus(`${g.base}/health`, 200, 120_000)));
 
     // G with a managed policy allowing iam:GetUser; each user in G with an access key.
     const rest = restDriver(gateways[0].base);
@@ -148,9 +128,8 @@ describeWithServices('Revocation under load, distributed, real NATS and PostgreS
       gateway.agent.destroy();
       gateway.probeAgent.destroy();
     }
-    await Promise.all([...services, ...gateways].map((r) => r.process.stop('SIGKILL')));
+    await system?.stop();
     await proxy?.close();
-    await database?.drop();
   });
 
   const getUser = (index: number, user: User) => signQuery(gateways[index].base, user.credentials, { Action: 'GetUser' });

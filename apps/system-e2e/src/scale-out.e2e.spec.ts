@@ -1,19 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { createTestDatabase, describeWithServices, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
-import { ACCOUNT, type Credentials, randomRootCredentials, signedFetch } from './support/gateway';
-import { body, freePort, RunningProcess, startApp, waitForStatus } from './support/processes';
+import { describeWithServices } from '@iam/testing';
+import { type Credentials, signedFetch } from './support/gateway';
+import { body } from './support/processes';
+import { type Replica, type ScaledSystem, startScaledSystem } from './support/scaled-system';
 
 // Whole systems start as processes on a machine that may be busy.
 jest.setTimeout(240_000);
-
-const SERVICES = ['identity', 'directory', 'authorization'] as const;
-
-interface Replica {
-  app: string;
-  process: RunningProcess;
-  /** The health port (services) or HTTP port (gateways). */
-  port: number;
-}
 
 /** The value of one series in a Prometheus text exposition (0 when absent), summed over series whose labels include `labels`. */
 function seriesValue(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -40,44 +31,18 @@ async function scrape(port: number): Promise<string> {
  * PostgreSQL (own database): two replicas of each service and two gateways.
  */
 describeWithServices('scale-out: two replicas of each service and two gateways', () => {
-  let database: TestDatabase;
+  let system: ScaledSystem;
   let root: Credentials;
-  const replicas: Replica[] = [];
-  const gateways = () => replicas.filter((r) => r.app === 'gateway');
-  const of = (app: string) => replicas.filter((r) => r.app === app);
+  const gateways = () => system.gateways;
+  const of = (app: Replica['app']) => system.of(app);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    root = randomRootCredentials();
-    const env = {
-      NATS_URL: TEST_NATS_URL,
-      DATABASE_URL: database.url,
-      IAM_BUS_SUBJECT_PREFIX: `scale${randomBytes(4).toString('hex')}`,
-      IAM_ACCOUNT_ID: ACCOUNT,
-      IAM_BUS_TIMEOUT_MS: '5000',
-      IAM_DB_POOL_SIZE: '3',
-      IAM_ROOT_ACCESS_KEY_ID: root.accessKeyId,
-      IAM_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey,
-      IAM_MASTER_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-    };
-    for (const app of SERVICES) {
-      for (let i = 0; i < 2; i++) {
-        const port = await freePort();
-        replicas.push({ app, port, process: startApp(app, { ...env, IAM_HEALTH_PORT: String(port) }) });
-      }
-    }
-    await Promise.all(replicas.map((r) => waitForStatus(`http://127.0.0.1:${r.port}/health/ready`, 200, 120_000)));
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      replicas.push({ app: 'gateway', port, process: startApp('gateway', { ...env, PORT: String(port), HOST: '127.0.0.1' }) });
-    }
-    await Promise.all(gateways().map((g) => waitForStatus(`http://127.0.0.1:${g.port}/health`, 200, 120_000)));
+    system = await startScaledSystem({ name: 'scale', busTimeoutMs: 5000 });
+    root = system.root;
   });
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.process.stop('SIGKILL')));
-    await database?.drop();
+    await system?.stop();
   });
 
   const base = (gateway: Replica) => `http://127.0.0.1:${gateway.port}`;
@@ -119,7 +84,7 @@ describeWithServices('scale-out: two replicas of each service and two gateways',
     expect(result.failed).toEqual([]);
     expect(result.ok).toBeGreaterThan(20);
 
-    for (const replica of replicas) {
+    for (const replica of [...system.services, ...system.gateways]) {
       expect((await fetch(`http://127.0.0.1:${replica.port}/health/live`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${replica.port}/health/ready`)).status).toBe(200);
     }
