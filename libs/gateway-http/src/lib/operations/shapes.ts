@@ -21,7 +21,6 @@ export const Shapes = {
   marker: defineShape({ type: 'string', ...AwsStrings.marker }),
   maxItems: defineShape({ type: 'integer', ...MAX_ITEMS }),
   accessKeyId: defineShape({ type: 'string', ...AwsStrings.accessKeyId }),
-  status: defineShape({ type: 'string', enum: ['Active', 'Inactive', 'Expired'] }),
   password: defineShape({ type: 'string', ...AwsStrings.password, sensitive: true }),
   offeredPassword: defineShape({ type: 'string', ...AwsStrings.offeredPassword, sensitive: true }),
   policyDocument: defineShape({ type: 'string', ...AwsStrings.policyDocument }),

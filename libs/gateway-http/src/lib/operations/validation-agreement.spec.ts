@@ -255,7 +255,6 @@ async function pairsOf(operation: AnyOperation): Promise<Pair[]> {
 const NOTHING_FORWARDED = new Set([
   // Resolve the principal, or decide in the gateway, and send what they found.
   'Authorize',
-  'CheckPermissions',
   'GetCallerPermissions',
   // Views the gateway pages itself, over whole lists it reads.
   'GetAccountAuthorizationDetails',
