@@ -10,13 +10,24 @@ import { IamError } from './errors';
  * is also the source of the client-facing message.
  */
 
-/** `UserName` → `userName`: AWS names members in lower camel case in messages. */
+/**
+ * `UserName` → `userName`: AWS names members in lower camel case in messages, and the members of
+ * a list by their position from 1 followed by `member` (`tags.1.member.key`).
+ */
 export function memberName(path: ReadonlyArray<PropertyKey>): string {
   return path
     .map((part) =>
-      typeof part === 'number' ? `member.${part + 1}` : String(part).charAt(0).toLowerCase() + String(part).slice(1),
+      typeof part === 'number' ? `${part + 1}.member` : String(part).charAt(0).toLowerCase() + String(part).slice(1),
     )
     .join('.');
+}
+
+/**
+ * The type a member must have, in the words of the AWS model (as the gateway's input shapes
+ * name them): zod's `number`/`int` are `integer`, `array` is `list`, `object` is `structure`.
+ */
+function awsTypeName(expected: string): string {
+  return ({ number: 'integer', int: 'integer', array: 'list', object: 'structure' } as Record<string, string>)[expected] ?? expected;
 }
 
 function quote(value: unknown): string {
@@ -91,7 +102,11 @@ export function awsSensitiveString(rules: AwsStringRules = {}) {
 
 /** An integer in a range with AWS-worded failures. */
 export function awsInteger(min?: number, max?: number) {
-  return z.number().int().superRefine((value, ctx) => {
+  return z.number().superRefine((value, ctx) => {
+    if (!Number.isSafeInteger(value)) {
+      ctx.addIssue({ code: 'custom', message: 'Member must be of type integer', params: { withoutValue: true } });
+      return;
+    }
     if (min !== undefined && value < min) {
       ctx.addIssue({ code: 'custom', message: `Member must have value greater than or equal to ${min}`, params: { value } });
     }
@@ -101,22 +116,56 @@ export function awsInteger(min?: number, max?: number) {
   });
 }
 
+/** Items of a list as AWS prints them (`[a, b]`), when they are plain values; `undefined` otherwise. */
+export function listValue(items: readonly unknown[]): string | undefined {
+  return items.every((item) => item === null || typeof item !== 'object') ? `[${items.join(', ')}]` : undefined;
+}
+
+/** A list of `min` to `max` items with AWS-worded size failures (`Member must have length ...`). */
+export function awsList<T extends z.ZodType>(item: T, min: number, max: number) {
+  return z.array(item).superRefine((items, ctx) => {
+    const shown = listValue(items);
+    const params = shown === undefined ? { withoutValue: true } : { value: shown };
+    if (items.length < min) {
+      ctx.addIssue({ code: 'custom', message: `Member must have length greater than or equal to ${min}`, params });
+    }
+    if (items.length > max) {
+      ctx.addIssue({ code: 'custom', message: `Member must have length less than or equal to ${max}`, params });
+    }
+  });
+}
+
+interface CustomParams {
+  /** A secret: never shown. */
+  sensitive?: boolean;
+  /** A secret that was not given. */
+  missing?: boolean;
+  /** The value as shown, instead of the one at the issue's path. */
+  value?: unknown;
+  /** No value shown (a value of the wrong type, a list of structures). */
+  withoutValue?: boolean;
+}
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const at = memberName(issue.path);
   const value = valueAt(input, issue.path);
   if (issue.code === 'custom') {
-    const params = issue.params as { sensitive?: boolean; missing?: boolean } | undefined;
-    if (params?.sensitive) {
+    const params = issue.params as CustomParams | undefined;
+    if (params?.sensitive || params?.withoutValue) {
       return `Value${params.missing ? ' null' : ''} at '${at}' failed to satisfy constraint: ${issue.message}`;
     }
-    const shown = (issue.params as { value?: unknown } | undefined)?.value ?? value;
+    const shown = params?.value ?? value;
     return `Value ${quote(shown)} at '${at}' failed to satisfy constraint: ${issue.message}`;
   }
-  if (issue.code === 'invalid_type' && (value === undefined || value === null)) {
+  if (value === undefined || value === null) {
     return `Value null at '${at}' failed to satisfy constraint: Member must not be null`;
   }
   if (issue.code === 'invalid_type') {
-    return `Value ${quote(typeof value === 'object' ? JSON.stringify(value) : value)} at '${at}' failed to satisfy constraint: Member must be of type ${issue.expected}`;
+    // As the gateway words it: a value of the wrong type is not shown.
+    return `Value at '${at}' failed to satisfy constraint: Member must be of type ${awsTypeName(issue.expected)}`;
+  }
+  if (issue.code === 'invalid_value' && typeof value !== 'string' && issue.values.every((v) => typeof v === 'string')) {
+    return `Value at '${at}' failed to satisfy constraint: Member must be of type string`;
   }
   if (issue.code === 'invalid_value') {
     const allowed = issue.values.map(String).join(', ');

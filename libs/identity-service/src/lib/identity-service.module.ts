@@ -5,6 +5,7 @@ import { BusModule, Clock, healthController, IdGenerator, RandomIdGenerator, ser
 import { AccessKeysController } from './access-keys/access-keys.controller';
 import { AccessKeysService } from './access-keys/access-keys.service';
 import { AccessKeysStore } from './access-keys/access-keys.store';
+import { AccountStore } from './account/account.store';
 import { KeyUsageRecorder } from './access-keys/key-usage.recorder';
 import { MasterKeyCheck } from './access-keys/master-key.check';
 import { AesGcmSecretCipher, SecretCipher } from './access-keys/secret-cipher';
@@ -59,6 +60,7 @@ export class IdentityServiceModule {
       EventPublisher,
       DirectoryUsers,
       AuthorizationPrincipals,
+      AccountStore,
       RootAccountService,
       AccountSettingsService,
       UsersService,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthorizeBatchRequest, AuthorizeReply, AuthorizeRequest, DecisionStatement, GetPolicySetReply, GetPolicySetRequest, GroupRef, IamError, PolicySetEntry } from '@iam/contracts';
+import { AuthorizeBatchRequest, AuthorizeReply, AuthorizeRequest, decisionStatement, GetPolicySetReply, GetPolicySetRequest, GroupRef, IamError, PolicySetEntry } from '@iam/contracts';
 import { databaseUnavailable, isDatabaseUnavailable } from '@iam/platform';
 import { createRequestContext } from '@iam/policy-engine';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
@@ -12,21 +12,6 @@ import { AppliedPolicy, PolicySet, PolicySets } from './policy-sets';
 function reasonOf(error: unknown): string {
   if (error instanceof IamError) return `${error.code}: ${error.message}`;
   return `evaluation failed: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-export function decisionStatement(policy: AppliedPolicy, statement: { sid?: string; statementIndex: number; effect: 'Allow' | 'Deny' }): DecisionStatement {
-  const out: DecisionStatement = {
-    PolicyId: policy.policyId,
-    PolicyName: policy.name,
-    PolicyType: policy.type,
-    StatementIndex: statement.statementIndex,
-    Effect: statement.effect,
-    AttachedTo: policy.attachedTo,
-  };
-  if (policy.arn !== undefined) out.PolicyArn = policy.arn;
-  if (policy.versionId !== undefined) out.VersionId = policy.versionId;
-  if (statement.sid !== undefined) out.Sid = statement.sid;
-  return out;
 }
 
 /** A policy of a policy set as `GetPolicySet` answers it: its document as stored. */
@@ -101,7 +86,7 @@ export class DecisionsService {
           if (decision.error) throw new Error(decision.error.message);
           return {
             Decision: decision.decision,
-            MatchedStatements: statements.map(({ statement, origin }) => decisionStatement(origin, statement)),
+            MatchedStatements: statements.map(({ statement, origin }) => decisionStatement(policySetEntry(origin), statement)),
             MissingContextKeys: [...decision.missingContextKeys],
           };
         } catch (error) {

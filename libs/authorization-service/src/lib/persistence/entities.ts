@@ -3,6 +3,7 @@ import { AttachmentsStore } from '../attachments/attachments.store';
 import { PolicySetsStore } from '../decisions/policy-sets.store';
 import { InlinePoliciesStore } from '../inline/inline-policies.store';
 import { InlinePolicyEntity } from '../inline/inline-policy.entity';
+import { AwsCatalogueStore } from '../policies/aws-catalogue.store';
 import { PoliciesStore } from '../policies/policies.store';
 import { PolicyVersionEntity } from '../policies/policy-version.entity';
 import { PolicyEntity } from '../policies/policy.entity';
@@ -13,4 +14,4 @@ import { PrincipalTombstonesStore } from '../principals/principal-tombstones.sto
 export const authorizationEntities = [PolicyEntity, PolicyVersionEntity, AttachmentEntity, InlinePolicyEntity, PrincipalTombstoneEntity];
 
 /** One store per feature: the only classes that read or write the tables. */
-export const authorizationStores = [PoliciesStore, AttachmentsStore, InlinePoliciesStore, PrincipalTombstonesStore, PolicySetsStore];
+export const authorizationStores = [PoliciesStore, AwsCatalogueStore, AttachmentsStore, InlinePoliciesStore, PrincipalTombstonesStore, PolicySetsStore];

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AUTHORIZATION_OPTIONS, AuthorizationServiceOptions } from '../authorization.options';
-import { rows } from '../persistence/sql';
-import { AWS_ACCOUNT, CATALOGUE_PACKAGE, CataloguePolicy, cataloguePackageVersion, loadCatalogue } from './aws-catalogue';
+import { CATALOGUE_PACKAGE, CataloguePolicy, cataloguePackageVersion, loadCatalogue } from './aws-catalogue';
+import { AwsCatalogueStore } from './aws-catalogue.store';
 
 /** What one synchronisation did. */
 export interface CatalogueSyncResult {
@@ -50,6 +50,7 @@ export class AwsCatalogueSync implements OnModuleInit {
 
   constructor(
     private readonly db: DataSource,
+    private readonly store: AwsCatalogueStore,
     @Inject(AUTHORIZATION_OPTIONS) private readonly options: AuthorizationServiceOptions,
   ) {}
 
@@ -69,78 +70,28 @@ export class AwsCatalogueSync implements OnModuleInit {
   /** Synchronises with the catalogue `load` gives, unless `version` is the one already recorded. */
   async sync(version: string, load: () => Promise<readonly CataloguePolicy[]>): Promise<CatalogueSyncResult> {
     return this.db.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['authorization.aws-catalogue']);
-      const [recorded] = await rows<{ version: string }>(manager, 'SELECT version FROM "authorization".aws_catalogue WHERE package = $1', [
-        CATALOGUE_PACKAGE,
-      ]);
+      await this.store.lock(manager);
       const none: CatalogueSyncResult = { version: null, policiesAdded: 0, versionsAdded: 0, defaultsMoved: [], policiesKept: 0 };
-      if (recorded?.version === version) return none;
+      if ((await this.store.recordedVersion(manager)) === version) return none;
       const result = await this.apply(manager, await load());
-      await manager.query(
-        `INSERT INTO "authorization".aws_catalogue (package, version, synced_at) VALUES ($1, $2, now())
-         ON CONFLICT (package) DO UPDATE SET version = EXCLUDED.version, synced_at = EXCLUDED.synced_at`,
-        [CATALOGUE_PACKAGE, version],
-      );
+      await this.store.record(manager, version);
       return { ...result, version };
     });
   }
 
   private async apply(manager: EntityManager, catalogue: readonly CataloguePolicy[]): Promise<Omit<CatalogueSyncResult, 'version'>> {
-    const stored = await rows<{ policy_id: string; arn: string; default_version: string; next_version: number }>(
-      manager,
-      'SELECT policy_id, arn, default_version, next_version FROM "authorization".policies WHERE account = $1',
-      [AWS_ACCOUNT],
-    );
-    const byArn = new Map(stored.map((row) => [row.arn, row]));
-    const storedVersions = await rows<{ policy_id: string; version_id: string }>(
-      manager,
-      `SELECT v.policy_id, v.version_id FROM "authorization".policy_versions v
-         JOIN "authorization".policies p ON p.policy_id = v.policy_id WHERE p.account = $1`,
-      [AWS_ACCOUNT],
-    );
-    const hasVersion = new Set(storedVersions.map((row) => `${row.policy_id} ${row.version_id}`));
+    const stored = await this.store.policies(manager);
+    const byArn = new Map(stored.map((policy) => [policy.arn, policy]));
+    const hasVersion = await this.store.versionKeys(manager);
 
     const newPolicies = catalogue.filter((policy) => !byArn.has(policy.arn));
-    for (const batch of batches(newPolicies, () => 200)) {
-      await manager.query(
-        `INSERT INTO "authorization".policies
-           (policy_id, account, name, name_lower, path, arn, description, default_version, next_version, create_date, update_date)
-         SELECT id, $1, name, lower(name), path, arn, description, default_version, next_version, create_date, update_date
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::timestamptz[])
-             AS t(id, name, path, arn, description, default_version, next_version, create_date, update_date)`,
-        [
-          AWS_ACCOUNT,
-          batch.map((p) => p.policyId),
-          batch.map((p) => p.name),
-          batch.map((p) => p.path),
-          batch.map((p) => p.arn),
-          batch.map((p) => p.description),
-          batch.map((p) => p.defaultVersionId),
-          batch.map((p) => p.versions[p.versions.length - 1].number + 1),
-          batch.map((p) => p.createDate),
-          batch.map((p) => p.updateDate),
-        ],
-      );
-    }
+    for (const batch of batches(newPolicies, () => 200)) await this.store.addPolicies(manager, batch);
 
-    const idOf = (policy: CataloguePolicy): string => byArn.get(policy.arn)?.policy_id ?? policy.policyId;
+    const idOf = (policy: CataloguePolicy): string => byArn.get(policy.arn)?.policyId ?? policy.policyId;
     const newVersions = catalogue.flatMap((policy) =>
       policy.versions.filter((version) => !hasVersion.has(`${idOf(policy)} ${version.versionId}`)).map((version) => ({ policyId: idOf(policy), ...version })),
     );
-    for (const batch of batches(newVersions, (version) => version.document.length)) {
-      await manager.query(
-        `INSERT INTO "authorization".policy_versions (policy_id, version_id, version_number, document, create_date)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[])
-         ON CONFLICT (policy_id, version_id) DO NOTHING`,
-        [
-          batch.map((v) => v.policyId),
-          batch.map((v) => v.versionId),
-          batch.map((v) => v.number),
-          batch.map((v) => v.document),
-          batch.map((v) => v.createDate),
-        ],
-      );
-    }
+    for (const batch of batches(newVersions, (version) => version.document.length)) await this.store.addVersions(manager, batch);
 
     const defaultsMoved: CatalogueSyncResult['defaultsMoved'] = [];
     for (const policy of catalogue) {
@@ -148,24 +99,13 @@ export class AwsCatalogueSync implements OnModuleInit {
       if (!row) continue;
       const highest = policy.versions[policy.versions.length - 1].number;
       const target = policy.versions.find((version) => version.versionId === policy.defaultVersionId);
-      const current = Number(row.default_version.slice(1));
+      const current = Number(row.defaultVersion.slice(1));
       const moves = target !== undefined && target.number > current;
-      if (!moves && highest < row.next_version) continue;
-      await manager.query(
-        `UPDATE "authorization".policies
-            SET next_version = GREATEST(next_version, $2),
-                default_version = CASE WHEN $3 THEN $4 ELSE default_version END,
-                update_date = CASE WHEN $3 THEN $5::timestamptz ELSE update_date END
-          WHERE policy_id = $1`,
-        [row.policy_id, highest + 1, moves, policy.defaultVersionId, policy.updateDate],
-      );
+      if (!moves && highest < row.nextVersion) continue;
+      await this.store.advance(manager, row.policyId, highest + 1, moves ? { versionId: policy.defaultVersionId, updateDate: policy.updateDate } : undefined);
       if (moves) {
-        const [{ attachments }] = await rows<{ attachments: number }>(
-          manager,
-          'SELECT count(*)::int AS attachments FROM "authorization".attachments WHERE policy_id = $1',
-          [row.policy_id],
-        );
-        defaultsMoved.push({ arn: policy.arn, from: row.default_version, to: policy.defaultVersionId, attachments });
+        const attachments = await this.store.attachments(manager, row.policyId);
+        defaultsMoved.push({ arn: policy.arn, from: row.defaultVersion, to: policy.defaultVersionId, attachments });
       }
     }
     const shipped = new Set(catalogue.map((policy) => policy.arn));

@@ -134,7 +134,7 @@ describeWithServices('policy simulation over NATS and PostgreSQL', () => {
       await expect(send(userArn('sim'))).resolves.toEqual({ code: 'NoSuchEntity', message: 'The user with name sim cannot be found.' });
       await expect(send(`arn:aws:iam::${ACCOUNT}:group/ghosts`)).resolves.toMatchObject({ code: 'NoSuchEntity' });
       await expect(send(`arn:aws:iam::${ACCOUNT}:role/admin`)).resolves.toEqual({ code: 'NoSuchEntity', message: 'The role with name admin cannot be found.' });
-      await expect(send('arn:aws:s3:::bucket')).resolves.toMatchObject({ code: 'InvalidInput' });
+      await expect(send('arn:aws:s3:::some-bucket')).resolves.toMatchObject({ code: 'InvalidInput' });
     });
   });
 

@@ -18,6 +18,8 @@ export interface StringShape extends ShapeBase {
   readonly enum?: readonly string[];
   /** Never echo the value in error messages (passwords, private keys). */
   readonly sensitive?: boolean;
+  /** Free text that is stored: U+0000 is refused (PostgreSQL text cannot hold it). */
+  readonly stored?: boolean;
 }
 
 /** An integer; `min`/`max` bound its value. */

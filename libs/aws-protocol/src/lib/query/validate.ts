@@ -80,6 +80,9 @@ function checkString(shape: StringShape, value: string, push: (constraint: strin
   if (shape.pattern !== undefined && !compilePattern(shape.pattern).test(value)) {
     push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
   }
+  if (shape.stored && value.includes('\u0000')) {
+    push('Member must not contain the NUL character (U+0000)');
+  }
   if (shape.enum !== undefined && !shape.enum.includes(value)) {
     push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
   }
@@ -133,6 +136,11 @@ function typeMatches(shape: Shape, value: unknown): boolean {
 }
 
 function validateInto(shape: Shape, value: unknown, path: string, issues: ValidationIssue[]): void {
+  if (value === null) {
+    // A JSON null (a list member, or a member given as null) is not a value: the services refuse it too.
+    issues.push({ path, value: null, constraint: 'Member must not be null' });
+    return;
+  }
   if (!typeMatches(shape, value)) {
     issues.push({ path, value: undefined, constraint: `Member must be of type ${shape.type}` });
     return;
@@ -152,7 +160,7 @@ function validateInto(shape: Shape, value: unknown, path: string, issues: Valida
     for (const [name, member] of Object.entries(shape.members)) {
       const memberPath = joinPath(path, memberPathName(name));
       const item = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
-      if (item === undefined || item === null) {
+      if (item === undefined) {
         if (member.required) issues.push({ path: memberPath, value: null, constraint: 'Member must not be null' });
       } else {
         validateInto(member, item, memberPath, issues);

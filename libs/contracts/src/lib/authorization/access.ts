@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExistingUserName, Page, PageRequest } from '../common';
 import { pattern, reply } from '../pattern';
+import { awsList } from '../validation';
 import { ActionName, ContextEntry, PolicySourceType, ResourceName } from './shared';
 
 // Who can, and a user's effective permissions: `libs/authorization-service/src/lib/access`.
@@ -12,9 +13,9 @@ export const WhoCanRequest = z.strictObject({
   /** An ARN, or an ARN pattern with `*` and `?`. */
   ResourceArn: ResourceName,
   /** When given, conditions are evaluated against these values. */
-  ContextEntries: z.array(ContextEntry).max(256).optional(),
+  ContextEntries: awsList(ContextEntry, 0, 256).optional(),
   /** Only users with these verdicts (all when absent). */
-  Verdicts: z.array(z.enum(['allowed', 'denied', 'conditional'])).min(1).max(3).optional(),
+  Verdicts: awsList(z.enum(['allowed', 'denied', 'conditional']), 1, 3).optional(),
   ...PageRequest.shape,
 });
 export type WhoCanRequest = z.infer<typeof WhoCanRequest>;

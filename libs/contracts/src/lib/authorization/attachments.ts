@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExistingUserName, GroupName, Page, PageRequest, PathPrefix } from '../common';
+import { EntityPath, ExistingUserName, GroupName, Page, PageRequest, PolicyPath } from '../common';
 import { pattern, reply, type Empty } from '../pattern';
 import { PolicyArn } from './shared';
 
@@ -15,15 +15,15 @@ export const UserPolicyAttachmentRequest = z.strictObject({ UserName: ExistingUs
 export type UserPolicyAttachmentRequest = z.infer<typeof UserPolicyAttachmentRequest>;
 export const GroupPolicyAttachmentRequest = z.strictObject({ GroupName, PolicyArn });
 export type GroupPolicyAttachmentRequest = z.infer<typeof GroupPolicyAttachmentRequest>;
-export const ListAttachedUserPoliciesRequest = z.strictObject({ UserName: ExistingUserName, PathPrefix: PathPrefix.optional(), ...PageRequest.shape });
+export const ListAttachedUserPoliciesRequest = z.strictObject({ UserName: ExistingUserName, PathPrefix: PolicyPath.optional(), ...PageRequest.shape });
 export type ListAttachedUserPoliciesRequest = z.infer<typeof ListAttachedUserPoliciesRequest>;
-export const ListAttachedGroupPoliciesRequest = z.strictObject({ GroupName, PathPrefix: PathPrefix.optional(), ...PageRequest.shape });
+export const ListAttachedGroupPoliciesRequest = z.strictObject({ GroupName, PathPrefix: PolicyPath.optional(), ...PageRequest.shape });
 export type ListAttachedGroupPoliciesRequest = z.infer<typeof ListAttachedGroupPoliciesRequest>;
 
 export const ListEntitiesForPolicyRequest = z.strictObject({
   PolicyArn,
   EntityFilter: z.enum(['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy']).optional(),
-  PathPrefix: PathPrefix.optional(),
+  PathPrefix: EntityPath.optional(),
   PolicyUsageFilter: z.enum(['PermissionsPolicy', 'PermissionsBoundary']).optional(),
   ...PageRequest.shape,
 });

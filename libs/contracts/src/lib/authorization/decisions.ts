@@ -114,6 +114,28 @@ export const PolicySetEntry = z.strictObject({
 });
 export type PolicySetEntry = z.infer<typeof PolicySetEntry>;
 
+/**
+ * How a matched statement of a policy set's entry is reported in a decision: the one wording of
+ * `MatchedStatements`, for the authorization service's `Authorize` and the gateway's decisions
+ * made in process alike.
+ */
+export function decisionStatement(
+  entry: Omit<PolicySetEntry, 'Kind' | 'Document'>,
+  statement: { readonly sid?: string; readonly statementIndex: number; readonly effect: 'Allow' | 'Deny' },
+): DecisionStatement {
+  return {
+    PolicyId: entry.PolicyId,
+    PolicyName: entry.PolicyName,
+    PolicyType: entry.PolicyType,
+    ...(entry.PolicyArn !== undefined ? { PolicyArn: entry.PolicyArn } : {}),
+    ...(entry.VersionId !== undefined ? { VersionId: entry.VersionId } : {}),
+    ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
+    StatementIndex: statement.statementIndex,
+    Effect: statement.effect,
+    AttachedTo: entry.AttachedTo,
+  };
+}
+
 export const GetPolicySetReply = z.strictObject({
   /** The user's groups (membership read in this request). */
   Groups: z.array(z.strictObject({ GroupId: z.string(), GroupName: z.string() })),

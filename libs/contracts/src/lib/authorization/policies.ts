@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { EntityPath, MAX_TAGS, Page, PageRequest, PathPrefix, PolicyName, Tag } from '../common';
+import { AwsStrings, MAX_TAGS, Page, PageRequest, PolicyName, PolicyPath, Tag } from '../common';
 import { NoInput, pattern, reply, type Empty } from '../pattern';
-import { awsString } from '../validation';
+import { awsList, awsString } from '../validation';
 import { PolicyArn, PolicyDescription, PolicyDocument, PolicyVersionId } from './shared';
 
 // Managed policies, their versions and tags: `libs/authorization-service/src/lib/policies`.
@@ -60,27 +60,27 @@ export type PolicyArnRequest = z.infer<typeof PolicyArnRequest>;
 
 export const CreatePolicyRequest = z.strictObject({
   PolicyName,
-  Path: EntityPath.optional(),
+  Path: PolicyPath.optional(),
   Description: PolicyDescription.optional(),
   PolicyDocument,
-  Tags: z.array(Tag).max(MAX_TAGS).optional(),
+  Tags: awsList(Tag, 0, MAX_TAGS).optional(),
 });
 export type CreatePolicyRequest = z.infer<typeof CreatePolicyRequest>;
 
 export const ListPoliciesRequest = z.strictObject({
   Scope: z.enum(['All', 'AWS', 'Local']).optional(),
   OnlyAttached: z.boolean().optional(),
-  PathPrefix: PathPrefix.optional(),
+  PathPrefix: PolicyPath.optional(),
   PolicyUsageFilter: z.enum(['PermissionsPolicy', 'PermissionsBoundary']).optional(),
   ...PageRequest.shape,
 });
 export type ListPoliciesRequest = z.infer<typeof ListPoliciesRequest>;
 
-export const TagPolicyRequest = z.strictObject({ PolicyArn, Tags: z.array(Tag).max(MAX_TAGS) });
+export const TagPolicyRequest = z.strictObject({ PolicyArn, Tags: awsList(Tag, 0, MAX_TAGS) });
 export type TagPolicyRequest = z.infer<typeof TagPolicyRequest>;
 export const UntagPolicyRequest = z.strictObject({
   PolicyArn,
-  TagKeys: z.array(awsString({ min: 1, max: 128, pattern: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' })).max(MAX_TAGS),
+  TagKeys: awsList(awsString(AwsStrings.tagKey), 0, MAX_TAGS),
 });
 export type UntagPolicyRequest = z.infer<typeof UntagPolicyRequest>;
 export const ListPolicyTagsRequest = z.strictObject({ PolicyArn, ...PageRequest.shape });

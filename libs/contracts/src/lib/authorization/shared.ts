@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { awsString } from '../validation';
+import { AwsStrings } from '../common';
+import { awsList, awsString } from '../validation';
 
 
-/** AWS `arnType` as used for `PolicyArn`. */
-export const PolicyArn = awsString({ min: 20, max: 2048 });
+/** AWS `arnType`, for `PolicyArn` and `PolicySourceArn`. */
+export const PolicyArn = awsString(AwsStrings.arn);
 /** AWS `policyDocumentType`: tab, line feed, carriage return and U+0020 to U+00FF. */
-export const PolicyDocument = awsString({ min: 1, max: 131072, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' });
-export const PolicyVersionId = awsString({ pattern: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?' });
-export const PolicyDescription = awsString({ min: 0, max: 1000, stored: true });
-/** AWS `ResourceNameType`, for `ResourceArns` and `PolicySourceArn`. */
-export const ResourceName = awsString({ min: 1, max: 2048 });
+export const PolicyDocument = awsString(AwsStrings.policyDocument);
+export const PolicyVersionId = awsString(AwsStrings.policyVersionId);
+export const PolicyDescription = awsString(AwsStrings.policyDescription);
+/** AWS `ResourceNameType`, for `ResourceArns`. */
+export const ResourceName = awsString(AwsStrings.resourceName);
 /** AWS `ActionNameType`. */
-export const ActionName = awsString({ min: 3, max: 128 });
+export const ActionName = awsString(AwsStrings.actionName);
 
 export const DecisionKind = z.enum(['allowed', 'explicitDeny', 'implicitDeny']);
 export type DecisionKind = z.infer<typeof DecisionKind>;
@@ -41,8 +42,8 @@ export const CONTEXT_KEY_TYPES = [
 
 /** AWS `ContextEntry`. */
 export const ContextEntry = z.strictObject({
-  ContextKeyName: awsString({ min: 5, max: 256 }),
-  ContextKeyValues: z.array(z.string().max(4096)).max(256),
+  ContextKeyName: awsString(AwsStrings.contextKeyName),
+  ContextKeyValues: awsList(awsString(AwsStrings.contextKeyValue), 0, 256),
   ContextKeyType: z.enum(CONTEXT_KEY_TYPES),
 });
 export type ContextEntry = z.infer<typeof ContextEntry>;

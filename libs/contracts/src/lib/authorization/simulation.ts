@@ -1,28 +1,29 @@
 import { z } from 'zod';
 import { Marker, MaxItems, Page } from '../common';
 import { pattern, reply } from '../pattern';
-import { ActionName, ContextEntry, DecisionKind, PolicyDocument, PolicySourceType, ResourceName } from './shared';
+import { awsList } from '../validation';
+import { ActionName, ContextEntry, DecisionKind, PolicyArn, PolicyDocument, PolicySourceType, ResourceName } from './shared';
 
 // AWS policy simulation: `libs/authorization-service/src/lib/simulation`.
 
 const SimulationInput = {
-  PermissionsBoundaryPolicyInputList: z.array(PolicyDocument).max(10).optional(),
-  ActionNames: z.array(ActionName).min(1).max(1000),
-  ResourceArns: z.array(ResourceName).min(1).max(1000).optional(),
-  ContextEntries: z.array(ContextEntry).max(256).optional(),
+  PermissionsBoundaryPolicyInputList: awsList(PolicyDocument, 0, 10).optional(),
+  ActionNames: awsList(ActionName, 1, 1000),
+  ResourceArns: awsList(ResourceName, 1, 1000).optional(),
+  ContextEntries: awsList(ContextEntry, 0, 256).optional(),
   MaxItems: MaxItems.optional(),
   Marker: Marker.optional(),
 };
 
 export const SimulatePrincipalPolicyRequest = z.strictObject({
-  PolicySourceArn: ResourceName,
-  PolicyInputList: z.array(PolicyDocument).max(50).optional(),
+  PolicySourceArn: PolicyArn,
+  PolicyInputList: awsList(PolicyDocument, 0, 50).optional(),
   ...SimulationInput,
 });
 export type SimulatePrincipalPolicyRequest = z.infer<typeof SimulatePrincipalPolicyRequest>;
 
 export const SimulateCustomPolicyRequest = z.strictObject({
-  PolicyInputList: z.array(PolicyDocument).min(1).max(50),
+  PolicyInputList: awsList(PolicyDocument, 1, 50),
   ...SimulationInput,
 });
 export type SimulateCustomPolicyRequest = z.infer<typeof SimulateCustomPolicyRequest>;
@@ -63,11 +64,11 @@ export interface SimulationReply extends Page {
 }
 
 export const GetContextKeysForPrincipalPolicyRequest = z.strictObject({
-  PolicySourceArn: ResourceName,
-  PolicyInputList: z.array(PolicyDocument).max(50).optional(),
+  PolicySourceArn: PolicyArn,
+  PolicyInputList: awsList(PolicyDocument, 0, 50).optional(),
 });
 export type GetContextKeysForPrincipalPolicyRequest = z.infer<typeof GetContextKeysForPrincipalPolicyRequest>;
-export const GetContextKeysForCustomPolicyRequest = z.strictObject({ PolicyInputList: z.array(PolicyDocument).min(1).max(50) });
+export const GetContextKeysForCustomPolicyRequest = z.strictObject({ PolicyInputList: awsList(PolicyDocument, 1, 50) });
 export type GetContextKeysForCustomPolicyRequest = z.infer<typeof GetContextKeysForCustomPolicyRequest>;
 
 export interface ContextKeysReply {

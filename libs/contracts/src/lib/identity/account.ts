@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AwsStrings } from '../common';
 import { NoInput, pattern, reply, type Empty } from '../pattern';
+import { awsString } from '../validation';
 
 // The account and its root user: `libs/identity-service/src/lib/account`.
 
@@ -16,9 +18,7 @@ export interface RootUserReply {
   User: RootUser;
 }
 
-/** AWS's rule for an account alias: 3 to 63 lower-case letters, digits and single hyphens, not at either end. */
-export const ACCOUNT_ALIAS_PATTERN = '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$';
-export const AccountAliasRequest = z.strictObject({ AccountAlias: z.string().regex(new RegExp(ACCOUNT_ALIAS_PATTERN)) });
+export const AccountAliasRequest = z.strictObject({ AccountAlias: awsString(AwsStrings.accountAlias) });
 export type AccountAliasRequest = z.infer<typeof AccountAliasRequest>;
 
 /** What identity counts and enforces, in AWS's `GetAccountSummary` keys. */

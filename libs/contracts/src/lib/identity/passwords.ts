@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { ExistingUserName } from '../common';
+import { AwsStrings, ExistingUserName } from '../common';
 import { NoInput, pattern, reply, type Empty } from '../pattern';
 import { awsInteger, awsSensitiveString } from '../validation';
-import { Caller, OfferedPassword } from './shared';
+import { Caller } from './shared';
 import { UserNameRequest } from './users';
 
 // Console passwords and the account password policy: `libs/identity-service/src/lib/passwords`.
 
 /** A new console password, as AWS's `passwordType`: 1–128 characters, tab, line ends and U+0020–U+00FF. */
-export const NewPassword = awsSensitiveString({ min: 1, max: 128, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' });
+export const NewPassword = awsSensitiveString(AwsStrings.password);
 
 export interface LoginProfile {
   UserName: string;
@@ -35,7 +35,8 @@ export type UpdateLoginProfileRequest = z.infer<typeof UpdateLoginProfileRequest
 
 export const ChangePasswordRequest = z.strictObject({
   Caller,
-  OldPassword: OfferedPassword,
+  /** AWS's `passwordType` too, as the new one. */
+  OldPassword: NewPassword,
   NewPassword,
 });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_TAGS, Tag, TAG_KEY_PATTERN } from '../common';
+import { AwsStrings, MAX_TAGS, Tag } from '../common';
 import { event, payload } from '../pattern';
-import { awsSensitiveString, awsString } from '../validation';
+import { awsList, awsSensitiveString, awsString } from '../validation';
 
 /** An IAM user calling, as the gateway authenticated it. */
 export const UserCaller = z.strictObject({ Type: z.literal('user'), UserId: z.string().min(1).max(128) });
@@ -9,24 +9,12 @@ export const UserCaller = z.strictObject({ Type: z.literal('user'), UserId: z.st
 export const Caller = z.discriminatedUnion('Type', [UserCaller, z.strictObject({ Type: z.literal('root') })]);
 export type Caller = z.infer<typeof Caller>;
 
-/** Up to `max` items with AWS-worded size failures (`Member must have length ...`). */
-export function awsList<T extends z.ZodType>(item: T, min: number, max: number) {
-  return z.array(item).superRefine((items, ctx) => {
-    if (items.length < min) {
-      ctx.addIssue({ code: 'custom', message: `Member must have length greater than or equal to ${min}`, params: { value: `[${items.length} items]` } });
-    }
-    if (items.length > max) {
-      ctx.addIssue({ code: 'custom', message: `Member must have length less than or equal to ${max}`, params: { value: `[${items.length} items]` } });
-    }
-  });
-}
-
 export const TagList = awsList(Tag, 0, MAX_TAGS);
-export const TagKey = awsString({ min: 1, max: 128, pattern: TAG_KEY_PATTERN });
+export const TagKey = awsString(AwsStrings.tagKey);
 
 /** A password offered at sign-in or as the old one (never echoed); at most 128 characters, as AWS, checked before any hashing. */
-export const OfferedPassword = awsSensitiveString({ min: 1, max: 128 });
-export const AccessKeyId = awsString({ min: 16, max: 128, pattern: '[\\w]+' });
+export const OfferedPassword = awsSensitiveString(AwsStrings.offeredPassword);
+export const AccessKeyId = awsString(AwsStrings.accessKeyId);
 
 export const User = z.strictObject({
   Path: z.string(),

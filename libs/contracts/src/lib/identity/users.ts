@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { EntityPath, ExistingUserName, Marker, MAX_TAGS, MaxItems, Page, PathPrefix, Tag, UserName } from '../common';
 import { event, pattern, payload, reply, type Empty } from '../pattern';
-import { awsList, TagKey, TagList, User, UserCaller } from './shared';
+import { awsList } from '../validation';
+import { TagKey, TagList, User, UserCaller } from './shared';
 
 // Users: `libs/identity-service/src/lib/users`.
 

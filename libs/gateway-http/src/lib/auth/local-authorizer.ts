@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BusClient, type AuthorizeReply, type AuthorizeRequest, type DecisionStatement, type RequestContextValues } from '@iam/contracts';
+import { BusClient, decisionStatement, type AuthorizeReply, type AuthorizeRequest, type DecisionStatement, type RequestContextValues } from '@iam/contracts';
 import { createRequestContext, evaluate } from '@iam/policy-engine';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
@@ -46,18 +46,7 @@ export function decideLocally(set: LocalPolicySet, action: string, resource: str
     for (const statement of decision.matchedStatements) {
       const index = set.compiled.findIndex((policy) => policy.statements[statement.statementIndex] === statement);
       if (index < 0) continue;
-      const entry = set.entries[index];
-      statements.push({
-        PolicyId: entry.PolicyId,
-        PolicyName: entry.PolicyName,
-        PolicyType: entry.PolicyType,
-        ...(entry.PolicyArn !== undefined ? { PolicyArn: entry.PolicyArn } : {}),
-        ...(entry.VersionId !== undefined ? { VersionId: entry.VersionId } : {}),
-        ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
-        StatementIndex: statement.statementIndex,
-        Effect: statement.effect,
-        AttachedTo: entry.AttachedTo,
-      });
+      statements.push(decisionStatement(set.entries[index], statement));
     }
     return { Decision: decision.decision, MatchedStatements: statements, MissingContextKeys: [...decision.missingContextKeys] };
   } catch (error) {

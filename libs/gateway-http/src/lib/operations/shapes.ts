@@ -1,43 +1,45 @@
 import { defineShape, type Shape } from '@iam/aws-protocol';
+import { AwsStrings, CONTEXT_KEY_TYPES, MAX_ITEMS, MAX_TAGS } from '@iam/contracts';
 
 /**
  * Input shapes of the IAM API model (`@length`, `@pattern`, `@range`, `@enum`), shared by the
  * operations. Both fronts validate with them: the Query front while decoding `member.N`
- * parameters, the REST front on the JSON body.
+ * parameters, the REST front on the JSON body. Their rules are the contracts' `AwsStrings`, the
+ * ones the services validate with: `validation-agreement.spec.ts` checks that both validators
+ * answer alike on every member an operation forwards.
  */
-const NAME = '[\\w+=,.@-]+';
-
 export const Shapes = {
-  userName: defineShape({ type: 'string', min: 1, max: 64, pattern: NAME }),
-  existingUserName: defineShape({ type: 'string', min: 1, max: 128, pattern: NAME }),
-  groupName: defineShape({ type: 'string', min: 1, max: 128, pattern: NAME }),
-  policyName: defineShape({ type: 'string', min: 1, max: 128, pattern: NAME }),
-  path: defineShape({ type: 'string', min: 1, max: 512, pattern: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)' }),
-  pathPrefix: defineShape({ type: 'string', min: 1, max: 512, pattern: '\\u002F[\\u0021-\\u007F]*' }),
-  policyPath: defineShape({ type: 'string', min: 1, max: 512, pattern: '((/[A-Za-z0-9\\.,\\+@=_-]+)*)/' }),
-  policyPathPrefix: defineShape({ type: 'string', min: 1, max: 512, pattern: '((/[A-Za-z0-9\\.,\\+@=_-]+)*)/' }),
-  arn: defineShape({ type: 'string', min: 20, max: 2048 }),
-  marker: defineShape({ type: 'string', min: 1, max: 320, pattern: '[\\u0020-\\u00FF]+' }),
-  maxItems: defineShape({ type: 'integer', min: 1, max: 1000 }),
-  accessKeyId: defineShape({ type: 'string', min: 16, max: 128, pattern: '[\\w]+' }),
-  status: defineShape({ type: 'string', enum: ['Active', 'Inactive', 'Expired'] }),
-  password: defineShape({ type: 'string', min: 1, max: 128, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', sensitive: true }),
-  policyDocument: defineShape({ type: 'string', min: 1, max: 131072, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' }),
-  policyVersionId: defineShape({ type: 'string', pattern: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?' }),
-  policyDescription: defineShape({ type: 'string', min: 0, max: 1000 }),
-  tagKey: defineShape({ type: 'string', min: 1, max: 128, pattern: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' }),
-  tagValue: defineShape({ type: 'string', min: 0, max: 256, pattern: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' }),
-  actionName: defineShape({ type: 'string', min: 3, max: 128 }),
-  resourceName: defineShape({ type: 'string', min: 1, max: 2048 }),
-  contextKeyName: defineShape({ type: 'string', min: 5, max: 256 }),
+  userName: defineShape({ type: 'string', ...AwsStrings.userName }),
+  existingUserName: defineShape({ type: 'string', ...AwsStrings.existingUserName }),
+  groupName: defineShape({ type: 'string', ...AwsStrings.groupName }),
+  policyName: defineShape({ type: 'string', ...AwsStrings.policyName }),
+  path: defineShape({ type: 'string', ...AwsStrings.path }),
+  pathPrefix: defineShape({ type: 'string', ...AwsStrings.pathPrefix }),
+  policyPath: defineShape({ type: 'string', ...AwsStrings.policyPath }),
+  policyPathPrefix: defineShape({ type: 'string', ...AwsStrings.policyPath }),
+  arn: defineShape({ type: 'string', ...AwsStrings.arn }),
+  marker: defineShape({ type: 'string', ...AwsStrings.marker }),
+  maxItems: defineShape({ type: 'integer', ...MAX_ITEMS }),
+  accessKeyId: defineShape({ type: 'string', ...AwsStrings.accessKeyId }),
+  password: defineShape({ type: 'string', ...AwsStrings.password, sensitive: true }),
+  offeredPassword: defineShape({ type: 'string', ...AwsStrings.offeredPassword, sensitive: true }),
+  policyDocument: defineShape({ type: 'string', ...AwsStrings.policyDocument }),
+  policyVersionId: defineShape({ type: 'string', ...AwsStrings.policyVersionId }),
+  policyDescription: defineShape({ type: 'string', ...AwsStrings.policyDescription }),
+  tagKey: defineShape({ type: 'string', ...AwsStrings.tagKey }),
+  tagValue: defineShape({ type: 'string', ...AwsStrings.tagValue }),
+  actionName: defineShape({ type: 'string', ...AwsStrings.actionName }),
+  resourceName: defineShape({ type: 'string', ...AwsStrings.resourceName }),
+  contextKeyName: defineShape({ type: 'string', ...AwsStrings.contextKeyName }),
+  accountAlias: defineShape({ type: 'string', ...AwsStrings.accountAlias }),
 } as const;
 
 export const TagShape = defineShape({
   type: 'structure',
   members: { Key: { ...Shapes.tagKey, required: true }, Value: { ...Shapes.tagValue, required: true } },
 });
-export const TagList = defineShape({ type: 'list', member: TagShape, max: 50 });
-export const TagKeyList = defineShape({ type: 'list', member: Shapes.tagKey, max: 50 });
+export const TagList = defineShape({ type: 'list', member: TagShape, max: MAX_TAGS });
+export const TagKeyList = defineShape({ type: 'list', member: Shapes.tagKey, max: MAX_TAGS });
 
 /** `Marker` and `MaxItems`, the members of every paginated operation. */
 export const PageMembers = {
@@ -49,12 +51,8 @@ export const ContextEntryShape = defineShape({
   type: 'structure',
   members: {
     ContextKeyName: { ...Shapes.contextKeyName, required: true },
-    ContextKeyValues: { type: 'list', member: { type: 'string', max: 4096 }, max: 256, required: true },
-    ContextKeyType: {
-      required: true,
-      type: 'string',
-      enum: ['string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList', 'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList'],
-    },
+    ContextKeyValues: { type: 'list', member: { type: 'string', ...AwsStrings.contextKeyValue }, max: 256, required: true },
+    ContextKeyType: { required: true, type: 'string', enum: CONTEXT_KEY_TYPES },
   },
 });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AccessKeyStatus, Tag } from '@iam/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { UserEntity, UserState } from '../users/user.entity';
 import { AccessKeyEntity } from './access-key.entity';
 
@@ -17,13 +17,29 @@ export interface KeyWithUser {
   state: UserState;
 }
 
+/** A use of a key, as recorded for `GetAccessKeyLastUsed`. */
+export interface KeyUse {
+  accessKeyId: string;
+  at: Date;
+  service: string;
+  region: string;
+}
+
+/** A key's sealed secret, as a change of master key reads it. */
+export type SealedSecret = Pick<AccessKeyEntity, 'accessKeyId' | 'secretSealed'>;
+
 /**
  * Access keys, keyed by access key id.
  *
- * - Not found: {@link withUser} answers `null`; the use case chooses the error.
- * - Ordering: none (single keys only).
- * - Locking: none; {@link withUser} is one statement of committed state, read on every
- *   signature check so that a deactivated key is refused at once.
+ * - Not found: {@link withUser} answers `null`; the use case chooses the error. A use recorded
+ *   for a key that is gone is dropped.
+ * - Ordering: {@link sealedUnder} by access key id; otherwise none.
+ * - Locking: {@link withUser} is one statement of committed state, read on every signature
+ *   check so that a deactivated key is refused at once; {@link sealedUnder} locks the keys it
+ *   reads `FOR UPDATE` until the caller's transaction ends. {@link recordUses} keeps the latest
+ *   use of each key without a lock (one conditional `UPDATE`: an older use never replaces a
+ *   newer one).
+ * - SQL text only for {@link recordUses}: one `UPDATE … FROM unnest(…)` for a whole batch.
  */
 @Injectable()
 export class AccessKeysStore {
@@ -47,5 +63,45 @@ export class AccessKeysStore {
       .where('k.access_key_id = :accessKeyId', { accessKeyId })
       .getRawOne<KeyWithUser>();
     return found ?? null;
+  }
+
+  /** Records the uses of keys (each key once), keeping a later use already recorded. */
+  async recordUses(uses: readonly KeyUse[]): Promise<void> {
+    await this.db.query(
+      `UPDATE identity.access_keys k
+       SET last_used_date = v.at, last_used_service = v.service, last_used_region = v.region
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS v(id, at, service, region)
+       WHERE k.access_key_id = v.id AND (k.last_used_date IS NULL OR k.last_used_date < v.at)`,
+      [uses.map((u) => u.accessKeyId), uses.map((u) => u.at), uses.map((u) => u.service), uses.map((u) => u.region)],
+    );
+  }
+
+  /** How many secrets each master key seals, by master key id (those of `except` left out). */
+  async secretsByMasterKey(except?: string): Promise<{ masterKeyId: string; secrets: number }[]> {
+    const query = this.db.manager
+      .createQueryBuilder(AccessKeyEntity, 'k')
+      .select('k.master_key_id', 'masterKeyId')
+      .addSelect('count(*)::int', 'secrets')
+      .groupBy('k.master_key_id')
+      .orderBy('k.master_key_id');
+    if (except !== undefined) query.where('k.master_key_id <> :except', { except });
+    return query.getRawMany();
+  }
+
+  /** Up to `limit` secrets sealed under `masterKeyId`, locked for update in `manager`'s transaction. */
+  async sealedUnder(manager: EntityManager, masterKeyId: string, limit: number): Promise<SealedSecret[]> {
+    return manager
+      .createQueryBuilder(AccessKeyEntity, 'k')
+      .select(['k.accessKeyId', 'k.secretSealed'])
+      .where('k.master_key_id = :masterKeyId', { masterKeyId })
+      .orderBy('k.access_key_id')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  /** Stores a key's secret sealed anew, in `manager`'s transaction. */
+  async reseal(manager: EntityManager, accessKeyId: string, sealed: { sealed: Buffer; keyId: string }): Promise<void> {
+    await manager.update(AccessKeyEntity, { accessKeyId }, { secretSealed: sealed.sealed, masterKeyId: sealed.keyId });
   }
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { AccountStore } from '../account/account.store';
 import { DEFAULT_KEY_USAGE_FLUSH_MS, IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
+import { AccessKeysStore } from './access-keys.store';
 
 interface Usage {
   accessKeyId: string;
@@ -25,7 +25,8 @@ export class KeyUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: AccessKeysStore,
+    private readonly account: AccountStore,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
   ) {}
 
@@ -58,23 +59,8 @@ export class KeyUsageRecorder implements OnModuleInit, BeforeApplicationShutdown
     this.pending = new Map();
     try {
       const keys = batch.filter((usage) => !usage.root);
-      if (keys.length > 0) {
-        await this.dataSource.query(
-          `UPDATE identity.access_keys k
-           SET last_used_date = v.at, last_used_service = v.service, last_used_region = v.region
-           FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS v(id, at, service, region)
-           WHERE k.access_key_id = v.id AND (k.last_used_date IS NULL OR k.last_used_date < v.at)`,
-          [keys.map((u) => u.accessKeyId), keys.map((u) => u.at), keys.map((u) => u.service), keys.map((u) => u.region)],
-        );
-      }
-      for (const usage of batch.filter((u) => u.root)) {
-        await this.dataSource.query(
-          `UPDATE identity.account
-           SET root_key_id = $1, root_key_last_used_date = $2, root_key_last_used_service = $3, root_key_last_used_region = $4
-           WHERE id = 1 AND (root_key_id IS DISTINCT FROM $1 OR root_key_last_used_date IS NULL OR root_key_last_used_date < $2)`,
-          [usage.accessKeyId, usage.at, usage.service, usage.region],
-        );
-      }
+      if (keys.length > 0) await this.keys.recordUses(keys);
+      for (const usage of batch.filter((u) => u.root)) await this.account.recordRootKeyUse(usage);
     } catch (error) {
       for (const usage of batch) this.record(usage);
       this.logger.warn(`Could not record access key use: ${(error as Error).message}`);

@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ConfigError } from '@iam/platform';
-import { DataSource } from 'typeorm';
+import { AccessKeysStore } from './access-keys.store';
 import { SecretCipher } from './secret-cipher';
 
 /**
@@ -16,18 +15,16 @@ export class MasterKeyCheck implements OnModuleInit {
   private readonly logger = new Logger(MasterKeyCheck.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: AccessKeysStore,
     private readonly cipher: SecretCipher,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const rows: Array<{ master_key_id: string; secrets: number }> = await this.dataSource.query(
-      'SELECT master_key_id, count(*)::int AS secrets FROM identity.access_keys GROUP BY master_key_id ORDER BY master_key_id',
-    );
-    const unreadable = rows.filter((row) => !this.cipher.knows(row.master_key_id));
+    const rows = await this.keys.secretsByMasterKey();
+    const unreadable = rows.filter((row) => !this.cipher.knows(row.masterKeyId));
     if (unreadable.length > 0) {
       const count = unreadable.reduce((sum, row) => sum + row.secrets, 0);
-      const ids = unreadable.map((row) => row.master_key_id).join(', ');
+      const ids = unreadable.map((row) => row.masterKeyId).join(', ');
       throw new ConfigError([
         this.cipher.currentKeyId
           ? `IAM_MASTER_KEY does not match the master key (id ${ids}) of ${count} stored access key secret(s); set IAM_MASTER_KEY_PREVIOUS to that key and run rotate-master-key`

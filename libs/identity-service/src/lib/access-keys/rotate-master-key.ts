@@ -2,6 +2,7 @@ import { dataSourceOptions, DatabaseAccess, guardTransactions, migrate } from '@
 import { DataSource } from 'typeorm';
 import { identityMigrations } from '../migrations';
 import { IDENTITY_SCHEMA, identityEntities } from '../persistence';
+import { AccessKeysStore } from './access-keys.store';
 import { AesGcmSecretCipher, masterKeyFromBase64, masterKeyId } from './secret-cipher';
 
 export interface RotateMasterKeyInput {
@@ -50,25 +51,17 @@ export async function rotateMasterKey(input: RotateMasterKeyInput): Promise<Rota
       }),
     ).initialize(),
   );
+  const keys = new AccessKeysStore(dataSource);
   try {
     await migrate(dataSource, IDENTITY_SCHEMA);
     let reencrypted = 0;
     if (fromKeyId !== toKeyId) {
       for (;;) {
         const done = await dataSource.transaction(async (manager) => {
-          const rows: Array<{ access_key_id: string; secret_sealed: Buffer }> = await manager.query(
-            `SELECT access_key_id, secret_sealed FROM identity.access_keys
-             WHERE master_key_id = $1 ORDER BY access_key_id LIMIT $2 FOR UPDATE`,
-            [fromKeyId, batchSize],
-          );
+          const rows = await keys.sealedUnder(manager, fromKeyId, batchSize);
           for (const row of rows) {
-            const secret = cipher.open({ keyId: fromKeyId, sealed: row.secret_sealed }, row.access_key_id);
-            const sealed = cipher.seal(secret, row.access_key_id);
-            await manager.query('UPDATE identity.access_keys SET secret_sealed = $2, master_key_id = $3 WHERE access_key_id = $1', [
-              row.access_key_id,
-              sealed.sealed,
-              sealed.keyId,
-            ]);
+            const secret = cipher.open({ keyId: fromKeyId, sealed: row.secretSealed }, row.accessKeyId);
+            await keys.reseal(manager, row.accessKeyId, cipher.seal(secret, row.accessKeyId));
           }
           return rows.length;
         });
@@ -76,11 +69,8 @@ export async function rotateMasterKey(input: RotateMasterKeyInput): Promise<Rota
         if (done < batchSize) break;
       }
     }
-    const left: Array<{ master_key_id: string; secrets: number }> = await dataSource.query(
-      'SELECT master_key_id, count(*)::int AS secrets FROM identity.access_keys WHERE master_key_id <> $1 GROUP BY master_key_id',
-      [toKeyId],
-    );
-    return { fromKeyId, toKeyId, reencrypted, unreadable: Object.fromEntries(left.map((row) => [row.master_key_id, row.secrets])) };
+    const left = await keys.secretsByMasterKey(toKeyId);
+    return { fromKeyId, toKeyId, reencrypted, unreadable: Object.fromEntries(left.map((row) => [row.masterKeyId, row.secrets])) };
   } finally {
     await dataSource.destroy();
   }

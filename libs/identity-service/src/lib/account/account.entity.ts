@@ -29,4 +29,12 @@ export class AccountEntity {
 
   @Column({ name: 'root_key_last_used_region', type: 'text', nullable: true })
   rootKeyLastUsedRegion!: string | null;
+
+  /** The account's alias (an account has at most one). */
+  @Column({ type: 'text', nullable: true })
+  alias!: string | null;
+
+  /** When the credential report was last generated. */
+  @Column({ name: 'credential_report_generated', type: 'timestamptz', nullable: true })
+  credentialReportGenerated!: Date | null;
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Arns, RootUser } from '@iam/contracts';
 import { DataSource } from 'typeorm';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { PasswordHasher } from '../passwords/password-hasher';
-import { SessionEntity } from '../sessions/session.entity';
 import { iso } from '../shared/iso';
 import { AccountEntity } from './account.entity';
+import { AccountStore } from './account.store';
 
 /**
  * The account's root user: its keys and console password come from the
@@ -19,7 +18,8 @@ export class RootAccountService implements OnModuleInit {
   private readonly logger = new Logger(RootAccountService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: DataSource,
+    private readonly store: AccountStore,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly hasher: PasswordHasher,
   ) {}
@@ -44,7 +44,7 @@ export class RootAccountService implements OnModuleInit {
   }
 
   async account(): Promise<AccountEntity> {
-    const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ id: 1 });
+    const account = await this.store.find();
     if (!account) throw new Error('The identity account row is missing; the migrations did not run.');
     return account;
   }
@@ -72,9 +72,9 @@ export class RootAccountService implements OnModuleInit {
   }
 
   private async storePasswordHash(hash: string | null, endSessions: boolean): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(AccountEntity, { id: 1 }, { rootPasswordHash: hash });
-      if (endSessions) await manager.delete(SessionEntity, { principalType: 'root' });
+    await this.db.transaction(async (manager) => {
+      await this.store.setRootPasswordHash(manager, hash);
+      if (endSessions) await this.store.endRootSessions(manager);
     });
   }
 }

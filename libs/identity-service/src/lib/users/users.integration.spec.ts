@@ -271,7 +271,7 @@ describeWithServices('identity users over NATS and PostgreSQL', () => {
         message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
       });
       expect((await failure(bus().send(P.TagUser, { UserName: 'full', Tags: [{ Key: 'bad#key', Value: '1' }] }))).message).toContain(
-        "at 'tags.member.1.key' failed to satisfy constraint: Member must satisfy regular expression pattern",
+        "at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern",
       );
       expect((await failure(bus().send(P.TagUser, { UserName: 'full', Tags: [{ Key: 'v', Value: 'x'.repeat(257) }] }))).code).toBe(
         'ValidationError',

@@ -23,7 +23,7 @@ export const CreateSession = defineOperation({
   tag: TAG,
   summary:
     'Signs in with a user name and password (or `"Root": true` and the root password) and answers a session token for `Authorization: Bearer`. A session whose password must be reset may only change it (POST /v1/me/password) and sign out.',
-  input: input({ UserName: Shapes.existingUserName, Root: { type: 'boolean' }, Password: required({ type: 'string', min: 1, max: 128, sensitive: true }) }),
+  input: input({ UserName: Shapes.existingUserName, Root: { type: 'boolean' }, Password: required(Shapes.offeredPassword) }),
   output: Out.struct({ ...SessionOut.members, SessionToken: Out.text }),
   authentication: 'none',
   signInName: (i) => (i.Root === true ? 'root' : (i.UserName ?? '')),

@@ -1,5 +1,4 @@
 import {
-  ACCOUNT_ALIAS_PATTERN,
   AuthorizationPatterns,
   DirectoryPatterns,
   IamError,
@@ -13,7 +12,7 @@ import type { XmlStructure } from '@iam/aws-protocol';
 import { invalidMarker, Listing } from '@iam/platform';
 import { urlEncodeDocument } from '../authorization/documents';
 import { defineOperation, input, required, type OperationContext } from '../operation';
-import { AttachedPolicyOut, GroupOut, Out, PageMembers, PageOut, PolicyOut, PolicyVersionOut, TagOut, UserOut } from '../shapes';
+import { AttachedPolicyOut, GroupOut, Out, PageMembers, PageOut, PolicyOut, PolicyVersionOut, Shapes, TagOut, UserOut } from '../shapes';
 import { allPages, mapLimited, wholeOrUnavailable } from './pages';
 
 const CONCURRENCY = 16;
@@ -346,7 +345,7 @@ export const GetCredentialReport = defineOperation({
 
 // ── Account alias ──────────────────────────────────────────────────────────
 
-const AccountAliasShape = { type: 'string', min: 3, max: 63, pattern: ACCOUNT_ALIAS_PATTERN } as const;
+const AccountAliasShape = Shapes.accountAlias;
 
 export const CreateAccountAlias = defineOperation({
   name: 'CreateAccountAlias',
