@@ -111,8 +111,9 @@ export class NatsCoherenceChannel implements CoherenceChannel {
     this.pending.set(id, acknowledged);
     // Acknowledgements that come after the writer stopped waiting are dropped with the entry.
     setTimeout(() => this.pending.delete(id), 60_000).unref();
+    // No flush (a round trip to the server): the connection sends it at once, and the writer
+    // waits for the acknowledgements, not for the server.
     connection.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(JSON.stringify(invalidation)), { reply: `${this.inbox}.${id}` });
-    await connection.flush();
   }
 
   async close(): Promise<void> {

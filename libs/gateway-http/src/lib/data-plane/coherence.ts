@@ -51,7 +51,7 @@ export interface CoherenceChannel {
   }, replica: string): Promise<void>;
   /** Publishes a beat; resolves once the bus has it (NATS: a round trip to the server after it). */
   beat(beat: LeaseBeat): Promise<void>;
-  /** Publishes an invalidation; `acknowledged(replica)` for each replica's answer. */
+  /** Publishes an invalidation; `acknowledged(replica)` for each replica's answer (registered before it resolves or rejects). */
   invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<void>;
   close(): Promise<void>;
 }
@@ -163,7 +163,9 @@ export class Coherence {
     // Applied here at once: this replica's own caches never wait for the bus.
     this.apply(invalidation);
     acknowledged.add(this.replica);
-    await this.channel
+    // Not awaited: what the writer waits for is the other replicas' acknowledgements (or their
+    // leases), not the bus taking the message; with no other replica it waits for nothing.
+    this.channel
       .invalidate(invalidation, (replica) => {
         acknowledged.add(replica);
         wake();
