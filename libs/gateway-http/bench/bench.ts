@@ -48,10 +48,16 @@
  * directory and authorization (one gateway), the same account, and on both `GetUser` as the IAM user
  * and the write mix at `BENCH_MODES_IN_FLIGHT` in flight, rounds interleaving paths and systems.
  *
- * `BENCH_SECTIONS=gateway`, `=modes` or `=replicas` measures one of them. Any failed check ends the
- * run with an error and writes nothing. The figures go into the `## Gateway`, `## Embedded default
- * beside the distributed mode` and `## One and two replicas of each service` sections of
- * docs/benchmarks.md (those sections only) and are printed.
+ * Then the write path beside raw PostgreSQL inserts: `BENCH_WRITES_IN_FLIGHT` (12) callers making
+ * write pairs (`CreateUser`, then `AddUserToGroup` of the new user) as an IAM administrator over
+ * the Query API (SigV4), and as many callers inserting one row per call into a scratch table with
+ * `pg`, rounds interleaved; the bus requests of each write; CPU time per write; then every
+ * acknowledged write is looked for through the API.
+ *
+ * `BENCH_SECTIONS=gateway`, `=modes`, `=replicas` or `=writes` measures one of them. Any failed check
+ * ends the run with an error and writes nothing. The figures go into the `## Gateway`, `## Embedded
+ * default beside the distributed mode`, `## One and two replicas of each service` and `## Write path`
+ * sections of docs/benchmarks.md (those sections only) and are printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -60,6 +66,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
+import { Pool } from 'pg';
 import { createTestDatabase, officialSigner, TEST_NATS_URL, type TestDatabase } from '@iam/testing';
 import { type Component, CpuMeter } from './cpu';
 import { type Call, type Expected, type Figures, LoadClient, type Meter, type Script } from './load';
@@ -80,8 +87,8 @@ const PASSWORD = 'Bench-Passw0rd!-Reader';
 const USERS = 100;
 /** Callers for the embedded default beside the distributed mode. */
 const MODES_IN_FLIGHT = Number(process.env['BENCH_MODES_IN_FLIGHT'] ?? 32);
-/** Which sections to measure: `gateway` (the paths and baselines), `modes` (embedded beside distributed), `replicas` (one and two replicas of each service). */
-const SECTIONS = (process.env['BENCH_SECTIONS'] ?? 'gateway,modes,replicas').split(',').map((s) => s.trim());
+/** Which sections to measure: `gateway` (the paths and baselines), `modes` (embedded beside distributed), `replicas` (one and two replicas of each service), `writes` (the write path beside raw inserts). */
+const SECTIONS = (process.env['BENCH_SECTIONS'] ?? 'gateway,modes,replicas,writes').split(',').map((s) => s.trim());
 const ADMIN = 'bench-admin';
 const ADMIN_PASSWORD = 'Bench-Passw0rd!-Admin';
 
@@ -1705,6 +1712,321 @@ noisy. Run the command again on a quiet machine, and with the replicas on machin
 `;
 }
 
+// ── the write path beside raw PostgreSQL inserts ────────────────────────────
+
+/** Callers of the write path and of the raw inserts. */
+const WRITES_IN_FLIGHT = Number(process.env['BENCH_WRITES_IN_FLIGHT'] ?? 12);
+const WRITER = 'bench-writer';
+const WRITERS = 'bench-writers';
+/** The group every written user is added to. */
+const WRITES_GROUP = 'bench-writes';
+const WRITES_PATH = '/writes/';
+const WRITE_OPERATIONS = ['CreateUser', 'AddUserToGroup'] as const;
+
+/** An IAM administrator (`AdministratorAccess` through a group) with an access key, and the group the writes fill. */
+async function seedWriter(client: LoadClient, system: System): Promise<Credentials> {
+  const asRoot = (method: 'POST' | 'PUT', path: string, body?: object) => rest(client, system.port, system.root, method, path, body);
+  await asRoot('POST', '/v1/groups', { GroupName: WRITERS });
+  await asRoot('POST', `/v1/groups/${WRITERS}/attached-policies`, { PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+  await asRoot('POST', '/v1/users', { UserName: WRITER });
+  await asRoot('PUT', `/v1/groups/${WRITERS}/members/${WRITER}`);
+  await asRoot('POST', '/v1/groups', { GroupName: WRITES_GROUP });
+  const key = await asRoot('POST', `/v1/users/${WRITER}/access-keys`);
+  return { accessKeyId: key.AccessKey.AccessKeyId, secretAccessKey: key.AccessKey.SecretAccessKey };
+}
+
+/** The names whose `CreateUser` and whose `AddUserToGroup` were acknowledged (200 with the expected body). */
+interface Acknowledged {
+  created: string[];
+  added: string[];
+}
+
+/**
+ * One write pair per iteration, as the administrator over the Query API (SigV4, signed by the
+ * official signer just before it is sent; the signing is not in the latency): `CreateUser` of a
+ * new user under `/writes/`, then `AddUserToGroup` of it to `bench-writes`. Each reply checked,
+ * each acknowledged name kept.
+ */
+function writePairs(port: number, writer: Credentials, acknowledged: Acknowledged): Script {
+  const run = randomBytes(3).toString('hex');
+  return async (request, caller, iteration) => {
+    const name = `w-${run}-${caller}-${iteration}`;
+    await request(await query(port, writer, { Action: 'CreateUser', UserName: name, Path: WRITES_PATH }), { status: 200, marker: marker(`<UserName>${name}</UserName>`) }, 'CreateUser');
+    acknowledged.created.push(name);
+    await request(await query(port, writer, { Action: 'AddUserToGroup', GroupName: WRITES_GROUP, UserName: name }), { status: 200, marker: marker('<AddUserToGroupResponse') }, 'AddUserToGroup');
+    acknowledged.added.push(name);
+  };
+}
+
+/** The baseline: `pg` (a pool of `WRITES_IN_FLIGHT` connections), one single-row INSERT per call into a scratch table of a database of its own. */
+class RawInserts {
+  private readonly pool: Pool;
+
+  constructor(url: string) {
+    this.pool = new Pool({ connectionString: url, max: WRITES_IN_FLIGHT });
+  }
+
+  async setUp(): Promise<void> {
+    await this.pool.query('CREATE TABLE scratch (id bigserial PRIMARY KEY, name text NOT NULL, created timestamptz NOT NULL DEFAULT now())');
+  }
+
+  /** `WRITES_IN_FLIGHT` callers inserting for `warmupMs` (not counted), then for `durationMs`; `meter` brackets the counted part. */
+  async run(warmupMs: number, durationMs: number, meter?: Meter): Promise<Figures> {
+    await this.loop(warmupMs, undefined);
+    const latencies: number[] = [];
+    await meter?.start();
+    const started = performance.now();
+    await this.loop(durationMs, latencies);
+    const elapsed = performance.now() - started;
+    await meter?.stop(latencies.length);
+    const sorted = Float64Array.from(latencies).sort();
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    return { perSecond: (latencies.length / elapsed) * 1000, p50: at(0.5), p99: at(0.99), requests: latencies.length };
+  }
+
+  private async loop(ms: number, latencies: number[] | undefined): Promise<void> {
+    const started = performance.now();
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: WRITES_IN_FLIGHT }, async () => {
+        while (performance.now() - started < ms) {
+          const t0 = performance.now();
+          await this.pool.query('INSERT INTO scratch (name) VALUES ($1)', [`row-${n++}`]);
+          latencies?.push(performance.now() - t0);
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** What one call of `send` causes on the bus, checked against ten more calls (the same subjects, as many times each). */
+async function observeOne(observer: BusObserver, what: string, send: () => Promise<void>): Promise<Hops> {
+  for (let attempt = 1; ; attempt++) {
+    const one = await observer.during(send);
+    const many = await observer.during(async () => {
+      for (let i = 0; i < 10; i++) await send();
+    });
+    const counts = (list: Seen[]) => tally(list.map((s) => `${s.request ? 'request' : 'event'} ${s.subject}`));
+    const single = counts(one);
+    const all = counts(many);
+    if (all.size === single.size && [...all].every(([subject, n]) => n === 10 * (single.get(subject) ?? 0))) {
+      return { requests: one.filter((s) => s.request), events: one.filter((s) => !s.request).map((s) => s.subject) };
+    }
+    if (attempt === 5) fail(`${what}: 10 calls did not each cause what one did, 5 times: ${one.map((s) => s.subject).join(', ')}`);
+  }
+}
+
+/** The bus requests and events of one `CreateUser` and of one `AddUserToGroup` (users of their own, under `/writes/`, in the group). */
+async function countWriteHops(observer: BusObserver, port: number, writer: Credentials): Promise<Map<string, Hops>> {
+  const client = new LoadClient(port, 1);
+  const run = randomBytes(3).toString('hex');
+  let n = 0;
+  const send = async (params: Record<string, string>, expected: string) => {
+    const reply = await client.once(await query(port, writer, params));
+    if (reply.status !== 200 || !reply.text.includes(expected)) fail(`${params['Action']}: ${reply.status} ${reply.text.slice(0, 300)}`);
+  };
+  const create = (name: string) => send({ Action: 'CreateUser', UserName: name, Path: WRITES_PATH }, `<UserName>${name}</UserName>`);
+  const add = (name: string) => send({ Action: 'AddUserToGroup', GroupName: WRITES_GROUP, UserName: name }, '<AddUserToGroupResponse');
+  try {
+    // A first pair fills the gateway's caches (the writer's signing key, its policy set).
+    await create(`hop-${run}-first`);
+    await add(`hop-${run}-first`);
+    const created: string[] = [];
+    const hops = new Map<string, Hops>();
+    hops.set(
+      'CreateUser',
+      await observeOne(observer, 'CreateUser', async () => {
+        const name = `hop-${run}-${n++}`;
+        await create(name);
+        created.push(name);
+      }),
+    );
+    // Enough users for every attempt of the next count.
+    while (created.length < 55) {
+      const name = `hop-${run}-${n++}`;
+      await create(name);
+      created.push(name);
+    }
+    hops.set(
+      'AddUserToGroup',
+      await observeOne(observer, 'AddUserToGroup', async () => {
+        const name = created.shift();
+        if (name === undefined) fail('AddUserToGroup: no user left to add');
+        await add(name);
+      }),
+    );
+    return hops;
+  } finally {
+    client.close();
+  }
+}
+
+/** Every page of a Query API listing: the `<UserName>`s of each, following `Marker` while `IsTruncated`. */
+async function userNamesOf(client: LoadClient, port: number, credentials: Credentials, params: Record<string, string>): Promise<Set<string>> {
+  const names = new Set<string>();
+  let marker: string | undefined;
+  for (;;) {
+    const reply = await client.once(await query(port, credentials, { ...params, MaxItems: '1000', ...(marker ? { Marker: marker } : {}) }));
+    if (reply.status !== 200) fail(`${params['Action']}: ${reply.status} ${reply.text.slice(0, 300)}`);
+    const members = reply.text.split('<member>').slice(1);
+    for (const member of members) {
+      const name = /<UserName>([^<]*)<\/UserName>/.exec(member)?.[1];
+      if (name) names.add(name);
+    }
+    if (!reply.text.includes('<IsTruncated>true</IsTruncated>')) return names;
+    marker = /<Marker>([^<]*)<\/Marker>/.exec(reply.text)?.[1];
+    if (!marker) fail(`${params['Action']}: truncated without a Marker`);
+  }
+}
+
+/** Every acknowledged write is there: each created user in `ListUsers` under `/writes/`, each added one among the group's members. */
+async function checkAcknowledged(port: number, credentials: Credentials, acknowledged: Acknowledged): Promise<{ users: number; members: number }> {
+  const client = new LoadClient(port, 1);
+  try {
+    const users = await userNamesOf(client, port, credentials, { Action: 'ListUsers', PathPrefix: WRITES_PATH });
+    const members = await userNamesOf(client, port, credentials, { Action: 'GetGroup', GroupName: WRITES_GROUP });
+    const lostUsers = acknowledged.created.filter((name) => !users.has(name));
+    const lostMembers = acknowledged.added.filter((name) => !members.has(name));
+    if (lostUsers.length) fail(`${lostUsers.length} of ${acknowledged.created.length} acknowledged CreateUser are not listed, e.g. ${lostUsers.slice(0, 5).join(', ')}`);
+    if (lostMembers.length) fail(`${lostMembers.length} of ${acknowledged.added.length} acknowledged AddUserToGroup are not in the group, e.g. ${lostMembers.slice(0, 5).join(', ')}`);
+    return { users: users.size, members: members.size };
+  } finally {
+    client.close();
+  }
+}
+
+interface WriteResults {
+  raw: Figures;
+  /** Per operation. */
+  writes: Map<string, Figures>;
+  /** Both operations' writes per second together (median over the rounds of each round's sum). */
+  writesPerSecond: number;
+  /** Each round's write pairs per second over its raw inserts per second (the rounds' median). */
+  ratio: number;
+  /** CPU milliseconds per write of each component. */
+  cpu: Map<Component, number>;
+  /** CPU milliseconds per raw insert: PostgreSQL (the scratch database's backends) and the client. */
+  rawCpu: Map<Component, number>;
+  acknowledged: { created: number; added: number };
+  verified: { users: number; members: number };
+}
+
+/** The write pairs and the raw inserts, `ROUNDS` rounds of `ROUND_MS`, interleaved (each round starts with the other than the last). */
+async function measureWrites(system: System, writer: Credentials, raw: RawInserts, meter: CpuMeter, rawMeter: CpuMeter): Promise<WriteResults> {
+  const acknowledged: Acknowledged = { created: [], added: [] };
+  const client = new LoadClient(system.port, WRITES_IN_FLIGHT);
+  const script = writePairs(system.port, writer, acknowledged);
+  const tally = new CpuTally(meter);
+  const rawTally = new CpuTally(rawMeter);
+  const rawRounds: Figures[] = [];
+  const writeRounds: Map<string, Figures>[] = [];
+  try {
+    process.stdout.write(`writes: warm-up, ${ROUND_MS} ms each at ${WRITES_IN_FLIGHT} in flight\n`);
+    await raw.run(ROUND_MS, 1);
+    await client.runTagged(script, ROUND_MS, 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      process.stdout.write(`round ${round + 1} of ${ROUNDS}\n`);
+      const steps = [async () => rawRounds.push(await raw.run(WARMUP_MS, ROUND_MS, rawTally)), async () => writeRounds.push(await client.runTagged(script, WARMUP_MS, ROUND_MS, tally))];
+      if (round % 2) steps.reverse();
+      for (const step of steps) await step();
+    }
+  } finally {
+    client.close();
+  }
+  const verified = await checkAcknowledged(system.port, writer, acknowledged);
+  const sum = (round: Map<string, Figures>) => WRITE_OPERATIONS.reduce((total, operation) => total + (round.get(operation)?.perSecond ?? 0), 0);
+  return {
+    raw: medianFigures(rawRounds),
+    writes: new Map(WRITE_OPERATIONS.map((operation) => [operation, medianFigures(writeRounds.map((round) => round.get(operation) as Figures))])),
+    writesPerSecond: median(writeRounds.map(sum)),
+    ratio: median(writeRounds.map((round, i) => sum(round) / rawRounds[i].perSecond)),
+    cpu: tally.perRequest(),
+    rawCpu: rawTally.perRequest(),
+    acknowledged: { created: acknowledged.created.length, added: acknowledged.added.length },
+    verified,
+  };
+}
+
+const WRITES_TARGET = 0.2;
+
+function writesSection(results: WriteResults, hops: Map<string, Hops>, startedAt: Date, load: number[], loadAfter: number[], cpuAvailable: boolean): string {
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  const { raw } = results;
+  const rows = WRITE_OPERATIONS.map((operation) => {
+    const f = results.writes.get(operation) as Figures;
+    return `| \`${operation}\` (Query API, SigV4, the administrator) | ${fmt(f.perSecond)} | ${fmt(f.p50, 2)} | ${fmt(f.p99, 2)} | ${fmt(f.perSecond / raw.perSecond, 3)} |`;
+  });
+  const hopRows = WRITE_OPERATIONS.map((operation) => {
+    const h = hops.get(operation);
+    const events = h?.events.length ? `; events: ${h.events.map((e) => `\`${e}\``).join(', ')}` : '';
+    return `| \`${operation}\` | ${h ? h.requests.length : '?'} | ${h ? `${sequenceOf(h.requests)}${events}` : ''} |`;
+  });
+  const perPair = WRITE_OPERATIONS.reduce((total, operation) => total + (hops.get(operation)?.requests.length ?? 0), 0);
+  const components = ['gateway', 'identity', 'directory', 'authorization', 'postgres', 'nats', 'client'];
+  const cpuTotal = components.reduce((total, c) => total + (results.cpu.get(c) ?? 0), 0);
+  const cpuRow = `| A write (both kinds) | ${components.map((c) => fmt(results.cpu.get(c) ?? 0, 3)).join(' | ')} | ${fmt(cpuTotal, 3)} | ${fmt((CORES * 1000) / cpuTotal)} |`;
+  const rawTotal = ['postgres', 'client'].reduce((total, c) => total + (results.rawCpu.get(c) ?? 0), 0);
+  const rawRow = `| A raw insert | | | | | ${fmt(results.rawCpu.get('postgres') ?? 0, 3)} | | ${fmt(results.rawCpu.get('client') ?? 0, 3)} | ${fmt(rawTotal, 3)} | ${fmt((CORES * 1000) / rawTotal)} |`;
+  const met = results.ratio >= WRITES_TARGET;
+  const cores = os.cpus().length;
+  return `## Write path
+
+Measured ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} with \`BENCH_SECTIONS=writes ${COMMAND}\` (script: \`libs/gateway-http/bench/bench.ts\`).
+Node ${process.version} on ${os.platform()}/${os.arch()}, ${cpu}, ${cores} cores (load average ${load.map((l) => l.toFixed(2)).join(', ')} when this
+section began, ${loadAfter.map((l) => l.toFixed(2)).join(', ')} when it ended; the machine is shared, so figures move with what else runs).
+Everything on this one machine: PostgreSQL, NATS, the load generator and the system.
+
+The distributed mode as in the *Gateway* section (identity, directory, authorization and one gateway with the data plane,
+each its own process, over NATS and PostgreSQL, default settings). ${WRITES_IN_FLIGHT} callers, each making **write pairs** as an IAM
+administrator (\`AdministratorAccess\` through a group, an access key; every request SigV4-signed by the official signer just
+before it is sent, the signing not in the latency): \`CreateUser\` of a new user under \`${WRITES_PATH}\`, then \`AddUserToGroup\` of it to
+one group; every reply checked. The baseline, in the same run: **raw inserts**, ${WRITES_IN_FLIGHT} callers on \`pg\` (a pool of ${WRITES_IN_FLIGHT}
+connections), one \`INSERT\` of one row per call into a scratch table (\`bigserial\` key, a text, a timestamp) of a database of
+its own on the same PostgreSQL. Each runs ${ROUND_MS} ms per round after a ${WARMUP_MS} ms warm-up, ${ROUNDS} rounds interleaving the two;
+medians over the rounds. "÷ raw inserts": writes per second over raw inserts per second.
+
+| Path | writes/s | p50 ms | p99 ms | ÷ raw inserts |
+| --- | ---: | ---: | ---: | ---: |
+| Raw inserts (\`pg\`, one row per call) | ${fmt(raw.perSecond)} | ${fmt(raw.p50, 2)} | ${fmt(raw.p99, 2)} | 1.000 |
+${rows.join('\n')}
+| Both (a pair is two writes) | ${fmt(results.writesPerSecond)} | | | **${fmt(results.ratio, 3)}** |
+
+Target: the write path at ≥ ${WRITES_TARGET} × raw inserts (both writes counted): **${met ? 'met' : 'not met'}** (${fmt(results.ratio, 3)}).
+
+Every acknowledged write was checked afterwards through the API: ${fmt(results.acknowledged.created)} acknowledged \`CreateUser\`, each
+listed by \`ListUsers\` (\`PathPrefix=${WRITES_PATH}\`, ${fmt(results.verified.users)} users there), and ${fmt(results.acknowledged.added)}
+acknowledged \`AddUserToGroup\`, each a member in \`GetGroup\` (${fmt(results.verified.members)} members).
+
+Bus requests per write (${perPair} per pair), counted as in the *Gateway* section (one call, checked against 10 more):
+
+| Write | Bus requests | In the order sent |
+| --- | ---: | --- |
+${hopRows.join('\n')}
+
+${
+  cpuAvailable
+    ? `CPU time per write (ms, over the counted rounds; PostgreSQL: the backends serving the system's database, for the raw
+inserts those serving the scratch database; NATS server: the whole server; client: the bench's process, which signs the
+requests). "Writes/s the total allows": the machine's cores divided by the total, the throughput if the CPU were the only
+limit (12 callers of raw inserts wait on their commits rather than on the CPU, so they stay well below theirs).
+
+| | gateway | identity | directory | authorization | PostgreSQL | NATS server | client | total | writes/s the total allows |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${cpuRow}
+${rawRow}`
+    : 'CPU time not measured: this system has no `/proc`.'
+}
+${
+  Math.max(load[0], loadAfter[0]) > cores
+    ? `\nThe machine was busy with other work during this run (load average above its ${cores} cores): every figure is low and noisy.\n`
+    : ''
+}`;
+}
+
 // ── main ────────────────────────────────────────────────────────────────────
 
 async function main(): Promise<void> {
@@ -1715,6 +2037,7 @@ async function main(): Promise<void> {
   let nc: NatsConnection | undefined;
   let embeddedData: string | undefined;
   let secondDatabase: TestDatabase | undefined;
+  let scratchDatabase: TestDatabase | undefined;
   let adminSession: string | undefined;
   try {
     database = await createTestDatabase();
@@ -1830,6 +2153,32 @@ async function main(): Promise<void> {
       else writeSection(text, 'One and two replicas of each service');
       process.stdout.write(`\n${text}`);
     }
+    if (SECTIONS.includes('writes')) {
+      process.stdout.write('writes: seeding the administrator and the scratch table…\n');
+      scratchDatabase = await createTestDatabase();
+      const raw = new RawInserts(scratchDatabase.url);
+      try {
+        await raw.setUp();
+        const writer = await seedWriter(client, system);
+        nc = await connect({ servers: TEST_NATS_URL, name: 'gateway-bench-observer' });
+        const observer = await BusObserver.start(nc, system.prefix);
+        const hops = await countWriteHops(observer, system.port, writer);
+        await nc.drain();
+        nc = undefined;
+        const at = new Date();
+        const load = os.loadavg();
+        const meter = new CpuMeter(() => new Map(processes.flatMap((p) => (p.child.pid === undefined ? [] : [[p.name, p.child.pid] as const]))), database.name);
+        const rawMeter = new CpuMeter(() => new Map(), scratchDatabase.name);
+        const results = await measureWrites(system, writer, raw, meter, rawMeter);
+        checkAlive();
+        const text = writesSection(results, hops, at, load, os.loadavg(), meter.available);
+        if (ONLY) process.stdout.write('BENCH_ONLY is set: docs/benchmarks.md is left as it is.\n');
+        else writeSection(text, 'Write path');
+        process.stdout.write(`\n${text}`);
+      } finally {
+        await raw.close();
+      }
+    }
     client.close();
     ok = true;
   } finally {
@@ -1837,6 +2186,7 @@ async function main(): Promise<void> {
     await stopAll();
     await database?.drop();
     await secondDatabase?.drop();
+    await scratchDatabase?.drop();
     if (embeddedData) rmSync(embeddedData, { recursive: true, force: true });
     if (ok) rmSync(logDir, { recursive: true, force: true });
     else process.stderr.write(`the processes' logs are kept in ${logDir}\n`);

@@ -117,17 +117,20 @@ export class LoadClient {
   }
 
   /** Like `runScript`, the figures of each tag of the script's requests apart (throughput: of that tag's requests). */
-  async runTagged(script: Script, warmupMs: number, durationMs: number): Promise<Map<string, Figures>> {
-    const { latencies, elapsed } = await this.scripted(script, warmupMs, durationMs);
+  async runTagged(script: Script, warmupMs: number, durationMs: number, meter?: Meter): Promise<Map<string, Figures>> {
+    const { latencies, elapsed } = await this.scripted(script, warmupMs, durationMs, meter);
     return new Map([...latencies].map(([tag, list]) => [tag, figuresOf(list, elapsed)]));
   }
 
-  private async scripted(script: Script, warmupMs: number, durationMs: number): Promise<{ latencies: Map<string, number[]>; elapsed: number }> {
+  private async scripted(script: Script, warmupMs: number, durationMs: number, meter?: Meter): Promise<{ latencies: Map<string, number[]>; elapsed: number }> {
     await this.scriptLoop(script, warmupMs, undefined);
     const latencies = new Map<string, number[]>();
+    await meter?.start();
     const started = performance.now();
     await this.scriptLoop(script, durationMs, latencies);
-    return { latencies, elapsed: performance.now() - started };
+    const elapsed = performance.now() - started;
+    await meter?.stop([...latencies.values()].reduce((sum, list) => sum + list.length, 0));
+    return { latencies, elapsed };
   }
 
   private iterations = 0;

@@ -53,8 +53,9 @@ export class MembershipsService {
       const found = await this.groups.findByName(request.GroupName, manager, 'share');
       if (!found) throw DirectoryErrors.noSuchGroup(request.GroupName);
       if (isBeingDeleted(found, now)) throw DirectoryErrors.groupBeingDeleted(found.name);
-      if (await this.store.exists(manager, found.groupId, user.UserId)) return undefined;
-      if ((await this.store.countOfUser(manager, user.UserId)) >= this.settings.groupsPerUser) {
+      const standing = await this.store.standing(manager, found.groupId, user.UserId);
+      if (standing.member) return undefined;
+      if (standing.groups >= this.settings.groupsPerUser) {
         throw DirectoryErrors.groupsPerUser(this.settings.groupsPerUser);
       }
       await this.store.add(manager, { groupId: found.groupId, userId: user.UserId, addedDate: now });

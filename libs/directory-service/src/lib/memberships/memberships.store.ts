@@ -16,8 +16,15 @@ import { MembershipEntity } from './membership.entity';
 export class MembershipsStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async exists(manager: EntityManager, groupId: string, userId: string): Promise<boolean> {
-    return manager.existsBy(MembershipEntity, { groupId, userId });
+  /** Whether the user is in the group, and how many groups it is in, in one query. */
+  async standing(manager: EntityManager, groupId: string, userId: string): Promise<{ member: boolean; groups: number }> {
+    const row = await manager
+      .createQueryBuilder(MembershipEntity, 'm')
+      .select('count(*)::int', 'groups')
+      .addSelect('coalesce(bool_or(m.group_id = :groupId), false)', 'member')
+      .where('m.user_id = :userId', { userId, groupId })
+      .getRawOne<{ groups: number; member: boolean }>();
+    return { member: row?.member ?? false, groups: row?.groups ?? 0 };
   }
 
   /** How many groups the user is in. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Infer, StructureShape } from '@iam/aws-protocol';
-import { AuthorizationPatterns, BusClient, IamError, IdentityPatterns } from '@iam/contracts';
+import { AuthorizationPatterns, BusClient, DirectoryPatterns, IamError, IdentityPatterns } from '@iam/contracts';
 import { DataPlane } from '../data-plane/data-plane';
 import { invalidationOf } from '../data-plane/invalidations';
 import { Clock } from '@iam/platform';
@@ -112,6 +112,7 @@ export class GatewayApplication {
       evaluate: (decision, userName) =>
         this.authorizer.evaluate ? this.authorizer.evaluate(decision, userName) : this.bus.send(AuthorizationPatterns.Authorize, decision),
       resolveUser: (name) => (this.dataPlane ? this.dataPlane.user(name) : this.bus.send(IdentityPatterns.ResolveUser, { UserName: name })),
+      resolveGroup: (name) => (this.dataPlane ? this.dataPlane.group(name) : this.bus.send(DirectoryPatterns.ResolveGroup, { GroupName: name })),
     };
   }
 }

@@ -7,9 +7,29 @@ import type { CoherenceChannel, Invalidation, LeaseBeat } from './coherence';
 
 type Handlers = Parameters<CoherenceChannel['listen']>[0];
 
+/** An invalidation as it crosses the bus: with the replica that sent it. */
+interface InvalidationMessage extends Invalidation {
+  readonly From?: string;
+}
+
+function wire(invalidation: Invalidation, from: string): string {
+  return JSON.stringify({ ...(invalidation.all ? { all: true } : {}), keys: invalidation.keys, From: from } satisfies InvalidationMessage);
+}
+
+/**
+ * The invalidation in `data`, unless `replica` sent it: the sender applied it before publishing
+ * and counts itself as acknowledged, so applying it again would only drop the reads it made since.
+ */
+function fromOthers(data: string, replica: string): Invalidation | undefined {
+  const message = JSON.parse(data) as InvalidationMessage;
+  if (message.From === replica) return undefined;
+  return { ...(message.all ? { all: true } : {}), keys: message.keys };
+}
+
 /** The channel over the embedded default's in-process broker (one process: nothing is ever missed). */
 export class InProcessCoherenceChannel implements CoherenceChannel {
   private readonly unsubscribe: Array<() => void> = [];
+  private replica = '';
 
   constructor(
     private readonly broker: InProcessBroker,
@@ -17,11 +37,13 @@ export class InProcessCoherenceChannel implements CoherenceChannel {
   ) {}
 
   async listen(handlers: Handlers, replica: string): Promise<void> {
+    this.replica = replica;
     this.unsubscribe.push(
       this.broker.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.beat, undefined, (message) => handlers.beat(JSON.parse(message.data) as LeaseBeat)),
-      this.broker.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, undefined, (message) =>
-        handlers.invalidation(JSON.parse(message.data) as Invalidation, () => message.reply?.(JSON.stringify({ Replica: replica }))),
-      ),
+      this.broker.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, undefined, (message) => {
+        const invalidation = fromOthers(message.data, replica);
+        if (invalidation) handlers.invalidation(invalidation, () => message.reply?.(JSON.stringify({ Replica: replica })));
+      }),
     );
   }
 
@@ -33,7 +55,7 @@ export class InProcessCoherenceChannel implements CoherenceChannel {
     let listening = true;
     this.broker.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, {
       subject: GATEWAY_COHERENCE_SUBJECTS.invalidate,
-      data: JSON.stringify(invalidation),
+      data: wire(invalidation, this.replica),
       headers: {},
       reply: (data) => {
         if (data && listening) acknowledged((JSON.parse(data) as { Replica: string }).Replica);
@@ -61,12 +83,14 @@ export class NatsCoherenceChannel implements CoherenceChannel {
   private readonly pending = new Map<string, (replica: string) => void>();
   private readonly subscriptions: Subscription[] = [];
   private readonly prefix: string;
+  private replica = '';
 
   constructor(private readonly transport: Extract<BusTransport, { kind: 'nats' }>) {
     this.prefix = transport.prefix ? `${transport.prefix}.` : '';
   }
 
   async listen(handlers: Handlers, replica: string): Promise<void> {
+    this.replica = replica;
     const options = natsConnectionOptions(this.transport);
     const connection = await connect({ ...options, servers: this.transport.url, name: 'gateway-cache', maxReconnectAttempts: -1 });
     this.connection = connection;
@@ -87,7 +111,9 @@ export class NatsCoherenceChannel implements CoherenceChannel {
       connection.subscribe(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, {
         callback: (error, message) => {
           if (error) return;
-          handlers.invalidation(JSON.parse(text.decode(message.data)) as Invalidation, () => {
+          const invalidation = fromOthers(text.decode(message.data), replica);
+          if (!invalidation) return;
+          handlers.invalidation(invalidation, () => {
             if (message.reply) connection.publish(message.reply, encode.encode(JSON.stringify({ Replica: replica })));
           });
         },
@@ -115,9 +141,10 @@ export class NatsCoherenceChannel implements CoherenceChannel {
     this.pending.set(id, acknowledged);
     // Acknowledgements that come after the writer stopped waiting find no entry and are dropped.
     const stop = () => void this.pending.delete(id);
+    // No flush (a round trip to the server): the connection sends it at once, and the writer
+    // waits for the acknowledgements, not for the server.
     try {
-      connection.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(JSON.stringify(invalidation)), { reply: `${this.inbox}.${id}` });
-      await connection.flush();
+      connection.publish(this.prefix + GATEWAY_COHERENCE_SUBJECTS.invalidate, new TextEncoder().encode(wire(invalidation, this.replica)), { reply: `${this.inbox}.${id}` });
     } catch (error) {
       stop();
       throw error;

@@ -173,6 +173,36 @@ describe('Coherence (lease protocol over the in-process broker)', () => {
     expect(loads).toBe(5);
   });
 
+  it('lets the only replica return from an invalidation without waiting for the bus', async () => {
+    const broker = new InProcessBroker();
+    const inner = new InProcessCoherenceChannel(broker);
+    let published = 0;
+    // A bus that takes the invalidation but never confirms it.
+    const channel: CoherenceChannel = {
+      listen: (handlers, replica) => inner.listen(handlers, replica),
+      beat: (beat) => inner.beat(beat),
+      invalidate: (invalidation, acknowledged) => {
+        published++;
+        void inner.invalidate(invalidation, acknowledged);
+        return new Promise<void>(() => undefined);
+      },
+      close: () => inner.close(),
+    };
+    const only = new Coherence(channel, { leaseMs: LEASE_MS });
+    running.push(only);
+    await only.start();
+    await sleep(3 * INTERVAL);
+    const cache = new CoherentCache<string>('spec', only, { ttlMs: 60_000, capacity: 10 });
+    let loads = 0;
+    const load = async () => ({ value: `v${++loads}`, dependsOn: [Dependency.userName('carol')] });
+    await cache.get('carol', load);
+    const started = Date.now();
+    await only.invalidate({ keys: [Dependency.userName('carol')] });
+    expect(Date.now() - started).toBeLessThan(INTERVAL / 2);
+    expect(published).toBe(1);
+    expect(await cache.get('carol', load)).toBe('v2');
+  });
+
   it('makes a writer that just started wait until it knows every replica', async () => {
     const broker = new InProcessBroker();
     const holder = new Coherence(new InProcessCoherenceChannel(broker), { leaseMs: LEASE_MS });

@@ -52,8 +52,9 @@ export interface CoherenceChannel {
   /** Publishes a beat; resolves once the bus has it (NATS: a round trip to the server after it). */
   beat(beat: LeaseBeat): Promise<void>;
   /**
-   * Publishes an invalidation; `acknowledged(replica)` for each replica's answer until the
-   * returned function is called (the writer has stopped waiting).
+   * Publishes an invalidation; `acknowledged(replica)` for each replica's answer (registered
+   * before it resolves or rejects) until the returned function is called (the writer has stopped
+   * waiting).
    */
   invalidate(invalidation: Invalidation, acknowledged: (replica: string) => void): Promise<() => void>;
   close(): Promise<void>;
@@ -166,6 +167,9 @@ export class Coherence {
     // Applied here at once: this replica's own caches never wait for the bus.
     this.apply(invalidation);
     acknowledged.add(this.replica);
+    // What the writer waits for is the other replicas' acknowledgements (or their leases), not
+    // the bus taking the message (no round trip to the server); with no other replica it waits
+    // for nothing.
     const stop = await this.channel
       .invalidate(invalidation, (replica) => {
         acknowledged.add(replica);

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { deriveSigningKey } from '@iam/aws-protocol';
-import { AuthorizationPatterns, IamError, IdentityPatterns, type PolicySetEntry, type UserPrincipal } from '@iam/contracts';
+import { AuthorizationPatterns, DirectoryPatterns, IamError, IdentityPatterns, type PolicySetEntry, type UserPrincipal } from '@iam/contracts';
 import { inProcessTransport, signedHeaders, startStubService } from '@iam/testing';
 import { json, startTestGateway } from '../../test-support/harness';
 import { Dependency } from './coherence';
@@ -83,6 +83,14 @@ describe('DataPlane: authentication and decisions from coherent caches', () => {
           return {};
         },
       }),
+      await startStubService(transport, 'directory', {
+        [DirectoryPatterns.ResolveGroup]: (r) => {
+          seen(DirectoryPatterns.ResolveGroup);
+          const name = 'GroupName' in r ? r.GroupName : '';
+          if (name.toLowerCase() !== 'devs') throw new IamError('NoSuchEntity', `The group with name ${name} cannot be found.`);
+          return { GroupId: 'AGPADEVS', GroupName: 'Devs', Path: '/team/', Arn: `arn:aws:iam::${ACCOUNT}:group/team/Devs` };
+        },
+      }),
       await startStubService(transport, 'authorization', {
         [AuthorizationPatterns.GetPolicySet]: (r) => {
           seen(AuthorizationPatterns.GetPolicySet);
@@ -158,6 +166,18 @@ describe('DataPlane: authentication and decisions from coherent caches', () => {
     await dataPlane.invalidate({ keys: [Dependency.userName('ALICE')] });
     await getUser();
     expect(calls.filter((c) => c === IdentityPatterns.GetSigningKey)).toHaveLength(3);
+  });
+
+  it('reads a group by name once, whatever the case, until a change names it; an unknown group each time', async () => {
+    const resolves = () => calls.filter((c) => c === DirectoryPatterns.ResolveGroup).length;
+    expect(await dataPlane.group('devs')).toMatchObject({ GroupName: 'Devs', Arn: `arn:aws:iam::${ACCOUNT}:group/team/Devs` });
+    expect((await dataPlane.group('devs')).GroupId).toBe('AGPADEVS');
+    expect(resolves()).toBe(1);
+    await dataPlane.invalidate({ keys: [Dependency.groupName('DEVS')] });
+    await dataPlane.group('devs');
+    expect(resolves()).toBe(2);
+    for (let i = 0; i < 2; i++) await expect(dataPlane.group('ops')).rejects.toMatchObject({ code: 'NoSuchEntity' });
+    expect(resolves()).toBe(4);
   });
 
   it('answers /v1/authorize from the caches, with the statements that decided, as Authorize would', async () => {

@@ -3,10 +3,12 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import {
   AuthorizationPatterns,
   BusClient,
+  DirectoryPatterns,
   IamError,
   IdentityPatterns,
   type AccessKeyUse,
   type GetPolicySetReply,
+  type GroupRef,
   type PolicySetEntry,
   type Principal,
   type ResolvedUser,
@@ -67,7 +69,7 @@ class CompiledDocuments {
 
 /**
  * The data plane of one gateway replica (docs/architecture.md, "Data plane"): sessions,
- * derived signing keys, users by name and users' policy sets, each read from the services
+ * derived signing keys, users and groups by name and users' policy sets, each read from the services
  * with one request on a miss and kept coherent with every other replica by
  * {@link Coherence}: a change that may narrow access returns only once every live replica
  * dropped what it affects.
@@ -79,6 +81,7 @@ export class DataPlane implements OnModuleInit, OnApplicationShutdown {
   private readonly sessions: CoherentCache<SessionReply>;
   private readonly signingKeys: CoherentCache<SigningKey>;
   private readonly users: CoherentCache<ResolvedUser>;
+  private readonly groups: CoherentCache<GroupRef>;
   private readonly policySets: CoherentCache<LocalPolicySet>;
   private readonly documents: CompiledDocuments;
   private uses = new Map<string, AccessKeyUse>();
@@ -94,6 +97,7 @@ export class DataPlane implements OnModuleInit, OnApplicationShutdown {
     this.sessions = new CoherentCache('gateway_sessions', this.coherence, cache);
     this.signingKeys = new CoherentCache('gateway_signing_keys', this.coherence, cache);
     this.users = new CoherentCache('gateway_users', this.coherence, cache);
+    this.groups = new CoherentCache('gateway_groups', this.coherence, cache);
     this.policySets = new CoherentCache('gateway_policy_sets', this.coherence, cache);
     this.documents = new CompiledDocuments(options.capacity);
   }
@@ -146,6 +150,14 @@ export class DataPlane implements OnModuleInit, OnApplicationShutdown {
     return this.users.get(name.toLowerCase(), async () => {
       const user = await this.bus.send(IdentityPatterns.ResolveUser, { UserName: name });
       return { value: user, dependsOn: [Dependency.userName(user.UserName), Dependency.userName(name), Dependency.userId(user.UserId)] };
+    });
+  }
+
+  /** `ResolveGroup` by name (a group that does not exist is asked for again each time). */
+  group(name: string): Promise<GroupRef> {
+    return this.groups.get(name.toLowerCase(), async () => {
+      const group = await this.bus.send(DirectoryPatterns.ResolveGroup, { GroupName: name });
+      return { value: group, dependsOn: [Dependency.groupName(group.GroupName), Dependency.groupName(name)] };
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Infer, Shape, StructureShape, XmlStructure } from '@iam/aws-protocol';
-import type { AuthorizeReply, AuthorizeRequest, BusClient, ResolvedUser } from '@iam/contracts';
+import type { AuthorizeReply, AuthorizeRequest, BusClient, GroupRef, ResolvedUser } from '@iam/contracts';
 import type { Caller } from '../application/caller';
 import type { RequestInfo } from '../application/request-info';
 import type { CheckDecision } from '../auth/authorizer';
@@ -42,6 +42,8 @@ export interface OperationContext {
   evaluate(request: AuthorizeRequest, userName?: string): Promise<AuthorizeReply>;
   /** Identity's `ResolveUser` by name (from the data plane's cache when there is one). */
   resolveUser(name: string): Promise<ResolvedUser>;
+  /** Directory's `ResolveGroup` by name (from the data plane's cache when there is one). */
+  resolveGroup(name: string): Promise<GroupRef>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -177,6 +177,7 @@ function fakeContext(): OperationContext {
     decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
     evaluate: () => Promise.reject(new Error('checks must not decide')),
     resolveUser: () => bus.send('identity.user.resolve') as unknown as ReturnType<OperationContext['resolveUser']>,
+    resolveGroup: () => bus.send('directory.group.resolve') as unknown as ReturnType<OperationContext['resolveGroup']>,
   };
 }
 

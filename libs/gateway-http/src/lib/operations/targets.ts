@@ -1,4 +1,4 @@
-import { Arns, IamError, DirectoryPatterns, type Tag } from '@iam/contracts';
+import { Arns, IamError, type Tag } from '@iam/contracts';
 import type { ContextValue, OperationContext } from './operation';
 
 /** An existing (or not) user or group as the authorization check names it. */
@@ -32,7 +32,7 @@ export async function userTarget(context: OperationContext, name: string): Promi
 /** The ARN of the group `name` for an authorization check, as {@link userTarget}. */
 export async function groupTarget(context: OperationContext, name: string): Promise<Target> {
   try {
-    const group = await context.bus.send(DirectoryPatterns.ResolveGroup, { GroupName: name });
+    const group = await context.resolveGroup(name);
     return { arn: group.Arn, path: group.Path, exists: true, tags: [] };
   } catch (error) {
     if (!isNotFound(error)) throw error;

@@ -33,6 +33,7 @@ function context(): OperationContext & { asked: Record<string, unknown>[] } {
     decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
     evaluate: (decision) => bus.send('authorization.authorize', decision) as ReturnType<OperationContext['evaluate']>,
     resolveUser: (name) => bus.send('identity.user.resolve', { UserName: name }) as ReturnType<OperationContext['resolveUser']>,
+    resolveGroup: (name) => bus.send('directory.group.resolve', { GroupName: name }) as unknown as ReturnType<OperationContext['resolveGroup']>,
   };
 }
 

@@ -31,6 +31,7 @@ function contextWith(handlers: Record<string, (request: Record<string, unknown>)
     decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
     evaluate: (decision) => bus.send('authorization.authorize', decision) as ReturnType<OperationContext['evaluate']>,
     resolveUser: (name) => bus.send('identity.user.resolve', { UserName: name }) as ReturnType<OperationContext['resolveUser']>,
+    resolveGroup: (name) => bus.send('directory.group.resolve', { GroupName: name }) as ReturnType<OperationContext['resolveGroup']>,
   };
 }
 
