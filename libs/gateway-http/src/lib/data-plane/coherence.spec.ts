@@ -184,7 +184,7 @@ describe('Coherence (lease protocol over the in-process broker)', () => {
       invalidate: (invalidation, acknowledged) => {
         published++;
         void inner.invalidate(invalidation, acknowledged);
-        return new Promise<void>(() => undefined);
+        return new Promise<() => void>(() => undefined);
       },
       close: () => inner.close(),
     };

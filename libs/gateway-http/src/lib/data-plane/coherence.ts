@@ -167,18 +167,24 @@ export class Coherence {
     // Applied here at once: this replica's own caches never wait for the bus.
     this.apply(invalidation);
     acknowledged.add(this.replica);
-    // What the writer waits for is the other replicas' acknowledgements (or their leases), not
-    // the bus taking the message (no round trip to the server); with no other replica it waits
-    // for nothing.
-    const stop = await this.channel
+    // Not awaited: what the writer waits for is the other replicas' acknowledgements (or their
+    // leases), not the bus taking the message; with no other replica it waits for nothing.
+    let waiting = true;
+    let stop: (() => void) | undefined;
+    this.channel
       .invalidate(invalidation, (replica) => {
         acknowledged.add(replica);
         wake();
+      })
+      .then((stopListening) => {
+        if (waiting) stop = stopListening;
+        else stopListening();
       })
       .catch(() => undefined);
     try {
       await this.awaitAcknowledgements(acknowledged);
     } finally {
+      waiting = false;
       stop?.();
     }
   }

@@ -210,6 +210,7 @@ async function sentBy(operation: AnyOperation, input: Record<string, unknown>): 
     decide: async (checks) => checks.map(() => ({ decision: 'allowed' as const, missingContextKeys: [] })),
     evaluate: async () => ({ Decision: 'allowed', MatchedStatements: [], MissingContextKeys: [] }) as never,
     resolveUser: async () => resolved as never,
+    resolveGroup: async (name) => ({ GroupId: 'AGPAGROUP', GroupName: name, Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:group/${name}` }) as never,
   };
   // An operation may refuse the input itself (sync or async); what it sent until then counts.
   await (async () => operation.call(input as never, context))().catch(() => undefined);
