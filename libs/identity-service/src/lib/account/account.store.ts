@@ -31,6 +31,15 @@ export class AccountStore {
     await manager.update(AccountEntity, THE_ACCOUNT, { rootPasswordHash: hash });
   }
 
+  /**
+   * Records the root user's sign-in at `now`, in `manager`'s transaction, and the password's new
+   * hash when it was rehashed (unless the password changed since `rehashed.from` was read).
+   */
+  async recordRootSignIn(manager: EntityManager, now: Date, rehashed?: { from: string; to: string }): Promise<void> {
+    await manager.update(AccountEntity, THE_ACCOUNT, { rootPasswordLastUsed: now });
+    if (rehashed) await manager.update(AccountEntity, { ...THE_ACCOUNT, rootPasswordHash: rehashed.from }, { rootPasswordHash: rehashed.to });
+  }
+
   /** Ends every console session of the root user, in `manager`'s transaction. */
   async endRootSessions(manager: EntityManager): Promise<void> {
     await manager.delete(SessionEntity, { principalType: 'root' });

@@ -5,7 +5,7 @@ import { Clock } from '@iam/platform';
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AccountEntity } from '../account/account.entity';
+import { AccountStore } from '../account/account.store';
 import { rootPrincipal, userPrincipal } from '../account/principals';
 import { DEFAULT_SESSION_TTL_SECONDS, IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { LoginProfileEntity } from '../passwords/login-profile.entity';
@@ -57,6 +57,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     private readonly policy: PasswordPolicyService,
     private readonly clock: Clock,
     private readonly secrets: SecretGenerator,
+    private readonly account: AccountStore,
   ) {
     this.ttlMs = (options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS) * 1000;
   }
@@ -178,7 +179,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   private async rootCandidate(): Promise<RootCandidate | null> {
     if (!this.options.root.password) return null;
-    const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ id: 1 });
+    const account = await this.account.find();
     return account?.rootPasswordHash ? { kind: 'root', hash: account.rootPasswordHash } : null;
   }
 
@@ -208,8 +209,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(SessionEntity, session(token, 'root', null, now, expiresAt, ip));
-      await manager.update(AccountEntity, { id: 1 }, { rootPasswordLastUsed: now });
-      if (rehash) await manager.update(AccountEntity, { id: 1, rootPasswordHash: candidate.hash }, { rootPasswordHash: rehash });
+      await this.account.recordRootSignIn(manager, now, rehash ? { from: candidate.hash, to: rehash } : undefined);
     });
     return {
       SessionToken: token,
