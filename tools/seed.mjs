@@ -7,9 +7,10 @@
 // Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the embedded default's root keys
 // in $IAM_DATA_DIR/root-credentials.json (./data by default). Users are user-0000 ... in paths
 // /team-00/ ... /team-19/, each in one to three of group-000 ...; each group has an inline policy
-// and some groups a customer managed policy, naming actions of several services. Running it
+// and some groups a customer managed policy, naming actions of several services; every tenth user
+// has an inline policy of its own. Calls go sixteen at a time (--concurrency). Running it
 // again adds what is missing (existing entities are kept).
-import { IAMClient, GetUserCommand, AddUserToGroupCommand, AttachGroupPolicyCommand, CreateGroupCommand, CreatePolicyCommand, CreateUserCommand, PutGroupPolicyCommand } from '@aws-sdk/client-iam';
+import { IAMClient, GetUserCommand, AddUserToGroupCommand, AttachGroupPolicyCommand, CreateGroupCommand, CreatePolicyCommand, CreateUserCommand, PutGroupPolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,12 +38,17 @@ export function groupsOf(i, groups) {
   return [...new Set(Array.from({ length: count }, (_, k) => (i * 7 + k * 31) % groups))];
 }
 
+/** A team's resources of `service` (IAM's are users under the team's path: IAM refuses other resource paths). */
+function teamResource(service, team) {
+  return service === 'iam' ? `arn:aws:iam::*:user/team-${String(team).padStart(2, '0')}/*` : `arn:aws:${service}:::team-${team}/*`;
+}
+
 function policyFor(i) {
   const a = SERVICE_NAMES[i % SERVICE_NAMES.length];
   const b = SERVICE_NAMES[(i + 2) % SERVICE_NAMES.length];
   const statements = [
     { Sid: 'Main', Effect: 'Allow', Action: SERVICES[a].slice(0, 2 + (i % 3)).map((x) => `${a}:${x}`), Resource: '*' },
-    { Sid: 'Other', Effect: 'Allow', Action: [`${b}:${SERVICES[b][0]}`], Resource: i % 4 === 0 ? '*' : `arn:aws:${b}:::team-${i % 20}/*` },
+    { Sid: 'Other', Effect: 'Allow', Action: [`${b}:${SERVICES[b][0]}`], Resource: i % 4 === 0 ? '*' : teamResource(b, i % 20) },
   ];
   if (i % 10 === 0) statements.push({ Sid: 'NoDelete', Effect: 'Deny', Action: ['s3:DeleteObject', 'iam:DeleteUser'], Resource: '*' });
   if (i % 7 === 0) statements.push({ Sid: 'FromOffice', Effect: 'Allow', Action: ['iam:ListGroups'], Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } });
@@ -85,7 +91,7 @@ async function pool(n, concurrency, work) {
   );
 }
 
-export async function seed({ endpoint, credentials, users, groups, concurrency = 8, log = () => undefined }) {
+export async function seed({ endpoint, credentials, users, groups, concurrency = 16, log = () => undefined }) {
   const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 5 });
   const started = Date.now();
   const stats = { retried: 0 };
@@ -104,17 +110,22 @@ export async function seed({ endpoint, credentials, users, groups, concurrency =
   });
   log(`${groups} groups in ${Date.now() - started} ms`);
   let memberships = 0;
+  let userPolicies = 0;
   await pool(users, concurrency, async (u) => {
     await ignoreExists(iam.send(new CreateUserCommand({ UserName: userName(u), Path: `/team-${String(u % 20).padStart(2, '0')}/` })));
     for (const g of groupsOf(u, groups)) {
       await sendFresh(iam, new AddUserToGroupCommand({ GroupName: groupName(g), UserName: userName(u) }), stats);
       memberships++;
     }
+    if (u % 10 === 0) {
+      await sendFresh(iam, new PutUserPolicyCommand({ UserName: userName(u), PolicyName: 'own', PolicyDocument: policyFor(u) }), stats);
+      userPolicies++;
+    }
     if ((u + 1) % 500 === 0) log(`${u + 1} users`);
   });
   iam.destroy();
   if (stats.retried > 0) log(`${stats.retried} calls found an entity created just before missing (NoSuchEntity) and were sent again`);
-  return { users, groups, memberships, managedPolicies: managed, retried: stats.retried, ms: Date.now() - started };
+  return { users, groups, memberships, userPolicies, managedPolicies: managed, retried: stats.retried, ms: Date.now() - started };
 }
 
 async function main() {
@@ -123,7 +134,7 @@ async function main() {
       users: { type: 'string', default: '3000' },
       groups: { type: 'string', default: '100' },
       endpoint: { type: 'string', default: process.env.IAM_ENDPOINT ?? `http://localhost:${process.env.PORT ?? 8080}` },
-      concurrency: { type: 'string', default: '8' },
+      concurrency: { type: 'string', default: '16' },
     },
   });
   let credentials;
@@ -141,7 +152,7 @@ async function main() {
     concurrency: Number(values.concurrency),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`Seeded ${result.users} users in ${result.groups} groups (${result.memberships} memberships, ${result.managedPolicies} managed policies) in ${(result.ms / 1000).toFixed(1)} s.\n`);
+  process.stdout.write(`Seeded ${result.users} users in ${result.groups} groups (${result.memberships} memberships, ${result.userPolicies} users' inline policies, ${result.managedPolicies} managed policies) in ${(result.ms / 1000).toFixed(1)} s.\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

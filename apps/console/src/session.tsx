@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useNavigate } from 'react-router';
 import { accountLabel } from './lib/account';
 import { Api, ApiError } from './lib/api';
-import { PermissionBatcher, type Check, type CheckResult, type Permission } from './lib/permissions';
+import { checkRequest, PermissionBatcher, type Check, type CheckResult, type Permission } from './lib/permissions';
 
 export interface Principal {
   Type: 'root' | 'user';
@@ -71,7 +71,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [forget],
   );
   const permissions = useMemo(
-    () => new PermissionBatcher(async (checks: Check[]) => (await api.post<{ Results: CheckResult[] }>('/v1/me/permissions', { Checks: checks.map((c) => ({ Action: c.action, Resource: c.resource })) })).Results),
+    () => new PermissionBatcher(async (checks: Check[]) => (await api.post<{ Results: CheckResult[] }>('/v1/me/permissions', { Checks: checks.map(checkRequest) })).Results),
     [api],
   );
 

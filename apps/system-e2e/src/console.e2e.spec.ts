@@ -451,6 +451,24 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await expect(usersRow.innerText()).resolves.toContain("Users' own inline policies (1 user)");
     await expect(usersRow.innerText()).resolves.toContain('2 actions (1 user)');
     await audit('who-can-matrix-users');
+    // Two harmless policies attached to dave, of which he may detach one only (a condition on iam:PolicyARN).
+    const asAdmin = { authorization: `Bearer ${await page.evaluate(() => JSON.parse(sessionStorage.getItem('iam-console-session') ?? '{}').token as string)}`, 'content-type': 'application/json' };
+    const harmless = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::nothing-here/*' }] };
+    const [detachable, kept] = await Promise.all(
+      ['Detachable', 'Kept'].map(async (name) => {
+        const created = await fetch(`${base}/v1/policies`, { method: 'POST', headers: asAdmin, body: JSON.stringify({ PolicyName: name, PolicyDocument: JSON.stringify(harmless) }) });
+        expect(created.status).toBe(201);
+        return (await body(created)).Policy.Arn as string;
+      }),
+    );
+    for (const arn of [detachable, kept]) {
+      expect((await fetch(`${base}/v1/users/dave/attached-policies`, { method: 'POST', headers: asAdmin, body: JSON.stringify({ PolicyArn: arn }) })).status).toBe(204);
+    }
+    const detachOne = { Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Action: 'iam:ListAttachedUserPolicies', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:DetachUserPolicy', Resource: '*', Condition: { ArnEquals: { 'iam:PolicyARN': detachable } } },
+    ] };
+    expect((await fetch(`${base}/v1/users/dave/policies/detach-one`, { method: 'PUT', headers: asAdmin, body: JSON.stringify({ PolicyDocument: JSON.stringify(detachOne) }) })).status).toBeLessThan(300);
     await signOut();
 
     await signIn({ user: 'dave' }, 'Dave-Passw0rd!-1');
@@ -485,6 +503,16 @@ describe('the web console in a browser: the tutorial by clicking', () => {
     await expect(deleteAdmin.getAttribute('title')).resolves.toBe('Not allowed: you may not iam:DeleteUser');
     await audit('user-limited');
 
+    // dave may detach Detachable only: asked with each policy's ARN (iam:PolicyARN), Kept's button is disabled.
+    await page.goto(`${base}/console/users/dave`);
+    await page.getByRole('heading', { name: 'dave', level: 1 }).waitFor();
+    const detachButton = (policy: string) => page.getByRole('button', { name: `Detach ${policy}`, exact: true });
+    await page.locator('button[data-permission="denied"]', { hasText: 'Detach Kept' }).waitFor();
+    await expect(detachButton('Kept').isDisabled()).resolves.toBe(true);
+    await expect(detachButton('Kept').getAttribute('title')).resolves.toBe('Not allowed: you may not iam:DetachUserPolicy');
+    await page.locator('button[data-permission="allowed"]', { hasText: 'Detach Detachable' }).waitFor();
+    await expect(detachButton('Detachable').isDisabled()).resolves.toBe(false);
+
     // The console only reflects: the API refuses whatever it shows as not allowed.
     const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('iam-console-session') ?? '{}').token as string);
     const viaSession = await fetch(`${base}/v1/groups`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ GroupName: 'sneaky' }) });
@@ -499,6 +527,14 @@ describe('the web console in a browser: the tutorial by clicking', () => {
       body: JSON.stringify({ Checks: [{ Action: 'iam:CreateGroup', Resource: '*' }, { Action: 'iam:ListGroups', Resource: '*' }] }),
     });
     expect((await body(permissions)).Results.map((r: { Decision: string }) => r.Decision)).toEqual(['implicitDeny', 'allowed']);
+    // ... and so do the calls behind the Detach buttons: Kept's is refused, Detachable's goes through.
+    const detach = (arn: string) => fetch(`${base}/v1/users/dave/attached-policies/${encodeURIComponent(arn)}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const refused = await detach(kept);
+    expect(refused.status).toBe(403);
+    expect((await body(refused)).code).toBe('AccessDenied');
+    await detachButton('Detachable').click();
+    await page.locator('tr', { hasText: 'Detachable' }).waitFor({ state: 'detached' });
+    await page.locator('tr', { hasText: 'Kept' }).waitFor();
   });
 
   it('works at phone width: the menu opens, the pages stay accessible', async () => {

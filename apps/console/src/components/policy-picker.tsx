@@ -1,10 +1,14 @@
 import { useMemo, useState } from 'react';
-import { ErrorMessage, Loading, useLoad } from './ui';
+import { Action, ErrorMessage, Loading, useLoad } from './ui';
+import type { Check } from '../lib/permissions';
 import type { ManagedPolicy } from '../lib/types';
 import { useApi } from '../session';
 
-/** Choose a managed policy (customer or AWS managed) by searching the whole catalogue. */
-export function PolicyPicker({ onPick, exclude = [] }: { onPick: (policy: ManagedPolicy) => void; exclude?: string[] }) {
+/**
+ * Choose a managed policy (customer or AWS managed) by searching the whole catalogue; `check`
+ * names what attaching a policy needs, so a policy the caller may not attach is shown as such.
+ */
+export function PolicyPicker({ onPick, exclude = [], check }: { onPick: (policy: ManagedPolicy) => void; exclude?: string[]; check?: (policyArn: string) => Check }) {
   const api = useApi();
   const [search, setSearch] = useState('');
   const policies = useLoad(() => api.all<ManagedPolicy, 'Policies'>('/v1/policies', 'Policies', { scope: 'All' }), []);
@@ -21,9 +25,9 @@ export function PolicyPicker({ onPick, exclude = [] }: { onPick: (policy: Manage
       <ul className="pick-list" aria-label="Matching policies">
         {matches.map((p) => (
           <li key={p.Arn}>
-            <button type="button" className="btn btn-link" onClick={() => onPick(p)}>
+            <Action variant="link" check={check?.(p.Arn)} onClick={() => onPick(p)}>
               {p.PolicyName}
-            </button>{' '}
+            </Action>{' '}
             <span className="muted small">{p.Arn.startsWith('arn:aws:iam::aws:') ? 'AWS managed' : 'Customer managed'}</span>
           </li>
         ))}

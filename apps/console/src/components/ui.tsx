@@ -5,20 +5,27 @@ import { buttonState, type Check } from '../lib/permissions';
 import { useCan } from '../session';
 
 /** Loads with `load` whenever `deps` change; `reload` loads again. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; loading: boolean; reload: () => void; set: (value: T) => void } {
+export function useLoad<T>(
+  /** `live` turns false once the answer is no longer wanted (the page was left, or loads again). */
+  load: (live: () => boolean) => Promise<T>,
+  deps: unknown[],
+  /** False to wait (still loading) until it turns true: for data not shown first. */
+  start = true,
+): { data?: T; error?: unknown; loading: boolean; reload: () => void; set: (value: T) => void } {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   useEffect(() => {
+    if (!start) return;
     let live = true;
     setState((s) => ({ ...s, loading: true }));
-    load().then(
+    load(() => live).then(
       (data) => live && setState({ data, loading: false }),
       (error: unknown) => live && setState({ error, loading: false }),
     );
     return () => {
       live = false;
     };
-  }, [...deps, tick]);
+  }, [...deps, tick, start]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const set = useCallback((data: T) => setState({ data, loading: false }), []);
   return { ...state, reload, set };

@@ -106,5 +106,14 @@ describe("the account's permission structure", () => {
     expect(read.UserDetailList?.map((u) => u.UserName)).toEqual(['user-7', 'user-1007', 'user-2007']);
     expect(read.UserDetailList?.[0]).toEqual({ UserName: 'user-7', UserPolicyList: users[7].UserPolicyList });
     expect(actionsNamed(read)).toEqual(['svc1007:Do', 'svc2007:Do', 'svc7:Do']);
+
+    // In smaller pages, and no further page once nobody waits for the answer.
+    asked.length = 0;
+    let live = true;
+    await readDetails(api, 'User', () => (live = asked.length < 2), { pageSize: 250, live: () => live });
+    expect(asked).toEqual([
+      { filter: 'User', limit: 250, cursor: undefined },
+      { filter: 'User', limit: 250, cursor: '250' },
+    ]);
   });
 });

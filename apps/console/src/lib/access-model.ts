@@ -187,12 +187,23 @@ export const DETAILS_PAGE_SIZE = 1000;
  * and those policies (the rest is not needed here, and there may be thousands). `onPage` is told
  * how many entities were read so far.
  */
-export async function readDetails(api: DetailsReader, filter: string, onPage?: (read: number) => void): Promise<AuthorizationDetails> {
+export async function readDetails(
+  api: DetailsReader,
+  filter: string,
+  onPage?: (read: number) => void,
+  options: {
+    /** Entities a request (each user costs the server several reads: smaller pages end sooner when the page is left). */
+    pageSize?: number;
+    /** False once nobody waits for the answer (the page was left): no further page is asked for. */
+    live?: () => boolean;
+  } = {},
+): Promise<AuthorizationDetails> {
+  const { pageSize = DETAILS_PAGE_SIZE, live = () => true } = options;
   const out: Required<Pick<AuthorizationDetails, 'UserDetailList' | 'GroupDetailList' | 'Policies'>> = { UserDetailList: [], GroupDetailList: [], Policies: [] };
   let cursor: string | undefined;
   let read = 0;
   do {
-    const page = await api.get<AuthorizationDetails & { nextCursor?: string }>('/v1/account/authorization-details', { filter, limit: DETAILS_PAGE_SIZE, cursor });
+    const page = await api.get<AuthorizationDetails & { nextCursor?: string }>('/v1/account/authorization-details', { filter, limit: pageSize, cursor });
     for (const user of page.UserDetailList ?? []) {
       if ((user.UserPolicyList ?? []).length > 0) out.UserDetailList.push({ UserName: user.UserName, UserPolicyList: user.UserPolicyList });
     }
@@ -201,6 +212,6 @@ export async function readDetails(api: DetailsReader, filter: string, onPage?: (
     read += (page.UserDetailList?.length ?? 0) + (page.GroupDetailList?.length ?? 0) + (page.Policies?.length ?? 0);
     onPage?.(read);
     cursor = page.nextCursor;
-  } while (cursor);
+  } while (cursor && live());
   return out;
 }

@@ -1,5 +1,5 @@
-import { deleteGroupChecks, deletePolicyChecks, deleteUserChecks, groupPageChecks, userPageChecks } from './page-checks';
-import { buttonState, checkKey, MAX_CHECKS_PER_REQUEST, PermissionBatcher, type Check, type CheckResult } from './permissions';
+import { deleteGroupChecks, deletePolicyChecks, deleteUserChecks, groupPageChecks, policyCheck, userPageChecks } from './page-checks';
+import { buttonState, checkKey, checkRequest, MAX_CHECKS_PER_REQUEST, PermissionBatcher, type Check, type CheckResult } from './permissions';
 import type { Group, UserOverview } from './types';
 
 const ACCOUNT = '000000000000';
@@ -12,7 +12,10 @@ function admin(groups: Group[]): UserOverview {
     Groups: groups,
     AccessKeys: [{ UserName: 'admin', AccessKeyId: 'AKIAEXAMPLE', Status: 'Active', CreateDate: '' }],
     LoginProfile: { Enabled: true },
-    AttachedPolicies: [{ PolicyName: 'ReadUsers', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/ReadUsers` }],
+    AttachedPolicies: [
+      { PolicyName: 'ReadUsers', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/ReadUsers` },
+      { PolicyName: 'Admin', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    ],
     InlinePolicyNames: ['own'],
   };
 }
@@ -37,10 +40,14 @@ function gateway(decide: (check: Check) => Pick<CheckResult, 'Decision' | 'Missi
   return { batcher, requests, send };
 }
 
-/** dave: may read, may remove members of `security` only; detaching depends on iam:PolicyARN. */
+/** dave: may read, may remove members of `security` only; may detach ReadUsers only (a condition on iam:PolicyARN). */
 const dave = (c: Check): Pick<CheckResult, 'Decision' | 'MissingContextKeys'> => {
   if (c.action === 'iam:RemoveUserFromGroup' && c.resource.endsWith(':group/security')) return { Decision: 'allowed', MissingContextKeys: [] };
-  if (c.action === 'iam:DetachUserPolicy') return { Decision: 'implicitDeny', MissingContextKeys: ['iam:PolicyARN'] };
+  if (c.action === 'iam:DetachUserPolicy') {
+    const policy = c.context?.['iam:PolicyARN'];
+    if (policy === undefined) return { Decision: 'implicitDeny', MissingContextKeys: ['iam:PolicyARN'] };
+    return { Decision: policy.endsWith(':policy/ReadUsers') ? 'allowed' : 'implicitDeny', MissingContextKeys: [] };
+  }
   if (c.action.startsWith('iam:Get')) return { Decision: 'allowed', MissingContextKeys: [] };
   return { Decision: 'implicitDeny', MissingContextKeys: [] };
 };
@@ -88,6 +95,32 @@ describe("a page's buttons, asked about with their concrete resources, all at on
     expect(buttonState([detach], [batcher.get(detach)])).toEqual({ disabled: false, permission: 'unknown' });
     // While asking, nothing is disabled either.
     expect(buttonState([detach, { action: 'iam:GetUser', resource: '*' }], ['unknown', 'unknown']).disabled).toBe(false);
+  });
+
+  it('asks about each "Detach" button with its policy\'s ARN (iam:PolicyARN), so each is decided for its own policy', async () => {
+    const view = admin([group('security')]);
+    const readUsers = policyCheck('iam:DetachUserPolicy', userArn('admin'), `arn:aws:iam::${ACCOUNT}:policy/ReadUsers`);
+    const adminAccess = policyCheck('iam:DetachUserPolicy', userArn('admin'), 'arn:aws:iam::aws:policy/AdministratorAccess');
+    expect(userPageChecks(view)).toEqual(expect.arrayContaining([readUsers, adminAccess]));
+    expect(deleteUserChecks(view)).toEqual(expect.arrayContaining([readUsers, adminAccess]));
+    // Sent as AWS context entries, and kept apart: same action and resource, another policy.
+    expect(checkRequest(readUsers)).toEqual({
+      Action: 'iam:DetachUserPolicy',
+      Resource: userArn('admin'),
+      ContextEntries: [{ ContextKeyName: 'iam:PolicyARN', ContextKeyValues: [`arn:aws:iam::${ACCOUNT}:policy/ReadUsers`], ContextKeyType: 'string' }],
+    });
+    expect(checkRequest({ action: 'iam:GetUser', resource: '*' })).toEqual({ Action: 'iam:GetUser', Resource: '*' });
+    expect(checkKey(readUsers)).not.toBe(checkKey(adminAccess));
+
+    const { batcher, requests, send } = gateway(dave);
+    for (const c of userPageChecks(view)) batcher.get(c);
+    await send();
+    expect(requests).toHaveLength(1);
+    expect(buttonState([readUsers], [batcher.get(readUsers)])).toEqual({ disabled: false, permission: 'allowed' });
+    expect(buttonState([adminAccess], [batcher.get(adminAccess)])).toEqual({ disabled: true, permission: 'denied', reason: 'Not allowed: you may not iam:DetachUserPolicy' });
+    const security = { Group: group('security'), AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] };
+    expect(groupPageChecks(security)).toContainEqual(policyCheck('iam:DetachGroupPolicy', group('security').Arn, 'arn:aws:iam::aws:policy/AdministratorAccess'));
+    expect(deleteGroupChecks(security)).toContainEqual(policyCheck('iam:DetachGroupPolicy', group('security').Arn, 'arn:aws:iam::aws:policy/AdministratorAccess'));
   });
 
   it('splits a page of more than 100 checks (a user in 150 groups) into requests of at most 100, sent together', async () => {

@@ -11,6 +11,12 @@ import type { Group, UserOverview } from './types';
 const on = (resource: string) => (action: string): Check => ({ action, resource });
 
 /**
+ * Attaching or detaching one managed policy: the call gives `iam:PolicyARN`, and so does the
+ * check, so a policy that allows only some policies is decided for each one.
+ */
+export const policyCheck = (action: string, resource: string, policyArn: string): Check => ({ action, resource, context: { 'iam:PolicyARN': policyArn } });
+
+/**
  * What deleting a user takes, step by step (AWS refuses to delete a user that still has any of
  * these): the password, each access key, each group (`RemoveUserFromGroup` on that group's ARN),
  * each attached and inline policy, then the user.
@@ -21,19 +27,18 @@ export function deleteUserChecks(view: UserOverview): Check[] {
     ...(view.LoginProfile?.Enabled ? [user('iam:DeleteLoginProfile')] : []),
     ...((view.AccessKeys ?? []).length > 0 ? [user('iam:DeleteAccessKey')] : []),
     ...(view.Groups ?? []).map((g) => ({ action: 'iam:RemoveUserFromGroup', resource: g.Arn })),
-    ...((view.AttachedPolicies ?? []).length > 0 ? [user('iam:DetachUserPolicy')] : []),
+    ...(view.AttachedPolicies ?? []).map((p) => policyCheck('iam:DetachUserPolicy', view.User.Arn, p.PolicyArn)),
     ...((view.InlinePolicyNames ?? []).length > 0 ? [user('iam:DeleteUserPolicy')] : []),
     user('iam:DeleteUser'),
   ];
 }
 
-/** The buttons of a user's page, on every tab, and of its dialogs. */
+/** The buttons of a user's page, on every tab, and of its dialogs (a "Detach" button per attached policy, with its ARN). */
 export function userPageChecks(view: UserOverview): Check[] {
   const user = on(view.User.Arn);
   const enabled = view.LoginProfile?.Enabled === true;
   return [
     ...[
-      'iam:DetachUserPolicy',
       'iam:AttachUserPolicy',
       'iam:GetUserPolicy',
       'iam:DeleteUserPolicy',
@@ -55,7 +60,7 @@ export function userPageChecks(view: UserOverview): Check[] {
 export interface GroupPageView {
   Group: Group;
   Users?: unknown[];
-  AttachedPolicies?: unknown[];
+  AttachedPolicies?: ReadonlyArray<{ PolicyArn: string }>;
   InlinePolicyNames?: string[];
 }
 
@@ -64,7 +69,7 @@ export function deleteGroupChecks(view: GroupPageView): Check[] {
   const group = on(view.Group.Arn);
   return [
     ...((view.Users ?? []).length > 0 ? [group('iam:RemoveUserFromGroup')] : []),
-    ...((view.AttachedPolicies ?? []).length > 0 ? [group('iam:DetachGroupPolicy')] : []),
+    ...(view.AttachedPolicies ?? []).map((p) => policyCheck('iam:DetachGroupPolicy', view.Group.Arn, p.PolicyArn)),
     ...((view.InlinePolicyNames ?? []).length > 0 ? [group('iam:DeleteGroupPolicy')] : []),
     group('iam:DeleteGroup'),
   ];
@@ -74,7 +79,7 @@ export function deleteGroupChecks(view: GroupPageView): Check[] {
 export function groupPageChecks(view: GroupPageView): Check[] {
   const group = on(view.Group.Arn);
   return [
-    ...['iam:UpdateGroup', 'iam:RemoveUserFromGroup', 'iam:AddUserToGroup', 'iam:DetachGroupPolicy', 'iam:AttachGroupPolicy', 'iam:GetGroupPolicy', 'iam:DeleteGroupPolicy', 'iam:PutGroupPolicy'].map(group),
+    ...['iam:UpdateGroup', 'iam:RemoveUserFromGroup', 'iam:AddUserToGroup', 'iam:AttachGroupPolicy', 'iam:GetGroupPolicy', 'iam:DeleteGroupPolicy', 'iam:PutGroupPolicy'].map(group),
     ...deleteGroupChecks(view),
   ];
 }

@@ -10,6 +10,21 @@
 export interface Check {
   action: string;
   resource: string;
+  /**
+   * Condition keys the call itself would give (`iam:PolicyARN` for attaching or detaching that
+   * policy), sent as string context entries, so a decision that depends on them is final.
+   */
+  context?: Readonly<Record<string, string>>;
+}
+
+/** A check as `POST /v1/me/permissions` takes it. */
+export function checkRequest(check: Check): { Action: string; Resource: string; ContextEntries?: Array<{ ContextKeyName: string; ContextKeyValues: string[]; ContextKeyType: 'string' }> } {
+  const entries = Object.entries(check.context ?? {});
+  return {
+    Action: check.action,
+    Resource: check.resource,
+    ...(entries.length > 0 ? { ContextEntries: entries.map(([key, value]) => ({ ContextKeyName: key, ContextKeyValues: [value], ContextKeyType: 'string' as const })) } : {}),
+  };
 }
 
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
@@ -23,15 +38,19 @@ export interface CheckResult {
 
 /**
  * How the console shows an action: `allowed`; `denied`; `unknown` while asking, or when the
- * decision depends on what only the request itself gives (`iam:PolicyARN`, request tags), so the
- * API decides when it is tried.
+ * decision depends on what only the request itself gives and the check did not (request tags,
+ * `iam:PolicyARN` for a button that does not name its policy yet), so the API decides when it is
+ * tried.
  */
 export type Permission = 'allowed' | 'denied' | 'unknown';
 
 export const MAX_CHECKS_PER_REQUEST = 100;
 
 export function checkKey(check: Check): string {
-  return `${check.action.toLowerCase()} ${check.resource}`;
+  const context = Object.entries(check.context ?? {})
+    .map(([key, value]) => `${key.toLowerCase()}=${value}`)
+    .sort();
+  return `${check.action.toLowerCase()} ${check.resource}${context.length > 0 ? ` ${JSON.stringify(context)}` : ''}`;
 }
 
 export function permissionOf(result: Pick<CheckResult, 'Decision' | 'MissingContextKeys'> | undefined): Permission {

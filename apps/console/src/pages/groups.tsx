@@ -7,7 +7,7 @@ import { ApiError, seg } from '../lib/api';
 import { arn } from '../lib/arn';
 import { formatDate } from '../lib/format';
 import type { AttachedPolicy, Group, User } from '../lib/types';
-import { deleteGroupChecks, groupPageChecks } from '../lib/page-checks';
+import { deleteGroupChecks, groupPageChecks, policyCheck } from '../lib/page-checks';
 import { useAccount, useApi, useCan } from '../session';
 
 export function GroupsPage() {
@@ -226,7 +226,7 @@ export function GroupPage() {
           {v.AttachedPolicies.map((p) => (
             <li key={p.PolicyArn}>
               <Link to={`/policies/${encodeURIComponent(p.PolicyArn)}`}>{p.PolicyName}</Link>{' '}
-              <Action variant="link" check={check('iam:DetachGroupPolicy')} onClick={() => void run(() => api.delete(`${base}/attached-policies/${seg(p.PolicyArn)}`))}>
+              <Action variant="link" check={policyCheck('iam:DetachGroupPolicy', group.Arn, p.PolicyArn)} onClick={() => void run(() => api.delete(`${base}/attached-policies/${seg(p.PolicyArn)}`))}>
                 Detach <span className="visually-hidden">{p.PolicyName}</span>
               </Action>
             </li>
@@ -267,6 +267,7 @@ export function GroupPage() {
         {attaching && (
           <PolicyPicker
             exclude={v.AttachedPolicies?.map((p) => p.PolicyArn)}
+            check={(arn) => policyCheck('iam:AttachGroupPolicy', group.Arn, arn)}
             onPick={(p) => {
               setAttaching(false);
               void run(() => api.post(`${base}/attached-policies`, { PolicyArn: p.Arn }));

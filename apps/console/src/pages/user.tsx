@@ -11,7 +11,7 @@ import { generatePassword } from '../lib/generate-password';
 import { formatDate, age } from '../lib/format';
 import { meetsRules, passwordRules } from '../lib/password-rules';
 import type { AccessKey, Group, PermissionSource, Tag, User, UserOverview } from '../lib/types';
-import { userPageChecks, deleteUserChecks } from '../lib/page-checks';
+import { userPageChecks, deleteUserChecks, policyCheck } from '../lib/page-checks';
 import { useAccount, useApi, useCan } from '../session';
 
 /** What the user page shows; a part the caller may not read is undefined. */
@@ -164,7 +164,7 @@ function PermissionsTab({ view, reload }: { view: UserView; reload: () => void }
                 </th>
                 <td>{p.PolicyArn.startsWith('arn:aws:iam::aws:') ? 'AWS managed' : 'Customer managed'}</td>
                 <td>
-                  <Action check={check('iam:DetachUserPolicy')} variant="link" onClick={() => void run(() => api.delete(`${base}/attached-policies/${seg(p.PolicyArn)}`))}>
+                  <Action check={policyCheck('iam:DetachUserPolicy', user.Arn, p.PolicyArn)} variant="link" onClick={() => void run(() => api.delete(`${base}/attached-policies/${seg(p.PolicyArn)}`))}>
                     Detach <span className="visually-hidden">{p.PolicyName}</span>
                   </Action>
                 </td>
@@ -213,6 +213,7 @@ function PermissionsTab({ view, reload }: { view: UserView; reload: () => void }
         {attaching && (
           <PolicyPicker
             exclude={view.AttachedPolicies?.map((p) => p.PolicyArn)}
+            check={(arn) => policyCheck('iam:AttachUserPolicy', user.Arn, arn)}
             onPick={(p) => {
               setAttaching(false);
               void run(() => api.post(`${base}/attached-policies`, { PolicyArn: p.Arn }));

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Action, ErrorMessage, Loading, PageHeader, TabPanel, Tabs, useLoad } from '../components/ui';
 import { Api, seg } from '../lib/api';
@@ -13,13 +13,17 @@ const TABS = [
 ];
 
 /** Groups and managed policies with their documents (every page). */
-const loadStructure = (api: Api) => readDetails(api, 'Group,LocalManagedPolicy,AWSManagedPolicy');
+const loadStructure = (api: Api, live: () => boolean) => readDetails(api, 'Group,LocalManagedPolicy,AWSManagedPolicy', undefined, { live });
+
+/** Users a request when reading their inline policies: each costs the server several reads. */
+const USERS_PAGE_SIZE = 250;
 
 /**
- * The users' own inline policies: every user, paged 1,000 to a request, read after (and beside)
- * the groups and policies so that those show at once; only users with inline policies are kept.
+ * The users' own inline policies: every user, 250 to a request, read after the groups and
+ * policies so that those show at once, and no longer once the page is left; only users with
+ * inline policies are kept.
  */
-const loadUsersInline = (api: Api, onPage: (read: number) => void) => readDetails(api, 'User', onPage);
+const loadUsersInline = (api: Api, onPage: (read: number) => void, live: () => boolean) => readDetails(api, 'User', onPage, { pageSize: USERS_PAGE_SIZE, live });
 
 /** What the view knows of the account: groups and policies, and the users' inline policies once read. */
 interface Known {
@@ -34,9 +38,15 @@ export function WhoCanPage() {
   const api = useApi();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'who';
-  const structure = useLoad(() => loadStructure(api), [api]);
+  // The answer asked for comes first: the account's policies (for completion and the matrix) are
+  // read once it has arrived, and the users' inline policies after them, so neither competes with
+  // it; on the other tabs, or with no question asked, they are read at once.
+  const [answered, setAnswered] = useState(() => tab !== 'who' || !params.get('action'));
+  const settled = useCallback(() => setAnswered(true), []);
+  const background = answered || tab !== 'who';
+  const structure = useLoad((live) => loadStructure(api, live), [api], background);
   const [usersRead, setUsersRead] = useState(0);
-  const users = useLoad(() => loadUsersInline(api, setUsersRead), [api]);
+  const users = useLoad((live) => loadUsersInline(api, setUsersRead, live), [api], background && !structure.loading);
   const known: Known = useMemo(
     () => ({
       details: structure.data && { ...structure.data, ...(users.data ? { UserDetailList: users.data.UserDetailList } : {}) },
@@ -56,7 +66,7 @@ export function WhoCanPage() {
       <PageHeader title="Who can do what" />
       <Tabs label="Who can do what" tabs={TABS} selected={tab} onSelect={select} />
       <TabPanel id={tab}>
-        {tab === 'who' && <WhoCan known={known} />}
+        {tab === 'who' && <WhoCan known={known} onSettled={settled} />}
         {tab === 'matrix' && (known.structureError ? <ErrorMessage error={known.structureError} /> : known.details ? <Matrix known={known} details={known.details} /> : <Loading what="Loading the account's policies" />)}
         {tab === 'simulator' && <Simulator />}
       </TabPanel>
@@ -77,7 +87,7 @@ function usersInlineNote(known: Known): string | undefined {
   return undefined;
 }
 
-function WhoCan({ known }: { known: Known }) {
+function WhoCan({ known, onSettled }: { known: Known; onSettled: () => void }) {
   const api = useApi();
   const [params, setParams] = useSearchParams();
   const action = params.get('action') ?? '';
@@ -96,14 +106,19 @@ function WhoCan({ known }: { known: Known }) {
     return page;
   };
   useEffect(() => {
-    if (!action) return;
+    if (!action) {
+      onSettled();
+      return;
+    }
     let live = true;
     setLoading(true);
     setError(undefined);
-    fetchPage().then(
-      (page) => live && (setResult({ principals: page.Principals, counts: page.Counts, next: page.nextCursor }), setLoading(false)),
-      (e: unknown) => live && (setError(e), setResult(undefined), setLoading(false)),
-    );
+    fetchPage()
+      .then(
+        (page) => live && (setResult({ principals: page.Principals, counts: page.Counts, next: page.nextCursor }), setLoading(false)),
+        (e: unknown) => live && (setError(e), setResult(undefined), setLoading(false)),
+      )
+      .finally(onSettled);
     return () => {
       live = false;
     };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EntityPath, ExistingUserName, GroupName, Page, PageRequest, PolicyPath } from '../common';
-import { pattern, reply, type Empty } from '../pattern';
+import { NoReply, pattern, reply, type Empty } from '../pattern';
 import { PolicyArn } from './shared';
 
 // Attachments of managed policies to users and groups: `libs/authorization-service/src/lib/attachments`.
@@ -49,7 +49,7 @@ export const AttachmentPatterns = {
    * AWS `DetachUserPolicy`. Not attached → `NoSuchEntity` ("Policy ARN was not
    * found."). In force for every decision that starts after the reply.
    */
-  DetachUserPolicy: pattern('authorization.user-policy.detach', UserPolicyAttachmentRequest, reply<Empty>()),
+  DetachUserPolicy: pattern('authorization.user-policy.detach', UserPolicyAttachmentRequest, NoReply),
   /** AWS `AttachGroupPolicy`; as `AttachUserPolicy`, quota `PoliciesPerGroup: 10`. */
   AttachGroupPolicy: pattern('authorization.group-policy.attach', GroupPolicyAttachmentRequest, reply<Empty>()),
   /** AWS `DetachGroupPolicy`; as `DetachUserPolicy`. */

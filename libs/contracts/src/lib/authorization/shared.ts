@@ -47,3 +47,20 @@ export const ContextEntry = z.strictObject({
   ContextKeyType: z.enum(CONTEXT_KEY_TYPES),
 });
 export type ContextEntry = z.infer<typeof ContextEntry>;
+
+/**
+ * Whether a caller may give condition key `name` for a decision about its own request
+ * (`POST /v1/me/permissions`): only keys that come from the request's own parameters, which a
+ * real request would give — `aws:RequestTag/…`, `aws:TagKeys`, and service keys such as
+ * `iam:PolicyARN`, `iam:PermissionsBoundary` or `iam:PassedToService`. Every other `aws:` key is
+ * a fact of the request that the server sets itself (`aws:SourceIp`, `aws:CurrentTime`,
+ * `aws:username`, `aws:PrincipalTag/…`, `aws:MultiFactorAuthPresent`, …) or could set one day,
+ * and the resource's tags (`aws:ResourceTag/…`, `iam:ResourceTag/…`) are read from the
+ * resource: a caller giving them could make itself look allowed. Names are case-insensitive.
+ */
+export function callerMayGiveContextKey(name: string): boolean {
+  const key = name.toLowerCase();
+  if (key.startsWith('iam:resourcetag/')) return false;
+  if (!key.startsWith('aws:')) return true;
+  return key === 'aws:tagkeys' || key.startsWith('aws:requesttag/');
+}

@@ -90,6 +90,23 @@ describe('BusAuthorizer: the decision pattern for every check', () => {
     ]);
   });
 
+  it("never lets a check's own keys replace the request's global keys, in any letter case, for one check or a batch", async () => {
+    const { authorizer, seen } = await authorizerAnswering(() => decision('allowed'));
+    const forged = {
+      action: 'iam:DetachUserPolicy',
+      resource: 'arn:aws:iam::123456789012:user/bob',
+      context: { 'aws:SourceIp': '10.0.0.1', 'AWS:USERNAME': 'root', 'aws:MultiFactorAuthPresent': true, 'iam:PolicyARN': 'arn:aws:iam::123456789012:policy/p' },
+    };
+    await authorizer.decide(userCaller('alice'), [forged], request, now);
+    await authorizer.decide(userCaller('alice'), [forged, { ...forged, resource: '*' }], request, now);
+    expect(seen).toHaveLength(3);
+    for (const asked of seen) {
+      const keys = Object.keys(asked.Context ?? {}).map((key) => key.toLowerCase());
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(asked.Context).toMatchObject({ 'aws:SourceIp': '203.0.113.9', 'aws:username': 'alice', 'aws:MultiFactorAuthPresent': 'false', 'iam:PolicyARN': 'arn:aws:iam::123456789012:policy/p' });
+    }
+  });
+
   it("denies with AWS's message for an implicit deny", async () => {
     const { authorizer } = await authorizerAnswering(() => decision('implicitDeny'));
     await expect(authorizer.authorize(userCaller('alice'), [check], request, now)).rejects.toEqual(

@@ -88,9 +88,13 @@ export class BusAuthorizer extends Authorizer {
     return undefined;
   }
 
-  /** A check's own condition keys, as the decision takes them. */
-  protected contextOf(check: Check): RequestContextValues {
-    return toContextValues(check.context ?? {});
+  /**
+   * A check's own condition keys, as the decision takes them, without those the request already
+   * has (`base`, in any letter case): the request's global keys are the gateway's, never a check's.
+   */
+  protected contextOf(check: Check, base: RequestContextValues): RequestContextValues {
+    const global = new Set(Object.keys(base).map((key) => key.toLowerCase()));
+    return Object.fromEntries(Object.entries(toContextValues(check.context ?? {})).filter(([key]) => !global.has(key.toLowerCase())));
   }
 
   /**
@@ -103,7 +107,7 @@ export class BusAuthorizer extends Authorizer {
     const principal = { Type: 'user' as const, UserId: caller.userId };
     if (checks.length === 1) {
       const [check] = checks;
-      const reply = await this.evaluate({ Principal: principal, Action: check.action, Resource: check.resource, Context: { ...base, ...this.contextOf(check) } }).catch(
+      const reply = await this.evaluate({ Principal: principal, Action: check.action, Resource: check.resource, Context: { ...base, ...this.contextOf(check, base) } }).catch(
         (error: unknown) => this.failed(error, request, checks),
       );
       return [reply];
@@ -116,7 +120,7 @@ export class BusAuthorizer extends Authorizer {
           .send(AuthorizationPatterns.AuthorizeBatch, {
             Principal: principal,
             Context: base,
-            Checks: chunk.map((check) => ({ Action: check.action, Resource: check.resource, ...(check.context ? { Context: this.contextOf(check) } : {}) })),
+            Checks: chunk.map((check) => ({ Action: check.action, Resource: check.resource, ...(check.context ? { Context: this.contextOf(check, base) } : {}) })),
           })
           .catch((error: unknown) => this.failed(error, request, chunk));
         const results = reply && Array.isArray(reply.Results) && reply.Results.length === chunk.length ? reply.Results : undefined;

@@ -33,7 +33,7 @@ export class LocalAuthorizer extends BusAuthorizer {
 
   protected override async decideChecks(caller: Extract<Caller, { type: 'user' }>, checks: readonly Check[], base: RequestContextValues, _request: RequestInfo) {
     const set = await this.dataPlane.policySet(caller.userId, caller.userName);
-    return checks.map((check) => decideLocally(set, check.action, check.resource, { ...base, ...this.contextOf(check) }));
+    return checks.map((check) => decideLocally(set, check.action, check.resource, { ...base, ...this.contextOf(check, base) }));
   }
 }
 

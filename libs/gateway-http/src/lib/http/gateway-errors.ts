@@ -59,6 +59,12 @@ export const GatewayErrors = {
     new IamError('InvalidInput', `The context key ${name} is given twice (as ${previous}); context key names are case-insensitive.`),
   contextKeyArity: (name: string, type: string, count: number) =>
     new IamError('InvalidInput', `The context key ${name} of type ${type} takes one value, got ${count}.`),
+  contextKeyOfTheServer: (name: string) =>
+    new IamError(
+      'InvalidInput',
+      `The context key ${name} cannot be given: the server sets it from the request or the resource (only keys of the request's own parameters, such as iam:PolicyARN, aws:RequestTag/* and aws:TagKeys, can be).`,
+    ),
+  badContextValue: (why: string) => new IamError('InvalidInput', `Invalid context entry: ${why}.`),
   undecided: (why: string) => new IamError('ServiceUnavailable', `The decision could not be made: ${why}`),
 
   // Views assembled from several services.

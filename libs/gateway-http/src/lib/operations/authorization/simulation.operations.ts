@@ -1,4 +1,5 @@
-import { Arns, AuthorizationPatterns, IamError, type RequestContextValues } from '@iam/contracts';
+import { Arns, AuthorizationPatterns, callerMayGiveContextKey, IamError, type RequestContextValues } from '@iam/contracts';
+import { createRequestContextFromEntries, RequestContextError, type ContextKeyType } from '@iam/policy-engine';
 import { defineOperation, input, required } from '../operation';
 import { ContextEntryShape, Out, PageMembers, PageOut, Shapes } from '../shapes';
 import { userTarget } from '../targets';
@@ -229,13 +230,38 @@ export const WhoCan = defineOperation({
 
 /** How many checks one `GetCallerPermissions` request may ask about. */
 export const CALLER_PERMISSIONS_MAX_CHECKS = 100;
+/** How many context entries one of its checks may give. */
+export const CALLER_PERMISSIONS_MAX_CONTEXT_ENTRIES = 20;
+
+type ContextEntries = ReadonlyArray<{ ContextKeyName: string; ContextKeyValues: string[]; ContextKeyType: string }>;
+
+/**
+ * The context entries of one of the caller's checks, as the decision takes them: only keys of the
+ * request's own parameters ({@link callerMayGiveContextKey}; a key the server sets is refused, so
+ * a caller cannot make itself look allowed), each value of its type, each key once (in any letter
+ * case), a single-valued type with one value. Anything else → `InvalidInput`.
+ */
+export function callerContext(entries: ContextEntries | undefined): RequestContextValues | undefined {
+  if (!entries || entries.length === 0) return undefined;
+  for (const entry of entries) {
+    if (!callerMayGiveContextKey(entry.ContextKeyName)) throw GatewayErrors.contextKeyOfTheServer(entry.ContextKeyName);
+  }
+  const values = contextValues(entries);
+  try {
+    createRequestContextFromEntries(entries.map((entry) => ({ key: entry.ContextKeyName, type: entry.ContextKeyType as ContextKeyType, values: entry.ContextKeyValues })));
+  } catch (error) {
+    if (error instanceof RequestContextError) throw GatewayErrors.badContextValue(error.message);
+    throw error;
+  }
+  return values;
+}
 
 export const GetCallerPermissions = defineOperation({
   name: 'GetCallerPermissions',
   query: false,
   tag: 'Decisions',
   summary:
-    `What may I do? The caller's decision on each of Checks (an action and a resource, at most ${CALLER_PERMISSIONS_MAX_CHECKS}), made as for a request of the caller's with the same global condition keys (source IP, time, principal tags, ...): \`allowed\`, \`explicitDeny\` or \`implicitDeny\`, with the context keys the applicable statements reference that a real request might give (\`iam:PolicyARN\`, \`aws:RequestTag/...\`), so a decision that depends on them is not final. Any authenticated caller may ask about itself (no IAM action is needed); root is allowed everything. Lets a user interface show what the caller may not do; every call is still authorized on its own.`,
+    `What may I do? The caller's decision on each of Checks (an action, a resource and, optionally, the ContextEntries a real request would give, at most ${CALLER_PERMISSIONS_MAX_CHECKS} checks), made as for a request of the caller's with the same global condition keys (source IP, time, principal tags, ...): \`allowed\`, \`explicitDeny\` or \`implicitDeny\`, with the context keys the applicable statements reference that the check did not give (\`iam:PolicyARN\`, \`aws:RequestTag/...\`), so a decision that depends on them is not final. A check's ContextEntries (AWS's ContextEntry: ContextKeyName, ContextKeyValues, ContextKeyType; at most ${CALLER_PERMISSIONS_MAX_CONTEXT_ENTRIES}) may give only keys of the request's own parameters (\`iam:PolicyARN\`, \`iam:PermissionsBoundary\`, \`iam:PassedToService\`, \`aws:RequestTag/...\`, \`aws:TagKeys\`, other services' keys): any other \`aws:\` key, and the resource's tags, are the server's to set, and giving one answers InvalidInput. Any authenticated caller may ask about itself (no IAM action is needed); root is allowed everything. Lets a user interface show what the caller may not do; every call is still authorized on its own.`,
   input: input({
     Checks: required({
       type: 'list',
@@ -246,6 +272,7 @@ export const GetCallerPermissions = defineOperation({
         members: {
           Action: required({ type: 'string', min: 3, max: 128, pattern: '[A-Za-z0-9-]+:[A-Za-z0-9*?_-]+' }),
           Resource: required(Shapes.resourceName),
+          ContextEntries: { type: 'list', member: ContextEntryShape, max: CALLER_PERMISSIONS_MAX_CONTEXT_ENTRIES },
         },
       },
     }),
@@ -257,7 +284,10 @@ export const GetCallerPermissions = defineOperation({
   // The caller asks about itself only: what it may do is no secret to it.
   checks: () => [],
   call: async (i, c) => {
-    const checks = i.Checks.map((check) => ({ action: check.Action, resource: check.Resource }));
+    const checks = i.Checks.map((check) => {
+      const context = callerContext(check.ContextEntries);
+      return { action: check.Action, resource: check.Resource, ...(context ? { context } : {}) };
+    });
     const decisions = await c.decide(checks);
     return {
       Principal: c.caller.arn,
