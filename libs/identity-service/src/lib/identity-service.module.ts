@@ -13,6 +13,8 @@ import { RootAccountService } from './account/root-account.service';
 import { DEFAULT_ARGON2, IDENTITY_OPTIONS, IdentityServiceOptions } from './identity.options';
 import { identityMigrations } from './migrations';
 import { LoginProfilesService } from './passwords/login-profiles.service';
+import { LoginProfilesStore } from './passwords/login-profiles.store';
+import { PasswordHistoryStore } from './passwords/password-history.store';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicyService } from './passwords/password-policy.service';
 import { PasswordPolicyStore } from './passwords/password-policy.store';
@@ -24,6 +26,7 @@ import { PasswordsController } from './passwords/passwords.controller';
 import { IDENTITY_SCHEMA, identityEntities } from './persistence';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionsStore } from './sessions/sessions.store';
 import { SignInGuard } from './sessions/sign-in-guard';
 import { EventPublisher } from './shared/events';
 import { AuthorizationPrincipals, DirectoryUsers } from './shared/neighbours';
@@ -68,8 +71,11 @@ export class IdentityServiceModule {
       PasswordPolicyStore,
       PasswordPolicyService,
       PasswordWork,
+      PasswordHistoryStore,
       PasswordWriter,
+      LoginProfilesStore,
       LoginProfilesService,
+      SessionsStore,
       SignInGuard,
       SessionsService,
       MasterKeyCheck,
