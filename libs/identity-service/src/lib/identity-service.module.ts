@@ -27,6 +27,7 @@ import { IDENTITY_SCHEMA, identityEntities } from './persistence';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { SessionsStore } from './sessions/sessions.store';
+import { SignInFailuresStore } from './sessions/sign-in-failures.store';
 import { SignInGuard } from './sessions/sign-in-guard';
 import { EventPublisher } from './shared/events';
 import { AuthorizationPrincipals, DirectoryUsers } from './shared/neighbours';
@@ -37,6 +38,7 @@ import { SigningKeyCache } from './signatures/signing-key-cache';
 import { DeleteUserService } from './users/delete-user.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { UsersStore } from './users/users.store';
 
 export { IDENTITY_SCHEMA, identityEntities } from './persistence';
 
@@ -66,6 +68,7 @@ export class IdentityServiceModule {
       AccountStore,
       RootAccountService,
       AccountSettingsService,
+      UsersStore,
       UsersService,
       DeleteUserService,
       PasswordPolicyStore,
@@ -76,6 +79,7 @@ export class IdentityServiceModule {
       LoginProfilesStore,
       LoginProfilesService,
       SessionsStore,
+      SignInFailuresStore,
       SignInGuard,
       SessionsService,
       MasterKeyCheck,
