@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
 import { LoginProfileEntity } from './login-profile.entity';
+
+/** A login profile with its user, as a sign-in checks it. */
+export interface ProfileWithUser {
+  user: Pick<UserEntity, 'userId' | 'name' | 'path' | 'tags'>;
+  profile: Pick<LoginProfileEntity, 'passwordHash' | 'passwordChangedAt' | 'passwordResetRequired'>;
+}
 
 /** What an administrator's reset or a password change sets on a login profile. */
 export type LoginProfileChanges = Partial<Pick<LoginProfileEntity, 'passwordHash' | 'passwordChangedAt' | 'passwordResetRequired'>>;
@@ -9,12 +16,12 @@ export type LoginProfileChanges = Partial<Pick<LoginProfileEntity, 'passwordHash
 /**
  * Users' console passwords, one login profile per user id.
  *
- * - Not found: {@link find} answers `null`, {@link update} and {@link remove} `false`; the use
+ * - Not found: {@link find} and {@link ofActiveUser} answer `null`, {@link update} and {@link remove} `false`; the use
  *   case chooses the error. {@link add} lets a second profile of a user fail as a unique
  *   violation, which the use case answers as AWS does.
  * - Ordering: one row per user, none.
  * - Locking: none of its own; changes run in the caller's transaction under the user's row lock
- *   (`UsersService.lockByName`). {@link rehash} changes the hash only if it is still the one
+ *   (`UsersService.lockByName`); {@link ofActiveUser} is one statement of committed state. {@link rehash} changes the hash only if it is still the one
  *   read, so a password set meanwhile is never replaced.
  */
 @Injectable()
@@ -27,6 +34,28 @@ export class LoginProfilesStore {
 
   async find(userId: string): Promise<LoginProfileEntity | null> {
     return this.db.manager.findOneBy(LoginProfileEntity, { userId });
+  }
+
+  /** The login profile of the `active` user named `name` regardless of case, with the user. */
+  async ofActiveUser(name: string): Promise<ProfileWithUser | null> {
+    const found = await this.db.manager
+      .createQueryBuilder(UserEntity, 'u')
+      .innerJoin(LoginProfileEntity, 'lp', 'lp.user_id = u.user_id')
+      .select([
+        'u.user_id AS "userId"',
+        'u.name AS name',
+        'u.path AS path',
+        'u.tags AS tags',
+        'lp.password_hash AS "passwordHash"',
+        'lp.password_changed_at AS "passwordChangedAt"',
+        'lp.password_reset_required AS "passwordResetRequired"',
+      ])
+      .where('u.name_lower = :nameLower', { nameLower: name.toLowerCase() })
+      .andWhere("u.state = 'active'")
+      .getRawOne<ProfileWithUser['user'] & ProfileWithUser['profile']>();
+    if (!found) return null;
+    const { userId, name: userName, path, tags, passwordHash, passwordChangedAt, passwordResetRequired } = found;
+    return { user: { userId, name: userName, path, tags }, profile: { passwordHash, passwordChangedAt, passwordResetRequired } };
   }
 
   async add(manager: EntityManager, profile: LoginProfileEntity): Promise<void> {
