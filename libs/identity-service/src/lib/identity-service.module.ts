@@ -13,6 +13,8 @@ import { RootAccountService } from './account/root-account.service';
 import { DEFAULT_ARGON2, IDENTITY_OPTIONS, IdentityServiceOptions } from './identity.options';
 import { identityMigrations } from './migrations';
 import { LoginProfilesService } from './passwords/login-profiles.service';
+import { LoginProfilesStore } from './passwords/login-profiles.store';
+import { PasswordHistoryStore } from './passwords/password-history.store';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicyService } from './passwords/password-policy.service';
 import { PasswordPolicyStore } from './passwords/password-policy.store';
@@ -24,6 +26,8 @@ import { PasswordsController } from './passwords/passwords.controller';
 import { IDENTITY_SCHEMA, identityEntities } from './persistence';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionsStore } from './sessions/sessions.store';
+import { SignInFailuresStore } from './sessions/sign-in-failures.store';
 import { SignInGuard } from './sessions/sign-in-guard';
 import { EventPublisher } from './shared/events';
 import { AuthorizationPrincipals, DirectoryUsers } from './shared/neighbours';
@@ -34,6 +38,7 @@ import { SigningKeyCache } from './signatures/signing-key-cache';
 import { DeleteUserService } from './users/delete-user.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { UsersStore } from './users/users.store';
 
 export { IDENTITY_SCHEMA, identityEntities } from './persistence';
 
@@ -63,13 +68,18 @@ export class IdentityServiceModule {
       AccountStore,
       RootAccountService,
       AccountSettingsService,
+      UsersStore,
       UsersService,
       DeleteUserService,
       PasswordPolicyStore,
       PasswordPolicyService,
       PasswordWork,
+      PasswordHistoryStore,
       PasswordWriter,
+      LoginProfilesStore,
       LoginProfilesService,
+      SessionsStore,
+      SignInFailuresStore,
       SignInGuard,
       SessionsService,
       MasterKeyCheck,

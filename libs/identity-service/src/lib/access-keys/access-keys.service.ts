@@ -12,7 +12,7 @@ import {
   UpdateAccessKeyRequest,
 } from '@iam/contracts';
 import { Clock, IdGenerator, invalidMarker, Listing } from '@iam/platform';
-import { Brackets, DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RootAccountService } from '../account/root-account.service';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { IdentityErrors } from '../shared/errors';
@@ -22,7 +22,7 @@ import { SecretGenerator } from '../shared/secrets';
 import { SigningKeyCache } from '../signatures/signing-key-cache';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AccessKeyEntity } from './access-key.entity';
+import { AccessKeysStore } from './access-keys.store';
 import { SecretCipher } from './secret-cipher';
 
 /** AWS's quota of access keys per user. */
@@ -37,6 +37,7 @@ type Owner = { kind: 'root' } | { kind: 'user'; user: UserEntity };
 export class AccessKeysService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: AccessKeysStore,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly users: UsersService,
     private readonly root: RootAccountService,
@@ -58,10 +59,10 @@ export class AccessKeysService {
     const now = this.clock.now();
     const user = await this.dataSource.transaction(async (manager) => {
       const locked = await this.users.lockById(manager, owner.user.userId);
-      if ((await manager.countBy(AccessKeyEntity, { userId: locked.userId })) >= ACCESS_KEYS_PER_USER) {
+      if ((await this.keys.countOfUser(manager, locked.userId)) >= ACCESS_KEYS_PER_USER) {
         throw IdentityErrors.accessKeyLimit();
       }
-      await manager.insert(AccessKeyEntity, {
+      await this.keys.add(manager, {
         accessKeyId,
         userId: locked.userId,
         status: 'Active',
@@ -83,24 +84,14 @@ export class AccessKeysService {
     const owner = await this.owner(request.UserName, request.Caller);
     if (owner.kind === 'root') return this.listRoot();
     const page = ACCESS_KEYS.query(request);
-    const query = this.dataSource
-      .getRepository(AccessKeyEntity)
-      .createQueryBuilder('k')
-      .where('k.user_id = :userId', { userId: owner.user.userId })
-      .orderBy('k.createDate')
-      .addOrderBy('k.accessKeyId')
-      .limit(page.limit);
+    let after: { createDate: Date; accessKeyId: string } | undefined;
     if (page.after !== undefined) {
-      const [createDate, id] = page.after;
-      const date = new Date(createDate);
-      if (Number.isNaN(date.getTime())) throw invalidMarker();
-      query.andWhere(
-        new Brackets((where) =>
-          where.where('k.create_date > :date', { date }).orWhere('k.create_date = :date AND k.access_key_id > :id', { id }),
-        ),
-      );
+      const [createDate, accessKeyId] = page.after;
+      after = { createDate: new Date(createDate), accessKeyId };
+      if (Number.isNaN(after.createDate.getTime())) throw invalidMarker();
     }
-    const { items, page: shown } = ACCESS_KEYS.page(await query.getMany(), page, (key) => [key.createDate.toISOString(), key.accessKeyId]);
+    const keys = await this.keys.pageOfUser(owner.user.userId, after, page.limit);
+    const { items, page: shown } = ACCESS_KEYS.page(keys, page, (key) => [key.createDate.toISOString(), key.accessKeyId]);
     return {
       AccessKeyMetadata: items.map((key) => ({
         UserName: owner.user.name,
@@ -115,18 +106,14 @@ export class AccessKeysService {
   async updateStatus(request: UpdateAccessKeyRequest): Promise<void> {
     const owner = await this.owner(request.UserName, request.Caller);
     if (owner.kind === 'root') throw this.rootKeyError(request.AccessKeyId);
-    const result = await this.dataSource
-      .getRepository(AccessKeyEntity)
-      .update({ accessKeyId: request.AccessKeyId, userId: owner.user.userId }, { status: request.Status });
-    if (!result.affected) throw IdentityErrors.noSuchAccessKey(request.AccessKeyId);
+    if (!(await this.keys.setStatus(request.AccessKeyId, owner.user.userId, request.Status))) throw IdentityErrors.noSuchAccessKey(request.AccessKeyId);
     if (request.Status === 'Inactive') await this.revoked(owner.user.userId, request.AccessKeyId);
   }
 
   async delete(userName: string | undefined, caller: Caller | undefined, accessKeyId: string): Promise<void> {
     const owner = await this.owner(userName, caller);
     if (owner.kind === 'root') throw this.rootKeyError(accessKeyId);
-    const result = await this.dataSource.getRepository(AccessKeyEntity).delete({ accessKeyId, userId: owner.user.userId });
-    if (!result.affected) throw IdentityErrors.noSuchAccessKey(accessKeyId);
+    if (!(await this.keys.remove(accessKeyId, owner.user.userId))) throw IdentityErrors.noSuchAccessKey(accessKeyId);
     await this.revoked(owner.user.userId, accessKeyId);
   }
 
@@ -144,19 +131,12 @@ export class AccessKeysService {
         ),
       };
     }
-    const rows: Array<{ name: string; path: string; last_used_date: Date | null; last_used_service: string | null; last_used_region: string | null }> =
-      await this.dataSource.query(
-        `SELECT u.name, u.path, k.last_used_date, k.last_used_service, k.last_used_region
-         FROM identity.access_keys k JOIN identity.users u ON u.user_id = k.user_id
-         WHERE k.access_key_id = $1`,
-        [accessKeyId],
-      );
-    const row = rows[0];
-    if (!row) throw IdentityErrors.noSuchAccessKey(accessKeyId);
+    const use = await this.keys.lastUse(accessKeyId);
+    if (!use) throw IdentityErrors.noSuchAccessKey(accessKeyId);
     return {
-      UserName: row.name,
-      UserArn: Arns.user(this.options.accountId, row.path, row.name),
-      AccessKeyLastUsed: lastUsedOf(row.last_used_date, row.last_used_service, row.last_used_region),
+      UserName: use.name,
+      UserArn: Arns.user(this.options.accountId, use.path, use.name),
+      AccessKeyLastUsed: lastUsedOf(use.lastUsedDate, use.lastUsedService, use.lastUsedRegion),
     };
   }
 

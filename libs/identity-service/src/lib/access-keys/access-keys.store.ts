@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AccessKeyStatus, Tag } from '@iam/contracts';
-import { DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { UserEntity, UserState } from '../users/user.entity';
 import { AccessKeyEntity } from './access-key.entity';
 
@@ -25,18 +25,31 @@ export interface KeyUse {
   region: string;
 }
 
+/** A key's last use with its user's name and path, as `GetAccessKeyLastUsed` answers it. */
+export interface KeyLastUse {
+  name: string;
+  path: string;
+  lastUsedDate: Date | null;
+  lastUsedService: string | null;
+  lastUsedRegion: string | null;
+}
+
 /** A key's sealed secret, as a change of master key reads it. */
 export type SealedSecret = Pick<AccessKeyEntity, 'accessKeyId' | 'secretSealed'>;
 
 /**
  * Access keys, keyed by access key id.
  *
- * - Not found: {@link withUser} answers `null`; the use case chooses the error. A use recorded
- *   for a key that is gone is dropped.
- * - Ordering: {@link sealedUnder} by access key id; otherwise none.
+ * - Not found: {@link withUser} and {@link lastUse} answer `null`, {@link setStatus} and
+ *   {@link remove} `false` (also for a key of another user); the use case chooses the error. A
+ *   use recorded for a key that is gone is dropped.
+ * - Ordering: {@link pageOfUser} by creation date, then access key id (the `Marker` of
+ *   ListAccessKeys); {@link sealedUnder} by access key id; otherwise none.
  * - Locking: {@link withUser} is one statement of committed state, read on every signature
  *   check so that a deactivated key is refused at once; {@link sealedUnder} locks the keys it
- *   reads `FOR UPDATE` until the caller's transaction ends. {@link recordUses} keeps the latest
+ *   reads `FOR UPDATE` until the caller's transaction ends. {@link countOfUser} and {@link add}
+ *   take no lock of their own: they run in the caller's transaction under the user's row lock
+ *   (`UsersStore.lockById`), which keeps a user within its quota of keys. {@link recordUses} keeps the latest
  *   use of each key without a lock (one conditional `UPDATE`: an older use never replaces a
  *   newer one).
  * - SQL text only for {@link recordUses}: one `UPDATE … FROM unnest(…)` for a whole batch.
@@ -63,6 +76,68 @@ export class AccessKeysStore {
       .where('k.access_key_id = :accessKeyId', { accessKeyId })
       .getRawOne<KeyWithUser>();
     return found ?? null;
+  }
+
+  /** How many keys the user has, in `manager`'s transaction. */
+  async countOfUser(manager: EntityManager, userId: string): Promise<number> {
+    return manager.countBy(AccessKeyEntity, { userId });
+  }
+
+  async add(manager: EntityManager, key: AccessKeyEntity): Promise<void> {
+    await manager.insert(AccessKeyEntity, key);
+  }
+
+  /** Up to `limit` of the user's keys that come after `after` in (creation date, access key id) order. */
+  async pageOfUser(userId: string, after: { createDate: Date; accessKeyId: string } | undefined, limit: number): Promise<AccessKeyEntity[]> {
+    const query = this.db.manager
+      .createQueryBuilder(AccessKeyEntity, 'k')
+      .where('k.user_id = :userId', { userId })
+      .orderBy('k.createDate')
+      .addOrderBy('k.accessKeyId')
+      .limit(limit);
+    if (after !== undefined) {
+      const { createDate: date, accessKeyId: id } = after;
+      query.andWhere(
+        new Brackets((where) =>
+          where.where('k.create_date > :date', { date }).orWhere('k.create_date = :date AND k.access_key_id > :id', { id }),
+        ),
+      );
+    }
+    return query.getMany();
+  }
+
+  /** Sets the status of the user's key; `false` when the user has no such key. */
+  async setStatus(accessKeyId: string, userId: string, status: AccessKeyStatus): Promise<boolean> {
+    const result = await this.db.manager.update(AccessKeyEntity, { accessKeyId, userId }, { status });
+    return Boolean(result.affected);
+  }
+
+  /** Removes the user's key; `false` when the user has no such key. */
+  async remove(accessKeyId: string, userId: string): Promise<boolean> {
+    const result = await this.db.manager.delete(AccessKeyEntity, { accessKeyId, userId });
+    return Boolean(result.affected);
+  }
+
+  /** The key's last use with its user, whatever the key's status. */
+  async lastUse(accessKeyId: string): Promise<KeyLastUse | null> {
+    const found = await this.db.manager
+      .createQueryBuilder(AccessKeyEntity, 'k')
+      .innerJoin(UserEntity, 'u', 'u.user_id = k.user_id')
+      .select([
+        'u.name AS name',
+        'u.path AS path',
+        'k.last_used_date AS "lastUsedDate"',
+        'k.last_used_service AS "lastUsedService"',
+        'k.last_used_region AS "lastUsedRegion"',
+      ])
+      .where('k.access_key_id = :accessKeyId', { accessKeyId })
+      .getRawOne<KeyLastUse>();
+    return found ?? null;
+  }
+
+  /** Whether the user has any access key, in `manager`'s transaction. */
+  async anyOfUser(manager: EntityManager, userId: string): Promise<boolean> {
+    return manager.existsBy(AccessKeyEntity, { userId });
   }
 
   /** Records the uses of keys (each key once), keeping a later use already recorded. */

@@ -4,13 +4,14 @@ import { Caller, CreateLoginProfileRequest, IdentityEvents, LoginProfile, Update
 import { Clock, isUniqueViolation } from '@iam/platform';
 import { DataSource } from 'typeorm';
 import { Subjects } from '../sessions/lockout';
-import { SessionEntity } from '../sessions/session.entity';
+import { SessionsStore } from '../sessions/sessions.store';
 import { SignInGuard } from '../sessions/sign-in-guard';
 import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginProfileEntity } from './login-profile.entity';
+import { LoginProfileChanges, LoginProfilesStore } from './login-profiles.store';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicyService } from './password-policy.service';
 import { PasswordWork } from './password-work';
@@ -28,6 +29,8 @@ const CHANGE_PASSWORD_SOURCE = 'change-password';
 export class LoginProfilesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly profiles: LoginProfilesStore,
+    private readonly sessions: SessionsStore,
     private readonly users: UsersService,
     private readonly writer: PasswordWriter,
     private readonly policy: PasswordPolicyService,
@@ -41,7 +44,7 @@ export class LoginProfilesService {
   async create(request: CreateLoginProfileRequest): Promise<LoginProfile> {
     const user = await this.users.byName(request.UserName);
     if (user.state === 'deleting') throw IdentityErrors.userBeingDeleted(user.name);
-    if (await this.profiles().existsBy({ userId: user.userId })) throw IdentityErrors.loginProfileExists(user.name);
+    if (await this.profiles.exists(user.userId)) throw IdentityErrors.loginProfileExists(user.name);
     const hash = await this.writer.prepare(user, request.Password);
     const now = this.clock.now();
     const profile: LoginProfileEntity = {
@@ -54,7 +57,7 @@ export class LoginProfilesService {
     try {
       await this.dataSource.transaction(async (manager) => {
         await this.users.lockByName(manager, user.name);
-        await manager.insert(LoginProfileEntity, profile);
+        await this.profiles.add(manager, profile);
         await this.writer.remember(manager, user.userId, hash, now);
       });
     } catch (error) {
@@ -66,7 +69,7 @@ export class LoginProfilesService {
 
   async get(name: string): Promise<LoginProfile> {
     const user = await this.users.byName(name);
-    const profile = await this.profiles().findOneBy({ userId: user.userId });
+    const profile = await this.profiles.find(user.userId);
     if (!profile) throw IdentityErrors.noSuchLoginProfile(user.name);
     return toLoginProfile(user, profile);
   }
@@ -74,20 +77,19 @@ export class LoginProfilesService {
   /** An administrator's reset: a new password and/or the reset-required flag. */
   async update(request: UpdateLoginProfileRequest): Promise<void> {
     const user = await this.users.byName(request.UserName);
-    if (!(await this.profiles().existsBy({ userId: user.userId }))) throw IdentityErrors.noSuchLoginProfile(user.name);
+    if (!(await this.profiles.exists(user.userId))) throw IdentityErrors.noSuchLoginProfile(user.name);
     const hash = request.Password === undefined ? undefined : await this.writer.prepare(user, request.Password);
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.users.lockByName(manager, user.name);
-      const changes: Partial<LoginProfileEntity> = {};
+      const changes: LoginProfileChanges = {};
       if (request.PasswordResetRequired !== undefined) changes.passwordResetRequired = request.PasswordResetRequired;
       if (hash !== undefined) Object.assign(changes, { passwordHash: hash, passwordChangedAt: now });
       if (Object.keys(changes).length === 0) return;
-      const result = await manager.update(LoginProfileEntity, { userId: locked.userId }, changes);
-      if (!result.affected) throw IdentityErrors.noSuchLoginProfile(locked.name);
+      if (!(await this.profiles.update(manager, locked.userId, changes))) throw IdentityErrors.noSuchLoginProfile(locked.name);
       if (hash !== undefined) {
         await this.writer.remember(manager, locked.userId, hash, now);
-        await manager.delete(SessionEntity, { userId: locked.userId });
+        await this.sessions.endAllOf(manager, locked.userId);
         await this.guard.clear(Subjects.user(locked.name), manager);
       }
     });
@@ -98,9 +100,8 @@ export class LoginProfilesService {
   async delete(name: string): Promise<void> {
     const user = await this.dataSource.transaction(async (manager) => {
       const locked = await this.users.lockByName(manager, name, { allowDeleting: true });
-      const result = await manager.delete(LoginProfileEntity, { userId: locked.userId });
-      if (!result.affected) throw IdentityErrors.noSuchLoginProfile(locked.name);
-      await manager.delete(SessionEntity, { userId: locked.userId });
+      if (!(await this.profiles.remove(manager, locked.userId))) throw IdentityErrors.noSuchLoginProfile(locked.name);
+      await this.sessions.endAllOf(manager, locked.userId);
       return locked;
     });
     await this.events.publish(IdentityEvents.CredentialsRevoked, { UserId: user.userId, Reason: 'login-profile' });
@@ -110,7 +111,7 @@ export class LoginProfilesService {
   async change(caller: Caller, oldPassword: string, newPassword: string): Promise<void> {
     if (caller.Type === 'root') throw IdentityErrors.rootPasswordIsConfiguration();
     const user = await this.users.byId(caller.UserId);
-    const profile = await this.profiles().findOneBy({ userId: user.userId });
+    const profile = await this.profiles.find(user.userId);
     if (!profile) throw IdentityErrors.noSuchLoginProfile(user.name);
 
     const now = this.clock.now();
@@ -128,21 +129,13 @@ export class LoginProfilesService {
 
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.users.lockByName(manager, user.name);
-      const result = await manager.update(
-        LoginProfileEntity,
-        { userId: locked.userId },
-        { passwordHash: hash, passwordChangedAt: now, passwordResetRequired: false },
-      );
-      if (!result.affected) throw IdentityErrors.noSuchLoginProfile(locked.name);
+      const changed = await this.profiles.update(manager, locked.userId, { passwordHash: hash, passwordChangedAt: now, passwordResetRequired: false });
+      if (!changed) throw IdentityErrors.noSuchLoginProfile(locked.name);
       await this.writer.remember(manager, locked.userId, hash, now);
-      await manager.delete(SessionEntity, { userId: locked.userId });
+      await this.sessions.endAllOf(manager, locked.userId);
       await this.guard.clear(subject, manager);
     });
     await this.events.publish(IdentityEvents.CredentialsRevoked, { UserId: user.userId, Reason: 'password' });
-  }
-
-  private profiles() {
-    return this.dataSource.getRepository(LoginProfileEntity);
   }
 }
 

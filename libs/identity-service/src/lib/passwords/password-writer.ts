@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { IdentityErrors } from '../shared/errors';
 import { PasswordHasher } from './password-hasher';
-import { PasswordHistoryEntity } from './password-history.entity';
+import { PasswordHistoryStore } from './password-history.store';
 import { PasswordPolicyService } from './password-policy.service';
 import { PasswordWork } from './password-work';
 import { MAX_REUSE_PREVENTION, passwordProblems, PasswordRules, reuseProblem } from './password-rules';
@@ -17,7 +16,7 @@ import { MAX_REUSE_PREVENTION, passwordProblems, PasswordRules, reuseProblem } f
 @Injectable()
 export class PasswordWriter {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly history: PasswordHistoryStore,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly policy: PasswordPolicyService,
     private readonly hasher: PasswordHasher,
@@ -40,21 +39,12 @@ export class PasswordWriter {
 
   /** Records a password just set, keeping the last {@link MAX_REUSE_PREVENTION}. */
   async remember(manager: EntityManager, userId: string, hash: string, at: Date): Promise<void> {
-    await manager.insert(PasswordHistoryEntity, { userId, passwordHash: hash, setAt: at });
-    await manager.query(
-      `DELETE FROM identity.password_history
-       WHERE user_id = $1 AND id NOT IN (
-         SELECT id FROM identity.password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)`,
-      [userId, MAX_REUSE_PREVENTION],
-    );
+    await this.history.add(manager, { userId, passwordHash: hash, setAt: at });
+    await this.history.keepLatest(manager, userId, MAX_REUSE_PREVENTION);
   }
 
   private async reused(userId: string, password: string, count: number): Promise<boolean> {
-    const previous = await this.dataSource.getRepository(PasswordHistoryEntity).find({
-      where: { userId },
-      order: { id: 'DESC' },
-      take: count,
-    });
+    const previous = await this.history.latest(userId, count);
     for (const entry of previous) {
       if (await this.hasher.verify(entry.passwordHash, password)) return true;
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SessionReply, SignInReply, SignInRequest, Tag } from '@iam/contracts';
+import { SessionReply, SignInReply, SignInRequest } from '@iam/contracts';
 import { Clock } from '@iam/platform';
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AccountStore } from '../account/account.store';
 import { rootPrincipal, userPrincipal } from '../account/principals';
 import { DEFAULT_SESSION_TTL_SECONDS, IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
-import { LoginProfileEntity } from '../passwords/login-profile.entity';
+import { LoginProfilesStore } from '../passwords/login-profiles.store';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { PasswordPolicyService } from '../passwords/password-policy.service';
 import { PasswordWork } from '../passwords/password-work';
@@ -16,8 +16,10 @@ import { passwordExpired } from '../passwords/password-rules';
 import { IdentityErrors } from '../shared/errors';
 import { SecretGenerator, tokenHash } from '../shared/secrets';
 import { UserEntity } from '../users/user.entity';
+import { UsersStore } from '../users/users.store';
 import { sourceOf, Subjects } from './lockout';
 import { SessionEntity } from './session.entity';
+import { SessionsStore } from './sessions.store';
 import { SignInGuard } from './sign-in-guard';
 
 /** How long an expired session still answers `ExpiredToken` before it is forgotten. */
@@ -58,6 +60,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly secrets: SecretGenerator,
     private readonly account: AccountStore,
+    private readonly sessions: SessionsStore,
+    private readonly users: UsersStore,
+    private readonly profiles: LoginProfilesStore,
   ) {
     this.ttlMs = (options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS) * 1000;
   }
@@ -109,71 +114,37 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async verify(token: string): Promise<SessionReply> {
-    const rows: Array<{
-      principal_type: 'user' | 'root';
-      expires_at: Date;
-      user_id: string | null;
-      name: string | null;
-      path: string | null;
-      tags: Tag[] | null;
-      password_reset_required: boolean | null;
-      password_changed_at: Date | null;
-      max_password_age: number | null;
-    }> = await this.dataSource.query(
-      `SELECT s.principal_type, s.expires_at, s.user_id, u.name, u.path, u.tags,
-              lp.password_reset_required, lp.password_changed_at, p.max_password_age
-       FROM identity.sessions s
-       LEFT JOIN identity.users u ON u.user_id = s.user_id
-       LEFT JOIN identity.login_profiles lp ON lp.user_id = s.user_id
-       LEFT JOIN identity.password_policy p ON p.id = 1
-       WHERE s.token_hash = $1`,
-      [tokenHash(token)],
-    );
-    const row = rows[0];
+    const row = await this.sessions.withPrincipal(tokenHash(token));
     if (!row) throw IdentityErrors.invalidToken();
     const now = this.clock.now();
-    if (row.expires_at.getTime() <= now.getTime()) throw IdentityErrors.expiredToken();
-    const Expiration = row.expires_at.toISOString();
-    if (row.principal_type === 'root') {
+    if (row.expiresAt.getTime() <= now.getTime()) throw IdentityErrors.expiredToken();
+    const Expiration = row.expiresAt.toISOString();
+    if (row.principalType === 'root') {
       return { Principal: rootPrincipal(this.options.accountId), Expiration, PasswordChangeOnly: false };
     }
-    if (!row.user_id || row.name === null || row.path === null || row.password_changed_at === null) throw IdentityErrors.invalidToken();
-    const expired = passwordExpired(row.password_changed_at, { maxPasswordAge: row.max_password_age ?? undefined }, now);
+    if (!row.userId || row.name === null || row.path === null || row.passwordChangedAt === null) throw IdentityErrors.invalidToken();
+    const expired = passwordExpired(row.passwordChangedAt, { maxPasswordAge: row.maxPasswordAge ?? undefined }, now);
     return {
-      Principal: userPrincipal(this.options.accountId, { userId: row.user_id, name: row.name, path: row.path, tags: row.tags ?? [] }),
+      Principal: userPrincipal(this.options.accountId, { userId: row.userId, name: row.name, path: row.path, tags: row.tags ?? [] }),
       Expiration,
-      PasswordChangeOnly: Boolean(row.password_reset_required) || expired,
+      PasswordChangeOnly: Boolean(row.passwordResetRequired) || expired,
     };
   }
 
   /** Ends a session; unknown tokens are ignored. */
   async signOut(token: string): Promise<void> {
-    await this.dataSource.getRepository(SessionEntity).delete({ tokenHash: tokenHash(token) });
+    await this.sessions.end(tokenHash(token));
   }
 
   private async userCandidate(name: string): Promise<UserCandidate | null> {
-    const rows: Array<{
-      user_id: string;
-      name: string;
-      path: string;
-      tags: Tag[];
-      password_hash: string;
-      password_changed_at: Date;
-      password_reset_required: boolean;
-    }> = await this.dataSource.query(
-      `SELECT u.user_id, u.name, u.path, u.tags, lp.password_hash, lp.password_changed_at, lp.password_reset_required
-       FROM identity.users u JOIN identity.login_profiles lp ON lp.user_id = u.user_id
-       WHERE u.name_lower = $1 AND u.state = 'active'`,
-      [name.toLowerCase()],
-    );
-    const row = rows[0];
-    if (!row) return null;
+    const found = await this.profiles.ofActiveUser(name);
+    if (!found) return null;
     return {
       kind: 'user',
-      hash: row.password_hash,
-      user: { userId: row.user_id, name: row.name, path: row.path, tags: row.tags },
-      passwordChangedAt: row.password_changed_at,
-      passwordResetRequired: row.password_reset_required,
+      hash: found.profile.passwordHash,
+      user: found.user,
+      passwordChangedAt: found.profile.passwordChangedAt,
+      passwordResetRequired: found.profile.passwordResetRequired,
     };
   }
 
@@ -191,10 +162,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     const token = this.secrets.sessionToken();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(SessionEntity, session(token, 'user', userId, now, expiresAt, ip));
-      await manager.update(UserEntity, { userId }, { passwordLastUsed: now });
-      if (rehash) await manager.update(LoginProfileEntity, { userId, passwordHash: candidate.hash }, { passwordHash: rehash });
-      await manager.query('DELETE FROM identity.sessions WHERE user_id = $1 AND expires_at < $2', [userId, now]);
+      await this.sessions.start(manager, session(token, 'user', userId, now, expiresAt, ip));
+      await this.users.recordSignIn(manager, userId, now);
+      if (rehash) await this.profiles.rehash(manager, userId, candidate.hash, rehash);
+      await this.sessions.forgetExpiredOf(manager, userId, now);
     });
     return {
       SessionToken: token,
@@ -208,7 +179,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     const token = this.secrets.sessionToken();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(SessionEntity, session(token, 'root', null, now, expiresAt, ip));
+      await this.sessions.start(manager, session(token, 'root', null, now, expiresAt, ip));
       await this.account.recordRootSignIn(manager, now, rehash ? { from: candidate.hash, to: rehash } : undefined);
     });
     return {
@@ -222,7 +193,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private async forgetStale(): Promise<void> {
     const now = this.clock.now();
     try {
-      await this.dataSource.query('DELETE FROM identity.sessions WHERE expires_at < $1', [new Date(now.getTime() - EXPIRED_SESSION_GRACE_MS)]);
+      await this.sessions.forgetExpiredBefore(new Date(now.getTime() - EXPIRED_SESSION_GRACE_MS));
       await this.guard.forgetStale(now);
     } catch (error) {
       this.logger.warn(`Could not remove expired sessions: ${(error as Error).message}`);

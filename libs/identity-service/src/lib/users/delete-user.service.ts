@@ -2,14 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IamError, IdentityEvents } from '@iam/contracts';
 import { DataSource } from 'typeorm';
-import { AccessKeyEntity } from '../access-keys/access-key.entity';
-import { LoginProfileEntity } from '../passwords/login-profile.entity';
+import { AccessKeysStore } from '../access-keys/access-keys.store';
+import { LoginProfilesStore } from '../passwords/login-profiles.store';
 import { Subjects } from '../sessions/lockout';
+import { SignInFailuresStore } from '../sessions/sign-in-failures.store';
 import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
 import { AuthorizationPrincipals, DirectoryUsers, PolicyCounts } from '../shared/neighbours';
 import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
+import { UsersStore } from './users.store';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: IamError };
 
@@ -40,6 +42,10 @@ export class DeleteUserService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly store: UsersStore,
+    private readonly profiles: LoginProfilesStore,
+    private readonly keys: AccessKeysStore,
+    private readonly failures: SignInFailuresStore,
     private readonly directory: DirectoryUsers,
     private readonly authorization: AuthorizationPrincipals,
     private readonly events: EventPublisher,
@@ -65,9 +71,9 @@ export class DeleteUserService {
   private async markDeleting(name: string): Promise<UserEntity> {
     return this.dataSource.transaction(async (manager) => {
       const user = await this.users.lockByName(manager, name, { allowDeleting: true });
-      if (await manager.existsBy(LoginProfileEntity, { userId: user.userId })) throw IdentityErrors.deleteConflict('login profile');
-      if (await manager.existsBy(AccessKeyEntity, { userId: user.userId })) throw IdentityErrors.deleteConflict('access keys');
-      if (user.state !== 'deleting') await manager.update(UserEntity, { userId: user.userId }, { state: 'deleting' });
+      if (await this.profiles.exists(user.userId, manager)) throw IdentityErrors.deleteConflict('login profile');
+      if (await this.keys.anyOfUser(manager, user.userId)) throw IdentityErrors.deleteConflict('access keys');
+      if (user.state !== 'deleting') await this.store.setState(manager, user.userId, 'deleting');
       return user;
     });
   }
@@ -87,17 +93,17 @@ export class DeleteUserService {
       );
       return;
     }
-    await this.dataSource.getRepository(UserEntity).update({ userId: user.userId, state: 'deleting' }, { state: 'active' });
+    await this.store.reactivate(user.userId);
   }
 
   /** Step 4. */
   private async remove(user: UserEntity): Promise<void> {
     const removed = await this.dataSource.transaction(async (manager) => {
-      const current = await manager.findOne(UserEntity, { where: { userId: user.userId }, lock: { mode: 'pessimistic_write' } });
+      const current = await this.store.lockById(manager, user.userId);
       if (!current) return null;
       if (current.state !== 'deleting') throw IdentityErrors.concurrentDelete(current.name);
-      await manager.delete(UserEntity, { userId: current.userId });
-      await manager.query('DELETE FROM identity.sign_in_failures WHERE subject = $1 OR principal = $1', [Subjects.user(current.name)]);
+      await this.store.remove(manager, current.userId);
+      await this.failures.forgetPrincipal(Subjects.user(current.name), manager);
       return current;
     });
     if (removed) await this.events.publish(IdentityEvents.UserDeleted, { UserId: removed.userId, UserName: removed.name });

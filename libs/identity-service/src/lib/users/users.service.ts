@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Arns,
   assertUniqueTagKeys,
@@ -20,12 +20,13 @@ import {
   User,
 } from '@iam/contracts';
 import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { IDENTITY_OPTIONS, IdentityServiceOptions } from '../identity.options';
 import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
 import { sortedTags, tagSortKey } from './tags';
 import { UserEntity } from './user.entity';
+import { UsersStore } from './users.store';
 
 const USERS = new Listing<[nameLower: string]>('users', 1);
 /** A user's tags by key regardless of case (`sortedTags`). */
@@ -34,7 +35,7 @@ const USER_TAGS = new Listing<[tagKey: string]>('user-tags', 1);
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UsersStore,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityServiceOptions,
     private readonly clock: Clock,
@@ -45,7 +46,7 @@ export class UsersService {
   async create(request: CreateUserRequest): Promise<User> {
     const tags = request.Tags ?? [];
     assertUniqueTagKeys(tags, 'insensitive');
-    const entity = this.users.create({
+    const entity: UserEntity = {
       userId: this.ids.next('AIDA'),
       name: request.UserName,
       nameLower: request.UserName.toLowerCase(),
@@ -54,9 +55,9 @@ export class UsersService {
       passwordLastUsed: null,
       tags,
       state: 'active',
-    });
+    };
     try {
-      await this.users.insert(entity);
+      await this.users.add(entity);
     } catch (error) {
       if (isUniqueViolation(error)) throw IdentityErrors.userExists(request.UserName);
       throw error;
@@ -78,13 +79,8 @@ export class UsersService {
 
   async list(request: ListUsersRequest): Promise<ListUsersReply> {
     const page = USERS.query(request);
-    const query = this.users
-      .createQueryBuilder('u')
-      .where('starts_with(u.path, :prefix)', { prefix: request.PathPrefix ?? '/' })
-      .orderBy('u.nameLower')
-      .limit(page.limit);
-    if (page.after !== undefined) query.andWhere('u.name_lower > :after', { after: page.after[0] });
-    const { items, page: shown } = USERS.page(await query.getMany(), page, (entity) => [entity.nameLower]);
+    const users = await this.users.page(request.PathPrefix ?? '/', page.after?.[0], page.limit);
+    const { items, page: shown } = USERS.page(users, page, (entity) => [entity.nameLower]);
     return { Users: items.map((entity) => this.toUser(entity, { withTags: false })), ...shown };
   }
 
@@ -99,7 +95,7 @@ export class UsersService {
         const user = await this.lockByName(manager, request.UserName);
         const name = request.NewUserName ?? user.name;
         const path = request.NewPath ?? user.path;
-        await manager.update(UserEntity, { userId: user.userId }, { name, nameLower: name.toLowerCase(), path });
+        await this.users.rename(manager, user.userId, { name, path });
         return { ...user, name, nameLower: name.toLowerCase(), path };
       });
     } catch (error) {
@@ -126,8 +122,8 @@ export class UsersService {
   async resolve(request: ResolveUserRequest): Promise<ResolvedUser> {
     const entity =
       'UserId' in request
-        ? await this.users.findOneBy({ userId: request.UserId })
-        : await this.users.findOneBy({ nameLower: request.UserName.toLowerCase() });
+        ? await this.users.byId(request.UserId)
+        : await this.users.byName(request.UserName);
     if (!entity) throw 'UserId' in request ? IdentityErrors.noSuchUserId(request.UserId) : IdentityErrors.noSuchUser(request.UserName);
     return this.toResolved(entity);
   }
@@ -135,20 +131,20 @@ export class UsersService {
   /** One query for many ids; unknown ids are left out. */
   async resolveMany(userIds: string[]): Promise<ResolvedUser[]> {
     if (userIds.length === 0) return [];
-    const entities = await this.users.findBy({ userId: In([...new Set(userIds)]) });
+    const entities = await this.users.byIds([...new Set(userIds)]);
     return entities.map((entity) => this.toResolved(entity));
   }
 
   /** A user by name regardless of case, or `NoSuchEntity`. */
-  async byName(name: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
-    const entity = await manager.findOneBy(UserEntity, { nameLower: name.toLowerCase() });
+  async byName(name: string): Promise<UserEntity> {
+    const entity = await this.users.byName(name);
     if (!entity) throw IdentityErrors.noSuchUser(name);
     return entity;
   }
 
   /** A user by id, or `NoSuchEntity`. */
-  async byId(userId: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
-    const entity = await manager.findOneBy(UserEntity, { userId });
+  async byId(userId: string): Promise<UserEntity> {
+    const entity = await this.users.byId(userId);
     if (!entity) throw IdentityErrors.noSuchUserId(userId);
     return entity;
   }
@@ -158,7 +154,7 @@ export class UsersService {
    * that is being deleted (`EntityTemporarilyUnmodifiable`) unless `allowDeleting`.
    */
   async lockByName(manager: EntityManager, name: string, options: { allowDeleting?: boolean } = {}): Promise<UserEntity> {
-    const entity = await manager.findOne(UserEntity, { where: { nameLower: name.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
+    const entity = await this.users.lockByName(manager, name);
     if (!entity) throw IdentityErrors.noSuchUser(name);
     if (entity.state === 'deleting' && !options.allowDeleting) throw IdentityErrors.userBeingDeleted(entity.name);
     return entity;
@@ -166,7 +162,7 @@ export class UsersService {
 
   /** As {@link lockByName}, by id. */
   async lockById(manager: EntityManager, userId: string, options: { allowDeleting?: boolean } = {}): Promise<UserEntity> {
-    const entity = await manager.findOne(UserEntity, { where: { userId }, lock: { mode: 'pessimistic_write' } });
+    const entity = await this.users.lockById(manager, userId);
     if (!entity) throw IdentityErrors.noSuchUserId(userId);
     if (entity.state === 'deleting' && !options.allowDeleting) throw IdentityErrors.userBeingDeleted(entity.name);
     return entity;
@@ -205,7 +201,7 @@ export class UsersService {
   private async changeTags(name: string, change: (tags: UserEntity['tags']) => UserEntity['tags']): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const user = await this.lockByName(manager, name);
-      await manager.update(UserEntity, { userId: user.userId }, { tags: change(user.tags) });
+      await this.users.setTags(manager, user.userId, change(user.tags));
     });
   }
 }
