@@ -33,6 +33,7 @@ import { SigningKeyCache } from './signatures/signing-key-cache';
 import { DeleteUserService } from './users/delete-user.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { UsersStore } from './users/users.store';
 
 export { IDENTITY_SCHEMA, identityEntities } from './persistence';
 
@@ -62,6 +63,7 @@ export class IdentityServiceModule {
       RootAccountService,
       AccountSettingsService,
       UsersService,
+      UsersStore,
       DeleteUserService,
       PasswordPolicyStore,
       PasswordPolicyService,

@@ -18,6 +18,9 @@ import {
   UntagUserRequest,
   UpdateUserRequest,
   User,
+  UsersInNameOrderReply,
+  UsersInNameOrderRequest,
+  UserSummary,
 } from '@iam/contracts';
 import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
@@ -26,8 +29,11 @@ import { IdentityErrors } from '../shared/errors';
 import { EventPublisher } from '../shared/events';
 import { sortedTags, tagSortKey } from './tags';
 import { UserEntity } from './user.entity';
+import { UsersStore } from './users.store';
 
 const USERS = new Listing<[nameLower: string]>('users', 1);
+/** Bytes of users one `UsersInNameOrder` reply carries at most, so that it fits in one bus message (NATS's default limit is 1 MiB). */
+export const IN_NAME_ORDER_BYTES = 800 * 1024;
 /** A user's tags by key regardless of case (`sortedTags`). */
 const USER_TAGS = new Listing<[tagKey: string]>('user-tags', 1);
 
@@ -40,7 +46,11 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly events: EventPublisher,
+    private readonly store: UsersStore,
   ) {}
+
+  /** Bytes of users a {@link inNameOrder} reply carries at most. */
+  inNameOrderBytes = IN_NAME_ORDER_BYTES;
 
   async create(request: CreateUserRequest): Promise<User> {
     const tags = request.Tags ?? [];
@@ -137,6 +147,25 @@ export class UsersService {
     if (userIds.length === 0) return [];
     const entities = await this.users.findBy({ userId: In([...new Set(userIds)]) });
     return entities.map((entity) => this.toResolved(entity));
+  }
+
+  /** A keyset page of users in name order (see `UsersInNameOrder`): reads one row more than `Limit` to know whether more follow. */
+  async inNameOrder(request: UsersInNameOrderRequest): Promise<UsersInNameOrderReply> {
+    const rows = await this.store.inNameOrder({ after: request.After, userIds: request.UserIds, limit: request.Limit + 1 });
+    const Users: UserSummary[] = [];
+    let bytes = 0;
+    for (const row of rows.slice(0, request.Limit)) {
+      const user: UserSummary = { UserId: row.userId, UserName: row.name, Path: row.path, Arn: this.arnOf(row) };
+      bytes += Buffer.byteLength(JSON.stringify(user));
+      if (bytes > this.inNameOrderBytes && Users.length > 0) return { Users, IsTruncated: true };
+      Users.push(user);
+    }
+    return { Users, IsTruncated: rows.length > request.Limit };
+  }
+
+  /** Of these ids, those no user has. */
+  unknown(userIds: readonly string[]): Promise<string[]> {
+    return this.store.unknown(userIds);
   }
 
   /** A user by name regardless of case, or `NoSuchEntity`. */
