@@ -84,6 +84,10 @@ function grant(part: Part, entry: AccessStatement, groupNames: ReadonlyMap<strin
 export class AccessService {
   /** Bytes of principals a who-can page carries at most. */
   pageBytes = WHO_CAN_PAGE_BYTES;
+  /** Users with a wanted verdict paged by id at most (see {@link WHO_CAN_BY_IDS}). */
+  byIdsMax = WHO_CAN_BY_IDS;
+  /** Users a walk of the name order reads at most for a page (see {@link WHO_CAN_WALK_ROWS}). */
+  walkRows = WHO_CAN_WALK_ROWS;
 
   constructor(
     private readonly users: IdentityUsers,
@@ -197,9 +201,9 @@ export class AccessService {
   /**
    * The users with a wanted verdict after the marker, in name order, at most `page.limit` of
    * them (one more than the page, to know whether more follow), each with its verdict. Few
-   * such users (at most {@link WHO_CAN_BY_IDS}): identity pages them by id. Many: a walk of
+   * such users (at most {@link byIdsMax}): identity pages them by id. Many: a walk of
    * identity's name order in requests sized by the share of users kept so far, at most
-   * {@link WHO_CAN_WALK_ROWS} users, then by id from where the walk stopped. Either way a page
+   * {@link walkRows} users, then by id from where the walk stopped. Either way a page
    * costs about its own size, not the number of users.
    */
   private async pageOf(
@@ -214,11 +218,11 @@ export class AccessService {
     const candidate = (user: UserSummary): Candidate => ({ user, ...(verdicts.get(user.UserId) as { verdict: AccessVerdict; parts: Part[] }) });
     let after = page.after ? { NameLower: page.after[0], UserId: page.after[1] } : undefined;
     const rows: Candidate[] = [];
-    if (ids.length > WHO_CAN_BY_IDS) {
+    if (ids.length > this.byIdsMax) {
       const keep = new Set(ids);
       let read = 0;
       let batch = Math.min(WALK_BATCH, page.limit * 2);
-      while (rows.length < page.limit && read < WHO_CAN_WALK_ROWS) {
+      while (rows.length < page.limit && read < this.walkRows) {
         const reply = await this.users.inNameOrder({ after, limit: batch });
         read += reply.Users.length;
         for (const user of reply.Users) if (keep.has(user.UserId) && rows.length < page.limit) rows.push(candidate(user));
