@@ -12,7 +12,7 @@ import {
   WhoCanRequest,
 } from '@iam/contracts';
 import { compareKeys, invalidMarker, Listing, PageQuery } from '@iam/platform';
-import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, CompiledPolicy, PolicyAccess } from '@iam/policy-engine';
+import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, PolicyAccess } from '@iam/policy-engine';
 import { AppliedPolicy, PolicySets } from '../decisions/policy-sets';
 import { DirectoryGroups, IdentityUsers, IDS_CHUNK } from '../shared/neighbours';
 import { simulationContext } from '../simulation/simulation.service';
@@ -105,15 +105,15 @@ export class AccessService {
       context: request.ContextEntries ? simulationContext(request.ContextEntries) : undefined,
     };
 
-    // 1. Every holder's policies; each distinct compiled policy analysed once.
+    // 1. Every holder's policies; each distinct document analysed once (inline policies with the
+    // same text, compiled once per owner, share their analysis: it names statements, not owners).
     const holders = await this.policySets.loadEach();
-    const analyses = new Map<CompiledPolicy, PolicyAccess>();
+    const analyses = new Map<string, PolicyAccess>();
     const analyse = (policy: AppliedPolicy): PolicyAccess => {
-      const compiled = policy.document.policy;
-      let access = analyses.get(compiled);
+      let access = analyses.get(policy.document.text);
       if (access === undefined) {
-        access = analyzeAccess(compiled, query);
-        analyses.set(compiled, access);
+        access = analyzeAccess(policy.document.policy, query);
+        analyses.set(policy.document.text, access);
       }
       return access;
     };
