@@ -578,6 +578,8 @@ interface ScaleFigures {
   later: number;
   busFirst: number | string;
   filtered: number;
+  /** The load average when the measuring began. */
+  load: number;
 }
 
 async function whoCanAtScale(): Promise<ScaleFigures[]> {
@@ -617,6 +619,7 @@ async function whoCanAtScale(): Promise<ScaleFigures[]> {
       if (!laterMarker) fail(`${account.users} users: fewer than ${LATER_PAGE + 1} pages`);
       prepared.push({ account, counts, pages, laterMarker });
     }
+    const load = os.loadavg()[0];
     // Rounds interleaved across the sizes; the median of every run of a size is reported.
     const samples = prepared.map(() => ({ loadEach: [] as number[], first: [] as number[], later: [] as number[], filtered: [] as number[] }));
     for (let round = 0; round < ROUNDS; round++) {
@@ -663,6 +666,7 @@ async function whoCanAtScale(): Promise<ScaleFigures[]> {
         later: median(samples[i].later),
         busFirst,
         filtered: median(samples[i].filtered),
+        load,
       });
     }
     return out;
@@ -674,6 +678,7 @@ async function whoCanAtScale(): Promise<ScaleFigures[]> {
 // ── report ──────────────────────────────────────────────────────────────────
 
 function scaleSection(scales: ScaleFigures[]): string {
+  const loadAtScale = scales[0].load;
   const ms = (x: number | string) => (typeof x === 'number' ? fmt(x, 2) : x);
   const [small, large] = [scales[0], scales[scales.length - 1]];
   const ratio = (pick: (f: ScaleFigures) => number | string) => {
@@ -707,7 +712,14 @@ ${row('`WhoCan` first page through the bus (directory over NATS), ms', (f) => f.
 
 Target: the first page at ${fmt(large.account.users)} users at most 1.5× the one at ${fmt(small.account.users)} and at most 100 ms:
 ${met ? 'met' : 'not met'} (${fmt(large.first / small.first, 2)}×, ${fmt(large.first, 2)} ms; slowest run ${fmt(large.firstMax, 2)} ms). Seeding took
-${scales.map((f) => `${fmt(f.account.seedMs / 1000, 1)} s`).join(' and ')}.
+${scales.map((f) => `${fmt(f.account.seedMs / 1000, 1)} s`).join(' and ')}; load average ${loadAtScale.toFixed(1)} when the measuring began.
+
+The page itself is read from identity in name order (a walk, or by id for few users) and resolves only its own users, so
+it no longer grows with the users. What still grows is the work before it, on every page: every holder's policies (one
+query over every attachment and inline policy), the members of every group that bears on the query, a verdict per member,
+and which of those ids identity knows (for exact counts; one anti-join per 5,000 ids). These are proportional to holders
+and memberships on every request; paging cannot remove them, only state kept between requests (who holds which policy,
+maintained as policies and memberships change) could.
 `;
 }
 
