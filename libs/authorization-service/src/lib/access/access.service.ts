@@ -4,11 +4,11 @@ import {
   AccessPrincipal,
   AccessVerdict,
   PermissionSource,
+  UserNameKey,
   UserPermissionsReply,
   UserPermissionsRequest,
   UserSummary,
   WhoCanReply,
-  UserNameKey,
   WhoCanRequest,
 } from '@iam/contracts';
 import { compareKeys, invalidMarker, Listing, PageQuery } from '@iam/platform';
