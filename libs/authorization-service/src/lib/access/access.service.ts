@@ -14,6 +14,7 @@ import {
 import { compareKeys, invalidMarker, Listing, PageQuery } from '@iam/platform';
 import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, PolicyAccess } from '@iam/policy-engine';
 import { AppliedPolicy, PolicySets } from '../decisions/policy-sets';
+import { CompiledDocument } from '../documents/policy-documents';
 import { DirectoryGroups, IdentityUsers, IDS_CHUNK } from '../shared/neighbours';
 import { simulationContext } from '../simulation/simulation.service';
 
@@ -105,20 +106,22 @@ export class AccessService {
       context: request.ContextEntries ? simulationContext(request.ContextEntries) : undefined,
     };
 
-    // 1. Every holder's policies; each distinct document analysed once (inline policies with the
-    // same text, compiled once per owner, share their analysis: it names statements, not owners).
-    const holders = await this.policySets.loadEach();
+    // 1. The holders of the documents that bear on the query, with those documents; each distinct
+    // document analysed once (inline policies with the same text, compiled once per owner, share
+    // their analysis: it names statements, not owners).
     const analyses = new Map<string, PolicyAccess>();
-    const analyse = (policy: AppliedPolicy): PolicyAccess => {
-      let access = analyses.get(policy.document.text);
+    const analyse = (document: CompiledDocument): PolicyAccess => {
+      let access = analyses.get(document.text);
       if (access === undefined) {
-        access = analyzeAccess(policy.document.policy, query);
-        analyses.set(policy.document.text, access);
+        access = analyzeAccess(document.policy, query);
+        analyses.set(document.text, access);
       }
       return access;
     };
+    const bears = (access: PolicyAccess) => access.allows.length > 0 || access.denies.length > 0;
+    const holders = await this.policySets.loadBearing((document) => bears(analyse(document)));
     const bearing = (policies: readonly AppliedPolicy[]) =>
-      policies.map((policy) => ({ policy, access: analyse(policy) })).filter(({ access }) => access.allows.length > 0 || access.denies.length > 0);
+      policies.map((policy) => ({ policy, access: analyse(policy.document) })).filter(({ access }) => bears(access));
 
     // 2. The parts of each user: its own policies and those of its groups that bear on the query.
     const partsOf = new Map<string, Part[]>();

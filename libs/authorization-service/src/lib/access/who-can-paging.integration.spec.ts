@@ -1,7 +1,9 @@
 import { AuthorizationPatterns as P, ResolvedUser, WhoCanReply, WhoCanRequest } from '@iam/contracts';
 import { Listing } from '@iam/platform';
 import { describeWithServices } from '@iam/testing';
-import { allow, deny, failure, Harness, policy, startAuthorization } from '../../test-support/harness';
+import { HolderPolicies, PolicySets } from '../decisions/policy-sets';
+import { CompiledDocument } from '../documents/policy-documents';
+import { allow, deny, failure, Harness, policy, policyArn, startAuthorization } from '../../test-support/harness';
 import { AccessService, WHO_CAN_BY_IDS, WHO_CAN_WALK_ROWS } from './access.service';
 
 /**
@@ -201,6 +203,26 @@ describeWithServices('who-can paging over NATS and PostgreSQL', () => {
         expected.delete(user.UserId);
       }
     }
+  });
+
+  it('reads only the holders of the documents that bear on the query, with those documents', async () => {
+    // A managed policy on paging/* held by a user with no verdict (it allows another action), and one on something else.
+    await h.bus.send(P.CreatePolicy, { PolicyName: 'PagingPut', PolicyDocument: policy(allow('s3:PutObject', 'arn:aws:s3:::paging/*')) });
+    await h.bus.send(P.CreatePolicy, { PolicyName: 'Elsewhere', PolicyDocument: policy(allow('s3:PutObject', 'arn:aws:s3:::elsewhere/*')) });
+    for (const name of ['PagingPut', 'Elsewhere']) await h.bus.send(P.AttachUserPolicy, { UserName: 'other-0', PolicyArn: policyArn(name) });
+    const sets = h.replicas[0].get(PolicySets);
+    const onPaging = (document: CompiledDocument) => document.text.includes('arn:aws:s3:::paging/*');
+    const shape = (each: HolderPolicies[]) =>
+      each.map(({ holder, policies }) => `${holder.type}:${holder.id}:${policies.map((p) => p.name).join(',')}`).sort();
+    const all = await sets.loadEach();
+    const expected = all
+      .map(({ holder, policies }) => ({ holder, policies: policies.filter((p) => onPaging(p.document)) }))
+      .filter(({ policies }) => policies.length > 0);
+    expect(shape(await sets.loadBearing(onPaging))).toEqual(shape(expected));
+    expect(shape(expected)).toEqual(
+      [`group:${readers}:Read`, `group:${blocked}:Block`, `user:${[...h.identity.users.values()].find((u) => u.UserName === 'other-0')?.UserId}:PagingPut`].sort(),
+    );
+    expect(await sets.loadBearing(() => false)).toEqual([]);
   });
 
   it('refuses a marker no who-can page issued with AWS’s error', async () => {
