@@ -36,6 +36,7 @@ import { DecisionsService } from '../src/lib/decisions/decisions.service';
 import { PolicySets } from '../src/lib/decisions/policy-sets';
 import { contentHash } from '../src/lib/inline/inline-policies.service';
 import { DirectoryGroups, IdentityUsers } from '../src/lib/shared/neighbours';
+import { CompiledDocument } from '../src/lib/documents/policy-documents';
 import { ACCOUNT, FakeDirectory, FakeIdentity } from '../src/test-support/harness';
 
 const COMMAND = 'NX_DAEMON=false NX_NO_CLOUD=true npx --no-install nx bench authorization-service';
@@ -572,6 +573,7 @@ interface ScaleFigures {
   counts: WhoCanReply['Counts'];
   pages: number;
   loadEach: number;
+  loadBearing: number;
   members: number | string;
   first: number;
   firstMax: number;
@@ -621,7 +623,11 @@ async function whoCanAtScale(): Promise<ScaleFigures[]> {
     }
     const load = os.loadavg()[0];
     // Rounds interleaved across the sizes; the median of every run of a size is reported.
-    const samples = prepared.map(() => ({ loadEach: [] as number[], first: [] as number[], later: [] as number[], filtered: [] as number[] }));
+    const samples = prepared.map(() => ({ loadEach: [] as number[], loadBearing: [] as number[], first: [] as number[], later: [] as number[], filtered: [] as number[] }));
+    const bears = (document: CompiledDocument) => {
+      const access = analyzeAccess(document.policy, { action: query.ActionName, resource: query.ResourceArn });
+      return access.allows.length > 0 || access.denies.length > 0;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, { account, laterMarker }] of prepared.entries()) {
         const time = async (list: number[], op: () => Promise<unknown>) => {
@@ -632,6 +638,7 @@ async function whoCanAtScale(): Promise<ScaleFigures[]> {
           }
         };
         await time(samples[i].loadEach, () => account.policySets.loadEach());
+        await time(samples[i].loadBearing, () => account.policySets.loadBearing(bears));
         await time(samples[i].first, () => account.access.whoCan({ ...query, MaxItems: SCALE_PAGE }));
         await time(samples[i].later, () => account.access.whoCan({ ...query, MaxItems: SCALE_PAGE, Marker: laterMarker }));
         await time(samples[i].filtered, () => account.access.whoCan({ ...query, MaxItems: SCALE_PAGE, Verdicts: ['allowed'] }));
@@ -660,6 +667,7 @@ async function whoCanAtScale(): Promise<ScaleFigures[]> {
         counts,
         pages,
         loadEach: median(samples[i].loadEach),
+        loadBearing: median(samples[i].loadBearing),
         members,
         first: median(samples[i].first),
         firstMax: sorted[sorted.length - 1],
@@ -703,7 +711,8 @@ users as the counts; at the larger sizes the first ${CHECKED_PAGES}) and checks 
 ${row('groups, memberships', (f) => `${fmt(f.account.groups)}, ${fmt(f.account.memberships)}`, false)}
 ${row('managed policies, attachments, inline policies', (f) => `${fmt(f.account.policies)}, ${fmt(f.account.attachments)}, ${fmt(f.account.inline)}`, false)}
 ${row('users with a verdict (allowed, denied, conditional)', (f) => `${fmt(matching(f))} (${fmt(f.counts.Allowed)}, ${fmt(f.counts.Denied)}, ${fmt(f.counts.Conditional)})`, false)}
-${row('every holder\'s policies (`PolicySets.loadEach`), ms', (f) => f.loadEach)}
+${row('every holder\'s policies (`PolicySets.loadEach`, what who-can read before), ms', (f) => f.loadEach)}
+${row('the holders of the documents that bear on the query, with the analysis (`PolicySets.loadBearing`), ms', (f) => f.loadBearing)}
 ${row('members of every group from directory over NATS (`membersOfGroups`), ms', (f) => f.members)}
 ${row('**who-can first page, use case, ms**', (f) => f.first)}
 ${row('who-can later page, ms', (f) => f.later)}
@@ -715,9 +724,10 @@ ${met ? 'met' : 'not met'} (${fmt(large.first / small.first, 2)}×, ${fmt(large.
 ${scales.map((f) => `${fmt(f.account.seedMs / 1000, 1)} s`).join(' and ')}; load average ${loadAtScale.toFixed(1)} when the measuring began.
 
 The page itself is read from identity in name order (a walk, or by id for few users) and resolves only its own users, so
-it no longer grows with the users. What still grows is the work before it, on every page: every holder's policies (one
-query over every attachment and inline policy), the members of every group that bears on the query, a verdict per member,
-and which of those ids identity knows (for exact counts; one anti-join per 5,000 ids). These are proportional to holders
+it no longer grows with the users. What still grows is the work before it, on every page: the holders of the policies that
+bear on the query (each document in use judged once, then their attachments and inline policies read), the members of
+every group that bears on the query, a verdict per member, and which of those ids identity knows (for exact counts; one
+anti-join per 5,000 ids). These are proportional to holders
 and memberships on every request; paging cannot remove them, only state kept between requests (who holds which policy,
 maintained as policies and memberships change) could.
 `;
