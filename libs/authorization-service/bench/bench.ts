@@ -727,9 +727,8 @@ The page itself is read from identity in name order (a walk, or by id for few us
 it no longer grows with the users. What still grows is the work before it, on every page: the holders of the policies that
 bear on the query (each document in use judged once, then their attachments and inline policies read), the members of
 every group that bears on the query, a verdict per member, and which of those ids identity knows (for exact counts; one
-anti-join per 5,000 ids). These are proportional to holders
-and memberships on every request; paging cannot remove them, only state kept between requests (who holds which policy,
-maintained as policies and memberships change) could.
+anti-join per 5,000 ids). These are proportional to holders and memberships on every request; paging cannot remove them,
+only state kept between requests (who holds which policy, maintained as policies and memberships change) could.
 `;
 }
 
