@@ -96,6 +96,8 @@ export const BUS_ROLES: Readonly<Record<BusApp, BusRole>> = {
     requests: [
       IdentityPatterns.ResolveUser,
       IdentityPatterns.ResolveUsers,
+      IdentityPatterns.UsersInNameOrder,
+      IdentityPatterns.UnknownUsers,
       DirectoryPatterns.GroupsOfUser,
       DirectoryPatterns.GroupsOfUsers,
       DirectoryPatterns.MembersOfGroups,

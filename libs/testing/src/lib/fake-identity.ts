@@ -10,6 +10,8 @@ export class FakeIdentity {
   readonly users = new Map<string, ResolvedUser>();
   /** Every `ResolveUsers` request, to check how often a caller asks. */
   readonly bulkCalls: string[][] = [];
+  /** Every `UsersInNameOrder` request, to check what a caller asks. */
+  readonly pageCalls: { After?: { NameLower: string; UserId: string }; UserIds?: string[]; Limit: number }[] = [];
   /** Runs before `ResolveUser` answers, to stage interleavings. */
   beforeResolve?: (user: ResolvedUser) => Promise<void>;
   private next = 0;
@@ -54,6 +56,21 @@ export class FakeIdentity {
         if (this.beforeResolve) await this.beforeResolve(user);
         return { ...user };
       },
+      [IdentityPatterns.UsersInNameOrder]: (request) => {
+        this.pageCalls.push(request);
+        const key = (user: ResolvedUser): [string, string] => [user.UserName.toLowerCase(), user.UserId];
+        const before = (a: [string, string], b: [string, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+        const wanted = request.UserIds ? new Set(request.UserIds) : undefined;
+        const after = request.After ? ([request.After.NameLower, request.After.UserId] as [string, string]) : undefined;
+        const found = [...this.users.values()]
+          .filter((user) => (!wanted || wanted.has(user.UserId)) && (!after || before(after, key(user))))
+          .sort((a, b) => (before(key(a), key(b)) ? -1 : before(key(b), key(a)) ? 1 : 0));
+        return {
+          Users: found.slice(0, request.Limit).map((user) => ({ UserId: user.UserId, UserName: user.UserName, Path: user.Path, Arn: user.Arn })),
+          IsTruncated: found.length > request.Limit,
+        };
+      },
+      [IdentityPatterns.UnknownUsers]: (request) => ({ UserIds: request.UserIds.filter((id) => !this.users.has(id)) }),
       [IdentityPatterns.ResolveUsers]: (request) => {
         this.bulkCalls.push(request.UserIds);
         return {

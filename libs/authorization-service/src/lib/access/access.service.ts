@@ -4,20 +4,33 @@ import {
   AccessPrincipal,
   AccessVerdict,
   PermissionSource,
-  ResolvedUser,
+  UserNameKey,
   UserPermissionsReply,
   UserPermissionsRequest,
+  UserSummary,
   WhoCanReply,
   WhoCanRequest,
 } from '@iam/contracts';
-import { Listing } from '@iam/platform';
-import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, CompiledPolicy, PolicyAccess } from '@iam/policy-engine';
+import { compareKeys, invalidMarker, Listing, PageQuery } from '@iam/platform';
+import { AccessQuery, AccessStatement, analyzeAccess, combineAccess, PolicyAccess } from '@iam/policy-engine';
 import { AppliedPolicy, PolicySets } from '../decisions/policy-sets';
-import { DirectoryGroups, IdentityUsers } from '../shared/neighbours';
+import { CompiledDocument } from '../documents/policy-documents';
+import { DirectoryGroups, IdentityUsers, IDS_CHUNK } from '../shared/neighbours';
 import { simulationContext } from '../simulation/simulation.service';
 
 /** Who can: users by name regardless of case, then id. */
 const WHO_CAN = new Listing<[nameLower: string, userId: string]>('who-can', 2);
+const keyOf = (candidate: { user: UserSummary }): [string, string] => [candidate.user.UserName.toLowerCase(), candidate.user.UserId];
+
+/**
+ * At most this many users with a wanted verdict are paged by id (identity looks them up by key
+ * and orders them); with more, a page walks identity's name order and keeps the wanted ones.
+ */
+export const WHO_CAN_BY_IDS = 2000;
+/** Users a page reads at most walking the name order before it pages by id instead (a sparse match among many users). */
+export const WHO_CAN_WALK_ROWS = 5000;
+/** Users one request of a walk reads at most (identity's limit). */
+const WALK_BATCH = 1000;
 
 /**
  * Bytes of principals one who-can page carries at most, so that a reply fits
@@ -37,7 +50,7 @@ interface Part {
 }
 
 interface Candidate {
-  readonly user: ResolvedUser;
+  readonly user: UserSummary;
   readonly verdict: AccessVerdict;
   readonly parts: readonly Part[];
 }
@@ -72,6 +85,10 @@ function grant(part: Part, entry: AccessStatement, groupNames: ReadonlyMap<strin
 export class AccessService {
   /** Bytes of principals a who-can page carries at most. */
   pageBytes = WHO_CAN_PAGE_BYTES;
+  /** Users with a wanted verdict paged by id at most (see {@link WHO_CAN_BY_IDS}). */
+  byIdsMax = WHO_CAN_BY_IDS;
+  /** Users a walk of the name order reads at most for a page (see {@link WHO_CAN_WALK_ROWS}). */
+  walkRows = WHO_CAN_WALK_ROWS;
 
   constructor(
     private readonly users: IdentityUsers,
@@ -80,26 +97,31 @@ export class AccessService {
   ) {}
 
   async whoCan(request: WhoCanRequest): Promise<WhoCanReply> {
+    const page = WHO_CAN.query(request);
+    // A key no page issued (a number, longer than any user name or id) is refused before any work.
+    if (page.after && !page.after.every((part) => typeof part === 'string' && part.length <= 128)) throw invalidMarker();
     const query: AccessQuery = {
       action: request.ActionName,
       resource: request.ResourceArn,
       context: request.ContextEntries ? simulationContext(request.ContextEntries) : undefined,
     };
 
-    // 1. Every holder's policies; each distinct compiled policy analysed once.
-    const holders = await this.policySets.loadEach();
-    const analyses = new Map<CompiledPolicy, PolicyAccess>();
-    const analyse = (policy: AppliedPolicy): PolicyAccess => {
-      const compiled = policy.document.policy;
-      let access = analyses.get(compiled);
+    // 1. The holders of the documents that bear on the query, with those documents; each distinct
+    // document analysed once (inline policies with the same text, compiled once per owner, share
+    // their analysis: it names statements, not owners).
+    const analyses = new Map<string, PolicyAccess>();
+    const analyse = (document: CompiledDocument): PolicyAccess => {
+      let access = analyses.get(document.text);
       if (access === undefined) {
-        access = analyzeAccess(compiled, query);
-        analyses.set(compiled, access);
+        access = analyzeAccess(document.policy, query);
+        analyses.set(document.text, access);
       }
       return access;
     };
+    const bears = (access: PolicyAccess) => access.allows.length > 0 || access.denies.length > 0;
+    const holders = await this.policySets.loadBearing((document) => bears(analyse(document)));
     const bearing = (policies: readonly AppliedPolicy[]) =>
-      policies.map((policy) => ({ policy, access: analyse(policy) })).filter(({ access }) => access.allows.length > 0 || access.denies.length > 0);
+      policies.map((policy) => ({ policy, access: analyse(policy.document) })).filter(({ access }) => bears(access));
 
     // 2. The parts of each user: its own policies and those of its groups that bear on the query.
     const partsOf = new Map<string, Part[]>();
@@ -124,35 +146,28 @@ export class AccessService {
       }
     }
 
-    // 3. A verdict per user; users without an applicable statement are left out.
+    // 3. A verdict per user; users without an applicable statement are left out. Counts cover
+    // every such user that identity knows (ids only: a member or holder it no longer has is not counted).
     const verdicts = new Map<string, { verdict: AccessVerdict; parts: Part[] }>();
     for (const [userId, parts] of partsOf) {
       const { verdict } = combineAccess(parts.map((part) => part.access));
       if (verdict !== 'notAllowed') verdicts.set(userId, { verdict, parts });
     }
-    const users = verdicts.size > 0 ? await this.users.byIds([...verdicts.keys()]) : [];
-    const candidates: Candidate[] = users
-      .filter((user) => verdicts.has(user.UserId))
-      .map((user) => ({ user, ...(verdicts.get(user.UserId) as { verdict: AccessVerdict; parts: Part[] }) }));
-    const key = (candidate: Candidate): [string, string] => [candidate.user.UserName.toLowerCase(), candidate.user.UserId];
-    candidates.sort((a, b) => {
-      const [x, y] = [key(a), key(b)];
-      return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
-    });
+    const [unknown, rows] = await Promise.all([
+      verdicts.size > 0 ? this.users.unknown([...verdicts.keys()]) : Promise.resolve([]),
+      this.pageOf(request, page, verdicts),
+    ]);
+    const gone = new Set(unknown);
     const counts = { Allowed: 0, Denied: 0, Conditional: 0 };
-    for (const candidate of candidates) {
-      if (candidate.verdict === 'allowed') counts.Allowed++;
-      else if (candidate.verdict === 'denied') counts.Denied++;
+    for (const [userId, { verdict }] of verdicts) {
+      if (gone.has(userId)) continue;
+      if (verdict === 'allowed') counts.Allowed++;
+      else if (verdict === 'denied') counts.Denied++;
       else counts.Conditional++;
     }
 
     // 4. One page, with group names for the grants shown.
-    const wanted = new Set<AccessVerdict>(request.Verdicts ?? ['allowed', 'denied', 'conditional']);
-    const shown = WHO_CAN.slice(
-      candidates.filter((candidate) => wanted.has(candidate.verdict)),
-      request,
-      key,
-    );
+    const shown = WHO_CAN.page(rows, page, keyOf);
     const groupNames = await this.groupNames(shown.items);
     const Principals: AccessPrincipal[] = [];
     let bytes = 0;
@@ -184,6 +199,75 @@ export class AccessService {
     };
     if (marker !== undefined) reply.Marker = marker;
     return reply;
+  }
+
+  /**
+   * The users with a wanted verdict after the marker, in name order, at most `page.limit` of
+   * them (one more than the page, to know whether more follow), each with its verdict. Few
+   * such users (at most {@link byIdsMax}): identity pages them by id. Many: a walk of
+   * identity's name order in requests sized by the share of users kept so far, at most
+   * {@link walkRows} users, then by id from where the walk stopped. Either way a page
+   * costs about its own size, not the number of users.
+   */
+  private async pageOf(
+    request: WhoCanRequest,
+    page: PageQuery<[string, string]>,
+    verdicts: ReadonlyMap<string, { verdict: AccessVerdict; parts: Part[] }>,
+  ): Promise<Candidate[]> {
+    const wanted = new Set<AccessVerdict>(request.Verdicts ?? ['allowed', 'denied', 'conditional']);
+    const ids: string[] = [];
+    for (const [userId, { verdict }] of verdicts) if (wanted.has(verdict)) ids.push(userId);
+    if (ids.length === 0) return [];
+    const candidate = (user: UserSummary): Candidate => ({ user, ...(verdicts.get(user.UserId) as { verdict: AccessVerdict; parts: Part[] }) });
+    let after = page.after ? { NameLower: page.after[0], UserId: page.after[1] } : undefined;
+    const rows: Candidate[] = [];
+    if (ids.length > this.byIdsMax) {
+      const keep = new Set(ids);
+      let read = 0;
+      let batch = Math.min(WALK_BATCH, page.limit * 2);
+      while (rows.length < page.limit && read < this.walkRows) {
+        const reply = await this.users.inNameOrder({ after, limit: batch });
+        read += reply.Users.length;
+        for (const user of reply.Users) if (keep.has(user.UserId) && rows.length < page.limit) rows.push(candidate(user));
+        if (!reply.IsTruncated || reply.Users.length === 0) return rows;
+        const last = reply.Users[reply.Users.length - 1];
+        after = { NameLower: last.UserName.toLowerCase(), UserId: last.UserId };
+        // The next request reads what the share kept so far says the rest of the page needs, with a fifth more.
+        const share = Math.max(rows.length, 1) / read;
+        batch = Math.min(WALK_BATCH, Math.max(1, Math.ceil(((page.limit - rows.length) / share) * 1.2)));
+      }
+      if (rows.length >= page.limit) return rows;
+    }
+    rows.push(...(await this.byIds(ids, after, page.limit - rows.length)).map(candidate));
+    return rows;
+  }
+
+  /**
+   * The first `limit` users of `ids` after `after` in name order: each chunk of ids asked of
+   * identity at once, its pages merged until `limit` users are known to come first.
+   */
+  private async byIds(ids: readonly string[], after: UserNameKey | undefined, limit: number): Promise<UserSummary[]> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += IDS_CHUNK) chunks.push(ids.slice(i, i + IDS_CHUNK));
+    const lists = await Promise.all(
+      chunks.map(async (chunk) => {
+        const users: UserSummary[] = [];
+        let from = after;
+        for (;;) {
+          const reply = await this.users.inNameOrder({ after: from, userIds: chunk, limit: Math.min(WALK_BATCH, limit - users.length) });
+          users.push(...reply.Users);
+          // A reply cut short to fit a bus message: read on from its last user.
+          if (!reply.IsTruncated || users.length >= limit || reply.Users.length === 0) return users;
+          const last = reply.Users[reply.Users.length - 1];
+          from = { NameLower: last.UserName.toLowerCase(), UserId: last.UserId };
+        }
+      }),
+    );
+    if (lists.length === 1) return lists[0];
+    return lists
+      .flat()
+      .sort((a, b) => compareKeys(keyOf({ user: a }), keyOf({ user: b })))
+      .slice(0, limit);
   }
 
   /**

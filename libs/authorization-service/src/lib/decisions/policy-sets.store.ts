@@ -78,6 +78,41 @@ export class PolicySetsStore {
     );
   }
 
+  /**
+   * One row for each document in use: each attached managed policy once (with one of its
+   * holders), each distinct inline policy content once (with one of its owners). One statement:
+   * TypeORM has no words for `DISTINCT ON` in a `UNION ALL`.
+   */
+  async documentsInUse(): Promise<HeldPolicyRow[]> {
+    return this.db.query<HeldPolicyRow[]>(
+      `(SELECT DISTINCT ON (p.policy_id) a.principal_id AS "principalId", a.principal_type AS "principalType", 'managed' AS kind,
+               p.policy_id AS "policyId", p.name, p.arn, p.account, p.default_version AS "versionId", NULL AS "nameLower",
+               NULL AS "contentHash", a.seq::text AS ord
+          FROM "authorization".attachments a JOIN "authorization".policies p ON p.policy_id = a.policy_id
+         ORDER BY p.policy_id)
+       UNION ALL
+       (SELECT DISTINCT ON (i.content_hash) i.principal_id, i.principal_type, 'inline', NULL, i.name, NULL, NULL, NULL, i.name_lower,
+               i.content_hash, i.name_lower
+          FROM "authorization".inline_policies i
+         ORDER BY i.content_hash)`,
+    );
+  }
+
+  /** As {@link held}, of every principal, but only the managed policies `policyIds` and the inline policies of content `contentHashes`. */
+  async heldOf(policyIds: readonly string[], contentHashes: readonly string[]): Promise<HeldPolicyRow[]> {
+    return this.db.query<HeldPolicyRow[]>(
+      `SELECT a.principal_id AS "principalId", a.principal_type AS "principalType", 'managed' AS kind, p.policy_id AS "policyId",
+              p.name, p.arn, p.account, p.default_version AS "versionId", NULL AS "nameLower", NULL AS "contentHash", a.seq::text AS ord
+         FROM "authorization".attachments a JOIN "authorization".policies p ON p.policy_id = a.policy_id
+        WHERE a.policy_id = ANY($1)
+       UNION ALL
+       SELECT i.principal_id, i.principal_type, 'inline', NULL, i.name, NULL, NULL, NULL, i.name_lower, i.content_hash, i.name_lower
+         FROM "authorization".inline_policies i
+        WHERE i.content_hash = ANY($2)`,
+      [policyIds, contentHashes],
+    );
+  }
+
   /** The document of one managed policy version, with the policy's name and account. */
   async managedDocument(ref: VersionRef): Promise<ManagedDocumentRow | null> {
     const found = await this.db.manager

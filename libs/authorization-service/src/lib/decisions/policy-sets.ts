@@ -144,6 +144,34 @@ export class PolicySets implements OnApplicationBootstrap {
     throw new Error('the policies kept changing while being read');
   }
 
+  /**
+   * As {@link loadEach} without holders, but only the holders of documents for which `bears`
+   * is true, with those documents only: each document in use is compiled and judged once, then
+   * only the attachments and inline policies of those that bear are read (the who-can view
+   * reads the holders of the policies that bear on its query, not every holder).
+   */
+  async loadBearing(bears: (document: CompiledDocument) => boolean): Promise<HolderPolicies[]> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inUse = await this.store.documentsInUse();
+      await this.compileMissing(inUse);
+      const policyIds: string[] = [];
+      const contentHashes: string[] = [];
+      for (const row of inUse) {
+        // Missing only when it changed between the two reads: judged on the next read.
+        const document = this.compiled.get(this.keyOf(row));
+        if (document === undefined || !bears(document)) continue;
+        if (row.kind === 'managed') policyIds.push(row.policyId as string);
+        else contentHashes.push(row.contentHash as string);
+      }
+      if (policyIds.length === 0 && contentHashes.length === 0) return [];
+      const found = await this.store.heldOf(policyIds, contentHashes);
+      await this.compileMissing(found);
+      const result = this.assemble(undefined, found);
+      if (result) return result;
+    }
+    throw new Error('the policies kept changing while being read');
+  }
+
   private assemble(holders: readonly PolicyHolder[] | undefined, found: HeldPolicyRow[]): HolderPolicies[] | undefined {
     const byHolder = new Map<string, HeldPolicyRow[]>();
     for (const row of found) {

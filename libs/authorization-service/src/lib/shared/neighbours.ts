@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { BusClient, DirectoryPatterns, GroupRef, IdentityPatterns, ResolvedUser } from '@iam/contracts';
+import { BusClient, DirectoryPatterns, GroupRef, IdentityPatterns, ResolvedUser, UserNameKey, UsersInNameOrderReply } from '@iam/contracts';
 
 /** How many ids one bulk request carries, so that no reply outgrows a bus message. */
 export const BULK_CHUNK = 1000;
 
-function chunks<T>(items: readonly T[]): T[][] {
+/** How many ids one request to check or page users by id carries (identity takes up to 10,000). */
+export const IDS_CHUNK = 5000;
+
+function chunks<T>(items: readonly T[], size = BULK_CHUNK): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += BULK_CHUNK) out.push(items.slice(i, i + BULK_CHUNK));
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
@@ -28,6 +31,24 @@ export class IdentityUsers {
   async byIds(userIds: readonly string[]): Promise<ResolvedUser[]> {
     const replies = await Promise.all(chunks(userIds).map((UserIds) => this.bus.send(IdentityPatterns.ResolveUsers, { UserIds })));
     return replies.flatMap((reply) => reply.Users);
+  }
+
+  /**
+   * At most `limit` users after `after` in identity's name order (lower-cased name, then id),
+   * of `userIds` only when given (at most {@link IDS_CHUNK}); `IsTruncated` when more follow.
+   */
+  inNameOrder(query: { after?: UserNameKey; userIds?: readonly string[]; limit: number }): Promise<UsersInNameOrderReply> {
+    return this.bus.send(IdentityPatterns.UsersInNameOrder, {
+      ...(query.after ? { After: query.after } : {}),
+      ...(query.userIds ? { UserIds: [...query.userIds] } : {}),
+      Limit: query.limit,
+    });
+  }
+
+  /** Of these ids, those identity does not know, in requests of {@link IDS_CHUNK} ids. */
+  async unknown(userIds: readonly string[]): Promise<string[]> {
+    const replies = await Promise.all(chunks(userIds, IDS_CHUNK).map((UserIds) => this.bus.send(IdentityPatterns.UnknownUsers, { UserIds })));
+    return replies.flatMap((reply) => reply.UserIds);
   }
 }
 

@@ -89,8 +89,11 @@ export const AccessPatterns = {
    * open) and the statements that grant or deny it, each with the group it
    * comes through (or direct). With `ContextEntries` conditions are
    * evaluated. Users with no applicable statement are not listed. Ordered by
-   * user name regardless of case; `Verdicts` filters; `Counts` covers every
-   * user regardless of the filter and the page. A page may hold fewer than
+   * user name regardless of case, then user id (keyset pages: a user created
+   * or renamed before the marker is not shown on later pages, none is shown
+   * twice); `Verdicts` filters; `Counts` covers every user identity knows,
+   * regardless of the filter and the page. A marker no page issued →
+   * `InvalidInput` ("Invalid Marker."). A page may hold fewer than
    * `MaxItems` users (still truncated, with a marker) so that the reply fits
    * in one bus message. Reads committed state on every call, like `Authorize`.
    */

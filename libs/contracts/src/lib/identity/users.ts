@@ -83,6 +83,34 @@ export const ResolvedUser = z.strictObject({
   PasswordLastUsed: z.string().optional(),
 });
 export type ResolvedUser = z.infer<typeof ResolvedUser>;
+
+/** A position in identity's name order: a user's lower-cased name, then its id. */
+export const UserNameKey = z.strictObject({ NameLower: z.string().min(1).max(128), UserId: z.string().min(1).max(128) });
+export type UserNameKey = z.infer<typeof UserNameKey>;
+
+export const UsersInNameOrderRequest = z.strictObject({
+  /** Only users after this position. */
+  After: UserNameKey.optional(),
+  /** Only these ids (unknown ones are left out); every user when absent. */
+  UserIds: z.array(z.string().min(1).max(128)).max(10_000).optional(),
+  /** At most this many users. */
+  Limit: z.number().int().min(1).max(1000),
+});
+export type UsersInNameOrderRequest = z.infer<typeof UsersInNameOrderRequest>;
+
+/** A user as a listing of other services shows it. */
+export const UserSummary = z.strictObject({ UserId: z.string(), UserName: z.string(), Path: z.string(), Arn: z.string() });
+export type UserSummary = z.infer<typeof UserSummary>;
+
+export const UsersInNameOrderReply = z.strictObject({
+  Users: z.array(UserSummary),
+  /** True when more users follow the last one given (with the same `UserIds`). */
+  IsTruncated: z.boolean(),
+});
+export type UsersInNameOrderReply = z.infer<typeof UsersInNameOrderReply>;
+
+export const UnknownUsersRequest = z.strictObject({ UserIds: z.array(z.string().min(1).max(128)).max(10_000) });
+export type UnknownUsersRequest = z.infer<typeof UnknownUsersRequest>;
 export const UserPatterns = {
   /**
    * Creates a user (`Path` defaults to `/`). Names are unique regardless of
@@ -153,6 +181,20 @@ export const UserPatterns = {
    * in one query. Unknown ids are left out of the reply; order is not significant.
    */
   ResolveUsers: pattern('identity.users.resolve', ResolveUsersRequest, z.strictObject({ Users: z.array(ResolvedUser) })),
+  /**
+   * Service-to-service, a keyset page (the who-can view): users ordered by
+   * lower-cased name, then id (both by code point), after `After`, at most
+   * `Limit` of them; with `UserIds`, only those. One query; the reply may
+   * hold fewer than `Limit` users (still `IsTruncated`) to fit in one bus
+   * message. Users being deleted are included.
+   */
+  UsersInNameOrder: pattern('identity.users.in-name-order', UsersInNameOrderRequest, UsersInNameOrderReply),
+  /**
+   * Service-to-service: of these ids, those identity does not know (in the
+   * order given), in one query. Lets a caller count users it knows by id
+   * without resolving them.
+   */
+  UnknownUsers: pattern('identity.users.unknown', UnknownUsersRequest, z.strictObject({ UserIds: z.array(z.string()) })),
 } as const;
 
 export const UserEvents = {

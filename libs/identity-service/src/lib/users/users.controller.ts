@@ -9,6 +9,7 @@ import {
   ResolvedUser,
   RootUserReply,
   UserReply,
+  UsersInNameOrderReply,
 } from '@iam/contracts';
 import { contract } from '@iam/platform';
 import { ACCESS_KEYS_PER_USER } from '../access-keys/access-keys.service';
@@ -89,5 +90,15 @@ export class UsersController {
   @MessagePattern(P.ResolveUsers)
   async resolveMany(@Payload(contract(P.ResolveUsers)) request: RequestOf<typeof P.ResolveUsers>): Promise<{ Users: ResolvedUser[] }> {
     return { Users: await this.users.resolveMany(request.UserIds) };
+  }
+
+  @MessagePattern(P.UsersInNameOrder)
+  inNameOrder(@Payload(contract(P.UsersInNameOrder)) request: RequestOf<typeof P.UsersInNameOrder>): Promise<UsersInNameOrderReply> {
+    return this.users.inNameOrder(request);
+  }
+
+  @MessagePattern(P.UnknownUsers)
+  async unknown(@Payload(contract(P.UnknownUsers)) request: RequestOf<typeof P.UnknownUsers>): Promise<{ UserIds: string[] }> {
+    return { UserIds: await this.users.unknown(request.UserIds) };
   }
 }

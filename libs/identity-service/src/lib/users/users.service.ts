@@ -18,6 +18,9 @@ import {
   UntagUserRequest,
   UpdateUserRequest,
   User,
+  UsersInNameOrderReply,
+  UsersInNameOrderRequest,
+  UserSummary,
 } from '@iam/contracts';
 import { Clock, IdGenerator, isUniqueViolation, Listing } from '@iam/platform';
 import { DataSource, EntityManager } from 'typeorm';
@@ -29,6 +32,8 @@ import { UserEntity } from './user.entity';
 import { UsersStore } from './users.store';
 
 const USERS = new Listing<[nameLower: string]>('users', 1);
+/** Bytes of users one `UsersInNameOrder` reply carries at most, so that it fits in one bus message (NATS's default limit is 1 MiB). */
+export const IN_NAME_ORDER_BYTES = 800 * 1024;
 /** A user's tags by key regardless of case (`sortedTags`). */
 const USER_TAGS = new Listing<[tagKey: string]>('user-tags', 1);
 
@@ -42,6 +47,9 @@ export class UsersService {
     private readonly ids: IdGenerator,
     private readonly events: EventPublisher,
   ) {}
+
+  /** Bytes of users a {@link inNameOrder} reply carries at most. */
+  inNameOrderBytes = IN_NAME_ORDER_BYTES;
 
   async create(request: CreateUserRequest): Promise<User> {
     const tags = request.Tags ?? [];
@@ -133,6 +141,25 @@ export class UsersService {
     if (userIds.length === 0) return [];
     const entities = await this.users.byIds([...new Set(userIds)]);
     return entities.map((entity) => this.toResolved(entity));
+  }
+
+  /** A keyset page of users in name order (see `UsersInNameOrder`): reads one row more than `Limit` to know whether more follow. */
+  async inNameOrder(request: UsersInNameOrderRequest): Promise<UsersInNameOrderReply> {
+    const rows = await this.users.inNameOrder({ after: request.After, userIds: request.UserIds, limit: request.Limit + 1 });
+    const Users: UserSummary[] = [];
+    let bytes = 0;
+    for (const row of rows.slice(0, request.Limit)) {
+      const user: UserSummary = { UserId: row.userId, UserName: row.name, Path: row.path, Arn: this.arnOf(row) };
+      bytes += Buffer.byteLength(JSON.stringify(user));
+      if (bytes > this.inNameOrderBytes && Users.length > 0) return { Users, IsTruncated: true };
+      Users.push(user);
+    }
+    return { Users, IsTruncated: rows.length > request.Limit };
+  }
+
+  /** Of these ids, those no user has. */
+  unknown(userIds: readonly string[]): Promise<string[]> {
+    return this.users.unknown(userIds);
   }
 
   /** A user by name regardless of case, or `NoSuchEntity`. */
