@@ -11,7 +11,7 @@ import { answerClientError } from './http/client-error';
 import { refuseDotSegments } from './http/dot-segments';
 import { GatewayErrorFilter } from './http/error.filter';
 import type { LoggedRequest } from './http/logged-request';
-import { RequestScopeInterceptor } from './http/request-scope';
+import { runInRequestScope } from './http/request-scope';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { RestRouter } from './rest/router';
 
@@ -52,6 +52,7 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   fastify.addHook('onRequest', refuseDotSegments);
+  fastify.addHook('preHandler', runInRequestScope);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-amzn-requestid', String(request.id));
   });
@@ -74,7 +75,6 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
     );
   });
   serveProbesAndMetrics(fastify, state);
-  app.useGlobalInterceptors(new RequestScopeInterceptor());
   app.useGlobalFilters(new GatewayErrorFilter(logger));
   const document = buildOpenApiDocument(app.get(RestRouter), { version: API_VERSION }) as unknown as OpenAPIObject;
   SwaggerModule.setup('docs', app, document, {
