@@ -53,10 +53,12 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   fastify.addHook('onRequest', refuseDotSegments);
   fastify.addHook('preHandler', runInRequestScope);
-  fastify.addHook('onSend', async (request, reply) => {
+  // Callback hooks: no promise per request.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-amzn-requestid', String(request.id));
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const { iamAction: action, iamPrincipal: principal, iamErrorCode: code } = request as FastifyRequest & LoggedRequest;
     const operation = action ?? routeKindOf(request.url);
     httpRequests.inc({ operation, outcome: code ?? (reply.statusCode >= 500 ? 'ServiceFailure' : reply.statusCode >= 400 ? `http_${reply.statusCode}` : 'ok') });
@@ -65,7 +67,7 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
       {
         requestId: String(request.id),
         method: request.method,
-        url: request.url.split('?')[0],
+        url: pathOf(request.url),
         ...(action ? { action } : {}),
         ...(principal ? { principal } : {}),
         status: reply.statusCode,
@@ -73,6 +75,7 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
       },
       'request',
     );
+    done();
   });
   serveProbesAndMetrics(fastify, state);
   app.useGlobalFilters(new GatewayErrorFilter(logger));
@@ -104,9 +107,15 @@ export interface GatewayState {
   draining: boolean;
 }
 
+/** A URL without its query. */
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
 /** The kind of a request no IAM operation answered, as a metrics label. */
 export function routeKindOf(url: string): string {
-  const path = url.split('?')[0];
+  const path = pathOf(url);
   if (path === '/metrics') return 'metrics';
   if (path.startsWith('/health')) return 'health';
   if (path.startsWith('/console')) return 'console';
