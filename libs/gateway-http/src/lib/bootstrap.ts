@@ -11,7 +11,7 @@ import { answerClientError } from './http/client-error';
 import { refuseDotSegments } from './http/dot-segments';
 import { GatewayErrorFilter } from './http/error.filter';
 import type { LoggedRequest } from './http/logged-request';
-import { RequestScopeInterceptor } from './http/request-scope';
+import { runInRequestScope } from './http/request-scope';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { RestRouter } from './rest/router';
 
@@ -52,10 +52,13 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   fastify.addHook('onRequest', refuseDotSegments);
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('preHandler', runInRequestScope);
+  // Callback hooks: no promise per request.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-amzn-requestid', String(request.id));
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const { iamAction: action, iamPrincipal: principal, iamErrorCode: code } = request as FastifyRequest & LoggedRequest;
     const operation = action ?? routeKindOf(request.url);
     httpRequests.inc({ operation, outcome: code ?? (reply.statusCode >= 500 ? 'ServiceFailure' : reply.statusCode >= 400 ? `http_${reply.statusCode}` : 'ok') });
@@ -64,7 +67,7 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
       {
         requestId: String(request.id),
         method: request.method,
-        url: request.url.split('?')[0],
+        url: pathOf(request.url),
         ...(action ? { action } : {}),
         ...(principal ? { principal } : {}),
         status: reply.statusCode,
@@ -72,9 +75,9 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
       },
       'request',
     );
+    done();
   });
   serveProbesAndMetrics(fastify, state);
-  app.useGlobalInterceptors(new RequestScopeInterceptor());
   app.useGlobalFilters(new GatewayErrorFilter(logger));
   const document = buildOpenApiDocument(app.get(RestRouter), { version: API_VERSION }) as unknown as OpenAPIObject;
   SwaggerModule.setup('docs', app, document, {
@@ -104,9 +107,15 @@ export interface GatewayState {
   draining: boolean;
 }
 
+/** A URL without its query. */
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
 /** The kind of a request no IAM operation answered, as a metrics label. */
 export function routeKindOf(url: string): string {
-  const path = url.split('?')[0];
+  const path = pathOf(url);
   if (path === '/metrics') return 'metrics';
   if (path.startsWith('/health')) return 'health';
   if (path.startsWith('/console')) return 'console';

@@ -1,5 +1,3 @@
-import { XMLBuilder } from 'fast-xml-parser';
-
 /** The XML namespace of IAM Query API replies. */
 export const IAM_XML_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
@@ -53,14 +51,6 @@ const ENTITIES: Readonly<Record<string, string>> = {
   '\r': '&#xD;',
 };
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  suppressBooleanAttributes: false,
-  suppressEmptyNode: true,
-  // Text is escaped by escapeXmlText below, before it reaches the builder.
-  processEntities: false,
-});
 
 /**
  * Escapes text for XML element content: `& < > " '` as entities, a carriage return as `&#xD;`
@@ -77,17 +67,18 @@ export function formatXmlTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-type BuilderNode = string | BuilderObject;
-interface BuilderObject {
-  [key: string]: BuilderNode | BuilderNode[];
-}
-
 function checkElementName(name: string): string {
   if (!ELEMENT_NAME.test(name)) throw new TypeError(`'${name}' cannot be an XML element name.`);
   return name;
 }
 
-function toNode(value: Exclude<XmlValue, null | undefined>): BuilderNode {
+/** `<name>content</name>`, or `<name/>` when there is no content. */
+function element(name: string, content: string): string {
+  return content === '' ? `<${name}/>` : `<${name}>${content}</${name}>`;
+}
+
+/** The content of an element holding `value` (already escaped), `''` when it holds nothing. */
+function content(value: Exclude<XmlValue, null | undefined>): string {
   if (typeof value === 'string') return escapeXmlText(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`Cannot write ${value} to XML.`);
@@ -96,26 +87,31 @@ function toNode(value: Exclude<XmlValue, null | undefined>): BuilderNode {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return formatXmlTimestamp(value);
   if (Array.isArray(value)) {
-    const members = (value as readonly XmlValue[]).filter((item) => item !== null && item !== undefined);
-    return members.length === 0 ? '' : { member: members.map((item) => toNode(item as Exclude<XmlValue, null | undefined>)) };
+    let out = '';
+    for (const item of value as readonly XmlValue[]) {
+      if (item !== null && item !== undefined) out += element('member', content(item));
+    }
+    return out;
   }
   if (value instanceof Map) {
-    const entries: BuilderObject[] = [];
+    let out = '';
     for (const [key, item] of value as ReadonlyMap<string, XmlValue>) {
-      entries.push({ key: escapeXmlText(key), ...(item === null || item === undefined ? {} : { value: toNode(item) }) });
+      out += `<entry>${element('key', escapeXmlText(key))}${item === null || item === undefined ? '' : element('value', content(item))}</entry>`;
     }
-    return entries.length === 0 ? '' : { entry: entries };
+    return out;
   }
-  return toStructure(value as XmlStructure);
+  return structureContent(value as XmlStructure);
 }
 
-function toStructure(structure: XmlStructure): BuilderNode {
-  const out: BuilderObject = {};
-  for (const [name, value] of Object.entries(structure)) {
+function structureContent(structure: XmlStructure): string {
+  let out = '';
+  for (const name in structure) {
+    if (!Object.prototype.hasOwnProperty.call(structure, name)) continue;
+    const value = structure[name];
     if (value === null || value === undefined) continue;
-    out[checkElementName(name)] = toNode(value);
+    out += element(checkElementName(name), content(value));
   }
-  return Object.keys(out).length === 0 ? '' : out;
+  return out;
 }
 
 function checkAction(action: string): string {
@@ -139,10 +135,11 @@ export function queryResponse(
   options: QueryXmlOptions = {},
 ): string {
   const name = checkAction(action);
-  const body: BuilderObject = { '@_xmlns': options.namespace ?? IAM_XML_NAMESPACE };
-  if (result !== undefined) body[`${name}Result`] = toStructure(result);
-  body['ResponseMetadata'] = { RequestId: escapeXmlText(requestId) };
-  return builder.build({ [`${name}Response`]: body }) as string;
+  const resultElement = result === undefined ? '' : element(`${name}Result`, structureContent(result));
+  return (
+    `<${name}Response xmlns="${options.namespace ?? IAM_XML_NAMESPACE}">` +
+    `${resultElement}<ResponseMetadata>${element('RequestId', escapeXmlText(requestId))}</ResponseMetadata></${name}Response>`
+  );
 }
 
 /**
@@ -151,15 +148,6 @@ export function queryResponse(
  * The HTTP status is the gateway's to choose.
  */
 export function queryErrorResponse(error: QueryErrorBody, requestId: string, options: QueryXmlOptions = {}): string {
-  return builder.build({
-    ErrorResponse: {
-      '@_xmlns': options.namespace ?? IAM_XML_NAMESPACE,
-      Error: {
-        Type: error.type,
-        Code: escapeXmlText(error.code),
-        Message: escapeXmlText(error.message),
-      },
-      RequestId: escapeXmlText(requestId),
-    },
-  }) as string;
+  const fields = element('Type', error.type) + element('Code', escapeXmlText(error.code)) + element('Message', escapeXmlText(error.message));
+  return `<ErrorResponse xmlns="${options.namespace ?? IAM_XML_NAMESPACE}"><Error>${fields}</Error>${element('RequestId', escapeXmlText(requestId))}</ErrorResponse>`;
 }

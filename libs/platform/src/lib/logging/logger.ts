@@ -8,7 +8,8 @@ import { RequestScope } from '../request-scope';
  * request, the request id that travelled with it over the bus.
  * Never log payloads: they may hold passwords or secrets.
  * On a terminal (stdout a TTY) the same records are written readably by
- * pino-pretty, unless IAM_LOG_FORMAT=json; anywhere else, one JSON object a line.
+ * pino-pretty, unless IAM_LOG_FORMAT=json; anywhere else, one JSON object a line, written
+ * asynchronously (see {@link stdoutLines}).
  */
 export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
   return pino(
@@ -27,8 +28,20 @@ export function createLogger(service: string, level = 'info', destination?: pino
         censor: '[redacted]',
       },
     },
-    destination ?? terminalDestination(),
+    destination ?? terminalDestination() ?? stdoutLines(),
   );
+}
+
+let stdout: pino.DestinationStream | undefined;
+
+/**
+ * Stdout for JSON lines, one writer shared by every logger of the process (so lines never
+ * interleave): written asynchronously, so that lines logged while a write is under way go out
+ * together in the next one instead of one system call each. Pino flushes it synchronously when
+ * the process exits.
+ */
+function stdoutLines(): pino.DestinationStream {
+  return (stdout ??= pino.destination({ dest: 1, sync: false }));
 }
 
 /** A readable stream for a terminal, or undefined for JSON on stdout. */
