@@ -45,12 +45,15 @@ function canShare(a: CharToken, b: CharToken): boolean {
   return true;
 }
 
-/** Whether some string matches both token lists. */
-export function intersects(a: readonly CharToken[], b: readonly CharToken[]): boolean {
-  const m = a.length;
-  const n = b.length;
+/**
+ * Whether (m, n) can be reached from (0, 0) over pairs of positions in two token lists, where
+ * `step(i, j, go)` calls `go` with each pair reachable in one step from (i, j) (i < m or j < n).
+ * Each pair is visited once: the search is O(m × n).
+ */
+function reachesEnd(m: number, n: number, step: (i: number, j: number, go: (i: number, j: number) => void) => void): boolean {
   const seen = new Uint8Array((m + 1) * (n + 1));
   const stack: number[] = [0];
+  const go = (i: number, j: number) => void stack.push(i * (n + 1) + j);
   while (stack.length > 0) {
     const state = stack.pop() as number;
     if (seen[state] === 1) continue;
@@ -58,49 +61,43 @@ export function intersects(a: readonly CharToken[], b: readonly CharToken[]): bo
     const i = Math.floor(state / (n + 1));
     const j = state % (n + 1);
     if (i === m && j === n) return true;
-    const ta = i < m ? a[i] : undefined;
-    const tb = j < n ? b[j] : undefined;
-    if (ta?.star) stack.push((i + 1) * (n + 1) + j);
-    if (tb?.star) stack.push(i * (n + 1) + j + 1);
-    if (ta && tb && !(ta.star && tb.star) && canShare(ta, tb)) {
-      stack.push((ta.star ? i : i + 1) * (n + 1) + (tb.star ? j : j + 1));
-    }
+    step(i, j, go);
   }
   return false;
 }
 
+/** Whether some string matches both token lists. */
+export function intersects(a: readonly CharToken[], b: readonly CharToken[]): boolean {
+  return reachesEnd(a.length, b.length, (i, j, go) => {
+    const ta = i < a.length ? a[i] : undefined;
+    const tb = j < b.length ? b[j] : undefined;
+    if (ta?.star) go(i + 1, j);
+    if (tb?.star) go(i, j + 1);
+    if (ta && tb && !(ta.star && tb.star) && canShare(ta, tb)) go(ta.star ? i : i + 1, tb.star ? j : j + 1);
+  });
+}
+
 /** Whether every string matching `inner` matches `outer` (sound, see above). */
 export function covers(outer: readonly CharToken[], inner: readonly CharToken[]): boolean {
-  const m = outer.length;
-  const n = inner.length;
-  const seen = new Uint8Array((m + 1) * (n + 1));
-  const stack: number[] = [0];
-  while (stack.length > 0) {
-    const state = stack.pop() as number;
-    if (seen[state] === 1) continue;
-    seen[state] = 1;
-    const i = Math.floor(state / (n + 1));
-    const j = state % (n + 1);
-    if (i === m && j === n) return true;
-    const o = i < m ? outer[i] : undefined;
-    const x = j < n ? inner[j] : undefined;
-    if (o?.unknown || x?.unknown) continue;
-    if (o?.star) stack.push((i + 1) * (n + 1) + j);
-    if (!o || !x) continue;
+  return reachesEnd(outer.length, inner.length, (i, j, go) => {
+    const o = i < outer.length ? outer[i] : undefined;
+    const x = j < inner.length ? inner[j] : undefined;
+    if (o?.unknown || x?.unknown) return;
+    if (o?.star) go(i + 1, j);
+    if (!o || !x) return;
     if (x.star) {
-      if (o.star && (o.any || !x.any)) stack.push(i * (n + 1) + j + 1);
-      continue;
+      if (o.star && (o.any || !x.any)) go(i, j + 1);
+      return;
     }
     if (!isWild(x)) {
       if (!isWild(o)) {
-        if (o.ch === x.ch) stack.push((i + 1) * (n + 1) + j + 1);
+        if (o.ch === x.ch) go(i + 1, j + 1);
       } else if (o.any || x.ch !== ':') {
-        stack.push((o.star ? i : i + 1) * (n + 1) + j + 1);
+        go(o.star ? i : i + 1, j + 1);
       }
     } else if (isWild(o) && (o.any || !x.any)) {
       // inner `?` against outer `?` or `*`
-      stack.push((o.star ? i : i + 1) * (n + 1) + j + 1);
+      go(o.star ? i : i + 1, j + 1);
     }
-  }
-  return false;
+  });
 }
