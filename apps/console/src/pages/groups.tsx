@@ -1,7 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { InlinePolicyDialog } from '../components/inline-policy';
-import { PolicyPicker } from '../components/policy-picker';
+import { AttachPolicyDialog, InlinePoliciesSection, type PolicyHolder } from '../components/principal-policies';
 import { Action, Dialog, ErrorMessage, Field, Loading, NotReadable, PageHeader, useLoad } from '../components/ui';
 import { ApiError, seg } from '../lib/api';
 import { arn } from '../lib/arn';
@@ -131,7 +130,6 @@ export function GroupPage() {
   const [error, setError] = useState<unknown>();
   const [adding, setAdding] = useState('');
   const [attaching, setAttaching] = useState(false);
-  const [inline, setInline] = useState<{ name?: string; document?: string }>();
   const [renaming, setRenaming] = useState(false);
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState(false);
@@ -150,6 +148,7 @@ export function GroupPage() {
   const group = v.Group;
   const base = `/v1/groups/${seg(group.GroupName)}`;
   const check = (action: string) => ({ action, resource: group.Arn });
+  const holder: PolicyHolder = { kind: 'Group', name: group.GroupName, arn: group.Arn, base };
   const run = async (work: () => Promise<unknown>) => {
     setError(undefined);
     try {
@@ -237,47 +236,8 @@ export function GroupPage() {
       <Action check={check('iam:AttachGroupPolicy')} onClick={() => setAttaching(true)}>
         Attach policy
       </Action>
-      <h2>Inline policies</h2>
-      {v.InlinePolicyNames === undefined ? (
-        <NotReadable what="this group's inline policies" action="iam:ListGroupPolicies" />
-      ) : (
-        <ul className="plain">
-          {v.InlinePolicyNames.map((n) => (
-            <li key={n}>
-              <strong>{n}</strong>{' '}
-              <Action
-                variant="link"
-                check={check('iam:GetGroupPolicy')}
-                onClick={() => void run(async () => setInline({ name: n, document: (await api.get<{ PolicyDocument: string }>(`${base}/policies/${seg(n)}`)).PolicyDocument }))}
-              >
-                Edit <span className="visually-hidden">{n}</span>
-              </Action>{' '}
-              <Action variant="link" check={check('iam:DeleteGroupPolicy')} onClick={() => void run(() => api.delete(`${base}/policies/${seg(n)}`))}>
-                Delete <span className="visually-hidden">{n}</span>
-              </Action>
-            </li>
-          ))}
-          {v.InlinePolicyNames.length === 0 && <li className="muted">None.</li>}
-        </ul>
-      )}
-      <Action check={check('iam:PutGroupPolicy')} onClick={() => setInline({})}>
-        Create inline policy
-      </Action>
-      <Dialog title={`Attach a policy to ${group.GroupName}`} open={attaching} onClose={() => setAttaching(false)}>
-        {attaching && (
-          <PolicyPicker
-            exclude={v.AttachedPolicies?.map((p) => p.PolicyArn)}
-            check={(arn) => policyCheck('iam:AttachGroupPolicy', group.Arn, arn)}
-            onPick={(p) => {
-              setAttaching(false);
-              void run(() => api.post(`${base}/attached-policies`, { PolicyArn: p.Arn }));
-            }}
-          />
-        )}
-      </Dialog>
-      {inline && (
-        <InlinePolicyDialog open basePath={base} name={inline.name} document={inline.document} check={check('iam:PutGroupPolicy')} onClose={() => setInline(undefined)} onSaved={() => { setInline(undefined); view.reload(); }} />
-      )}
+      <InlinePoliciesSection holder={holder} names={v.InlinePolicyNames} run={run} reload={view.reload} />
+      <AttachPolicyDialog holder={holder} attached={v.AttachedPolicies} open={attaching} onClose={() => setAttaching(false)} run={run} />
       <Dialog title={`Rename ${group.GroupName}`} open={renaming} onClose={() => setRenaming(false)}>
         <form
           className="form"

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { InlinePolicyDialog } from '../components/inline-policy';
 import { PasswordRules, usePasswordPolicy } from '../components/password-form';
-import { PolicyPicker } from '../components/policy-picker';
+import { AttachPolicyDialog, InlinePoliciesSection, type PolicyHolder } from '../components/principal-policies';
 import { NewAccessKey, NewPassword } from '../components/secrets';
 import { TagsEditor } from '../components/tags-editor';
 import { Action, Dialog, ErrorMessage, Field, Loading, NotReadable, Notice, PageHeader, TabPanel, Tabs, useLoad } from '../components/ui';
@@ -127,8 +126,8 @@ function PermissionsTab({ view, reload }: { view: UserView; reload: () => void }
   const user = view.User;
   const base = `/v1/users/${seg(user.UserName)}`;
   const check = (action: string) => ({ action, resource: user.Arn });
+  const holder: PolicyHolder = { kind: 'User', name: user.UserName, arn: user.Arn, base };
   const [attaching, setAttaching] = useState(false);
-  const [inline, setInline] = useState<{ name?: string; document?: string } | undefined>();
   const [error, setError] = useState<unknown>();
   const run = async (work: () => Promise<unknown>) => {
     setError(undefined);
@@ -183,58 +182,8 @@ function PermissionsTab({ view, reload }: { view: UserView; reload: () => void }
       <Action check={check('iam:AttachUserPolicy')} onClick={() => setAttaching(true)}>
         Attach policy
       </Action>
-      <h2>Inline policies</h2>
-      {view.InlinePolicyNames === undefined ? (
-        <NotReadable what="this user's inline policies" action="iam:ListUserPolicies" />
-      ) : (
-        <ul className="plain">
-          {view.InlinePolicyNames.map((n) => (
-            <li key={n}>
-              <strong>{n}</strong>{' '}
-              <Action
-                check={check('iam:GetUserPolicy')}
-                variant="link"
-                onClick={() => void run(async () => setInline({ name: n, document: (await api.get<{ PolicyDocument: string }>(`${base}/policies/${seg(n)}`)).PolicyDocument }))}
-              >
-                Edit <span className="visually-hidden">{n}</span>
-              </Action>{' '}
-              <Action check={check('iam:DeleteUserPolicy')} variant="link" onClick={() => void run(() => api.delete(`${base}/policies/${seg(n)}`))}>
-                Delete <span className="visually-hidden">{n}</span>
-              </Action>
-            </li>
-          ))}
-          {view.InlinePolicyNames.length === 0 && <li className="muted">None.</li>}
-        </ul>
-      )}
-      <Action check={check('iam:PutUserPolicy')} onClick={() => setInline({})}>
-        Create inline policy
-      </Action>
-      <Dialog title={`Attach a policy to ${user.UserName}`} open={attaching} onClose={() => setAttaching(false)}>
-        {attaching && (
-          <PolicyPicker
-            exclude={view.AttachedPolicies?.map((p) => p.PolicyArn)}
-            check={(arn) => policyCheck('iam:AttachUserPolicy', user.Arn, arn)}
-            onPick={(p) => {
-              setAttaching(false);
-              void run(() => api.post(`${base}/attached-policies`, { PolicyArn: p.Arn }));
-            }}
-          />
-        )}
-      </Dialog>
-      {inline && (
-        <InlinePolicyDialog
-          open
-          basePath={base}
-          name={inline.name}
-          document={inline.document}
-          check={check('iam:PutUserPolicy')}
-          onClose={() => setInline(undefined)}
-          onSaved={() => {
-            setInline(undefined);
-            reload();
-          }}
-        />
-      )}
+      <InlinePoliciesSection holder={holder} names={view.InlinePolicyNames} run={run} reload={reload} />
+      <AttachPolicyDialog holder={holder} attached={view.AttachedPolicies} open={attaching} onClose={() => setAttaching(false)} run={run} />
     </>
   );
 }
