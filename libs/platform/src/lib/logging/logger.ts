@@ -8,8 +8,7 @@ import { RequestScope } from '../request-scope';
  * request, the request id that travelled with it over the bus.
  * Never log payloads: they may hold passwords or secrets.
  * On a terminal (stdout a TTY) the same records are written readably by
- * pino-pretty, unless IAM_LOG_FORMAT=json; anywhere else, one JSON object a line, written
- * asynchronously (see {@link stdoutLines}).
+ * pino-pretty, unless IAM_LOG_FORMAT=json; anywhere else, one JSON object a line.
  */
 export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
   return pino(
@@ -28,20 +27,8 @@ export function createLogger(service: string, level = 'info', destination?: pino
         censor: '[redacted]',
       },
     },
-    destination ?? terminalDestination() ?? stdoutLines(),
+    destination ?? terminalDestination(),
   );
-}
-
-let stdout: pino.DestinationStream | undefined;
-
-/**
- * Stdout for JSON lines, one writer shared by every logger of the process (so lines never
- * interleave): written asynchronously, so that lines logged while a write is under way go out
- * together in the next one instead of one system call each. Pino flushes it synchronously when
- * the process exits.
- */
-function stdoutLines(): pino.DestinationStream {
-  return (stdout ??= pino.destination({ dest: 1, sync: false }));
 }
 
 /** A readable stream for a terminal, or undefined for JSON on stdout. */
