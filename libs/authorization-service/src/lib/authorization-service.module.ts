@@ -20,6 +20,8 @@ import { AwsCatalogueSync } from './policies/aws-catalogue.sync';
 import { PoliciesController } from './policies/policies.controller';
 import { PoliciesService } from './policies/policies.service';
 import { PrincipalDeletionController } from './principals/principal-deletion.controller';
+import { PrincipalPoliciesController } from './principals/principal-policies.controller';
+import { PrincipalPoliciesService } from './principals/principal-policies.service';
 import { PrincipalDeletionService } from './principals/principal-deletion.service';
 import { SimulationController } from './simulation/simulation.controller';
 import { DirectoryGroups, IdentityUsers } from './shared/neighbours';
@@ -61,6 +63,7 @@ export class AuthorizationServiceModule {
         AttachmentsController,
         InlinePoliciesController,
         PrincipalDeletionController,
+        PrincipalPoliciesController,
         DecisionsController,
         SimulationController,
         AccessController,
@@ -80,6 +83,7 @@ export class AuthorizationServiceModule {
         AttachmentsService,
         InlinePoliciesService,
         PrincipalDeletionService,
+        PrincipalPoliciesService,
         PolicySets,
         DecisionsService,
         SimulationService,

@@ -58,6 +58,19 @@ export class AttachmentsStore {
       .getRawMany<AttachedRow>();
   }
 
+  /** The attached policies of many principals in one query: by principal, each in the order of {@link page}. */
+  async attachedOf(principalIds: readonly string[]): Promise<Array<AttachedRow & { principalId: string }>> {
+    if (principalIds.length === 0) return [];
+    return this.db.manager
+      .createQueryBuilder(AttachmentEntity, 'a')
+      .innerJoin(PolicyEntity, 'p', 'p.policy_id = a.policy_id')
+      .select(['a.principal_id AS "principalId"', 'p.name AS name', 'p.arn AS arn', 'a.seq AS seq'])
+      .where('a.principal_id = ANY(CAST(:principalIds AS text[]))', { principalIds })
+      .orderBy('a.principal_id')
+      .addOrderBy('a.seq')
+      .getRawMany<AttachedRow & { principalId: string }>();
+  }
+
   /** Every principal the policy is attached to. */
   async holdersOf(policyId: string): Promise<Array<{ principalId: string; principalType: PrincipalType }>> {
     return this.db.manager.find(AttachmentEntity, { select: { principalId: true, principalType: true }, where: { policyId } });

@@ -58,6 +58,18 @@ export class InlinePoliciesStore {
       .getMany();
   }
 
+  /** The inline policies of many principals in one query: by principal, each in the order of {@link page}. */
+  async policiesOf(principalIds: readonly string[]): Promise<Array<Pick<InlinePolicyEntity, 'principalId' | 'name' | 'document'>>> {
+    if (principalIds.length === 0) return [];
+    return this.db.manager
+      .createQueryBuilder(InlinePolicyEntity, 'i')
+      .select(['i.principalId', 'i.name', 'i.document'])
+      .where('i.principal_id = ANY(CAST(:principalIds AS text[]))', { principalIds })
+      .orderBy('i.principal_id')
+      .addOrderBy('i.name_lower COLLATE "C"')
+      .getMany();
+  }
+
   async countOf(manager: EntityManager, principalId: string): Promise<number> {
     return manager.countBy(InlinePolicyEntity, { principalId });
   }

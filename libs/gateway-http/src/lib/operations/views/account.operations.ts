@@ -3,9 +3,13 @@ import {
   DirectoryPatterns,
   IamError,
   IdentityPatterns,
+  MAX_PRINCIPALS_PER_REQUEST,
   type AccessKeyMetadata,
   type Group,
+  type GroupRef,
   type Policy,
+  type PrincipalPolicies,
+  type ResolvedUser,
   type User,
 } from '@iam/contracts';
 import type { XmlStructure } from '@iam/aws-protocol';
@@ -64,50 +68,81 @@ async function entities(c: OperationContext, types: ReadonlySet<EntityType>): Pr
   ];
 }
 
-async function inlinePolicies(names: readonly string[], read: (name: string) => Promise<{ PolicyDocument: string }>): Promise<InlinePolicy[]> {
-  return Promise.all(names.map(async (PolicyName) => ({ PolicyName, PolicyDocument: (await read(PolicyName)).PolicyDocument })));
+/** What a page's users and groups show beyond their listing, read for the whole page at once. */
+interface PageDetails {
+  users: Map<string, ResolvedUser>;
+  groupsOfUsers: Record<string, GroupRef[]>;
+  existingGroups: ReadonlySet<string>;
+  policies: { Users: Record<string, PrincipalPolicies>; Groups: Record<string, PrincipalPolicies> };
 }
 
-async function detail(c: OperationContext, entity: Entity): Promise<{ kind: Entity['kind']; value: Record<string, unknown> }> {
-  if (entity.kind === 'user') {
-    const UserName = entity.user.UserName;
-    const [user, groups, attached, names] = await Promise.all([
-      c.bus.send(IdentityPatterns.GetUser, { UserName }),
-      allPages((p) => c.bus.send(DirectoryPatterns.ListGroupsForUser, { UserName, ...p }), (r) => r.Groups),
-      allPages((p) => c.bus.send(AuthorizationPatterns.ListAttachedUserPolicies, { UserName, ...p }), (r) => r.AttachedPolicies),
-      allPages((p) => c.bus.send(AuthorizationPatterns.ListUserPolicies, { UserName, ...p }), (r) => r.PolicyNames),
-    ]);
-    const UserPolicyList = await inlinePolicies(names as string[], (PolicyName) =>
-      c.bus.send(AuthorizationPatterns.GetUserPolicy, { UserName, PolicyName }),
-    );
-    const { Path, UserId, Arn, CreateDate, Tags } = user.User as User;
-    return {
-      kind: 'user',
-      value: {
-        Path,
-        UserName,
-        UserId,
-        Arn,
-        CreateDate,
-        UserPolicyList,
-        GroupList: (groups as Group[]).map((g) => g.GroupName),
-        AttachedManagedPolicies: attached,
-        Tags: Tags ?? [],
-      },
-    };
-  }
-  if (entity.kind === 'group') {
-    const { GroupName, Path, GroupId, Arn, CreateDate } = entity.group;
-    const [attached, names] = await Promise.all([
-      allPages((p) => c.bus.send(AuthorizationPatterns.ListAttachedGroupPolicies, { GroupName, ...p }), (r) => r.AttachedPolicies),
-      allPages((p) => c.bus.send(AuthorizationPatterns.ListGroupPolicies, { GroupName, ...p }), (r) => r.PolicyNames),
-    ]);
-    const GroupPolicyList = await inlinePolicies(names as string[], (PolicyName) =>
-      c.bus.send(AuthorizationPatterns.GetGroupPolicy, { GroupName, PolicyName }),
-    );
-    return { kind: 'group', value: { Path, GroupName, GroupId, Arn, CreateDate, GroupPolicyList, AttachedManagedPolicies: attached } };
-  }
-  const PolicyArn = entity.policy.Arn;
+const NO_POLICIES: PrincipalPolicies = { AttachedPolicies: [], InlinePolicies: [] };
+
+/** Splits `items` into runs of at most `size` (a page of up to 1,000 entities is one run). */
+function runs<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * One request per service for the page's users and groups, whatever their number: identity
+ * resolves the users (with their tags), directory gives their groups and which of the page's
+ * groups still exist, authorization gives every one's attached and inline policies.
+ */
+async function pageDetails(c: OperationContext, users: readonly User[], groups: readonly Group[]): Promise<PageDetails> {
+  const UserIds = users.map((u) => u.UserId);
+  const GroupIds = groups.map((g) => g.GroupId);
+  const [resolved, groupsOfUsers, members, policies] = await Promise.all([
+    UserIds.length > 0 ? c.bus.send(IdentityPatterns.ResolveUsers, { UserIds }).then((r) => r.Users) : [],
+    UserIds.length > 0 ? c.bus.send(DirectoryPatterns.GroupsOfUsers, { UserIds }).then((r) => r.Groups) : {},
+    GroupIds.length > 0 ? c.bus.send(DirectoryPatterns.MembersOfGroups, { GroupIds }).then((r) => r.Members) : {},
+    Promise.all(
+      runs([...UserIds.map((id) => ({ user: id })), ...GroupIds.map((id) => ({ group: id }))], MAX_PRINCIPALS_PER_REQUEST)
+        .filter((run) => run.length > 0)
+        .map((run) =>
+          c.bus.send(AuthorizationPatterns.PoliciesOfPrincipals, {
+            UserIds: run.flatMap((p) => ('user' in p ? [p.user] : [])),
+            GroupIds: run.flatMap((p) => ('group' in p ? [p.group] : [])),
+          }),
+        ),
+    ).then((replies) => ({
+      Users: Object.assign({}, ...replies.map((r) => r.Users)) as Record<string, PrincipalPolicies>,
+      Groups: Object.assign({}, ...replies.map((r) => r.Groups)) as Record<string, PrincipalPolicies>,
+    })),
+  ]);
+  return { users: new Map(resolved.map((u) => [u.UserId, u])), groupsOfUsers, existingGroups: new Set(Object.keys(members)), policies };
+}
+
+function userDetail(listed: User, page: PageDetails): Record<string, unknown> {
+  const UserName = listed.UserName;
+  const user = page.users.get(listed.UserId);
+  // Deleted since it was listed: as a failed read of the user, the view is unavailable (never partial).
+  if (!user) throw new IamError('NoSuchEntity', `The user with name ${UserName} cannot be found.`);
+  const { Path, UserId, Arn, CreateDate, Tags } = user;
+  const policies = page.policies.Users[UserId] ?? NO_POLICIES;
+  return {
+    Path,
+    UserName,
+    UserId,
+    Arn,
+    CreateDate,
+    UserPolicyList: policies.InlinePolicies,
+    GroupList: (page.groupsOfUsers[UserId] ?? []).map((g) => g.GroupName),
+    AttachedManagedPolicies: policies.AttachedPolicies,
+    Tags,
+  };
+}
+
+function groupDetail(group: Group, page: PageDetails): Record<string, unknown> {
+  const { GroupName, Path, GroupId, Arn, CreateDate } = group;
+  if (!page.existingGroups.has(GroupId)) throw new IamError('NoSuchEntity', `The group with name ${GroupName} cannot be found.`);
+  const policies = page.policies.Groups[GroupId] ?? NO_POLICIES;
+  return { Path, GroupName, GroupId, Arn, CreateDate, GroupPolicyList: policies.InlinePolicies, AttachedManagedPolicies: policies.AttachedPolicies };
+}
+
+async function policyDetail(c: OperationContext, listed: Policy): Promise<Record<string, unknown>> {
+  const PolicyArn = listed.Arn;
   const [{ Policy: policy }, versions] = await Promise.all([
     c.bus.send(AuthorizationPatterns.GetPolicy, { PolicyArn }),
     allPages((p) => c.bus.send(AuthorizationPatterns.ListPolicyVersions, { PolicyArn, ...p }), (r) => r.Versions),
@@ -116,7 +151,23 @@ async function detail(c: OperationContext, entity: Entity): Promise<{ kind: Enti
     (versions as Array<{ VersionId: string }>).map(async ({ VersionId }) => (await c.bus.send(AuthorizationPatterns.GetPolicyVersion, { PolicyArn, VersionId })).PolicyVersion),
   );
   const { Tags: _tags, ...metadata } = policy;
-  return { kind: 'policy', value: { ...metadata, PolicyVersionList } };
+  return { ...metadata, PolicyVersionList };
+}
+
+/** The details of a page of entities, in the page's order within each kind. */
+async function details(c: OperationContext, page: readonly Entity[]): Promise<Array<{ kind: Entity['kind']; value: Record<string, unknown> }>> {
+  const users = page.flatMap((e) => (e.kind === 'user' ? [e.user] : []));
+  const groups = page.flatMap((e) => (e.kind === 'group' ? [e.group] : []));
+  const policies = page.flatMap((e) => (e.kind === 'policy' ? [e.policy] : []));
+  const [principals, policyDetails] = await Promise.all([
+    pageDetails(c, users, groups),
+    mapLimited(policies, CONCURRENCY, (policy) => policyDetail(c, policy)),
+  ]);
+  return [
+    ...users.map((user) => ({ kind: 'user' as const, value: userDetail(user, principals) })),
+    ...groups.map((group) => ({ kind: 'group' as const, value: groupDetail(group, principals) })),
+    ...policyDetails.map((value) => ({ kind: 'policy' as const, value })),
+  ];
 }
 
 const InlinePolicyOut = Out.list(Out.struct({ PolicyName: Out.text, PolicyDocument: Out.text }));
@@ -152,8 +203,8 @@ export const GetAccountAuthorizationDetails = defineOperation({
     return wholeOrUnavailable('account authorization details', async () => {
       const all = await entities(c, types);
       const end = offset + (i.MaxItems ?? 100);
-      const details = await mapLimited(all.slice(offset, end), CONCURRENCY, (entity) => detail(c, entity));
-      const of = <T>(kind: Entity['kind']) => details.filter((d) => d.kind === kind).map((d) => d.value as T);
+      const shown = await details(c, all.slice(offset, end));
+      const of = <T>(kind: Entity['kind']) => shown.filter((d) => d.kind === kind).map((d) => d.value as T);
       const truncated = end < all.length;
       return {
         UserDetailList: of('user'),

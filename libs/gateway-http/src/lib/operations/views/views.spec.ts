@@ -260,9 +260,13 @@ describe('GetAccountAuthorizationDetails', () => {
   const groups = ['a', 'b', 'c'].map((name) => ({ GroupName: name, GroupId: `AGPA${name}`, Path: '/', Arn: `arn:aws:iam::123456789012:group/${name}`, CreateDate: 'd' }));
   const handlers = {
     'directory.groups.list': () => ({ Groups: groups, IsTruncated: false }),
-    'authorization.group-policy.list-attached': () => ({ AttachedPolicies: [], IsTruncated: false }),
-    'authorization.group-policy.list': () => ({ PolicyNames: ['p'], IsTruncated: false }),
-    'authorization.group-policy.get': (r: Record<string, unknown>) => ({ GroupName: r['GroupName'], PolicyName: 'p', PolicyDocument: '{"Version":"2012-10-17"}' }),
+    'directory.groups.members': (r: Record<string, unknown>) => ({ Members: Object.fromEntries((r['GroupIds'] as string[]).map((id) => [id, []])) }),
+    'authorization.principals.policies': (r: Record<string, unknown>) => ({
+      Users: {},
+      Groups: Object.fromEntries(
+        (r['GroupIds'] as string[]).map((id) => [id, { AttachedPolicies: [], InlinePolicies: [{ PolicyName: 'p', PolicyDocument: '{"Version":"2012-10-17"}' }] }]),
+      ),
+    }),
   };
 
   it('pages over the filtered entities with a marker bound to the filter', async () => {
@@ -288,5 +292,109 @@ describe('GetAccountAuthorizationDetails', () => {
     const reply = await GetAccountAuthorizationDetails.call({ Filter: ['Group'] }, contextWith(handlers));
     const xml = GetAccountAuthorizationDetails.toXml?.(reply) as { GroupDetailList: Array<{ GroupPolicyList: Array<{ PolicyDocument: string }> }> };
     expect(xml.GroupDetailList[0].GroupPolicyList[0].PolicyDocument).toBe('%7B%22Version%22%3A%222012-10-17%22%7D');
+  });
+
+  describe('a page of users and groups', () => {
+    const ACCOUNT = '123456789012';
+    const userNamed = (n: number) => ({
+      Path: '/',
+      UserName: `user${String(n).padStart(3, '0')}`,
+      UserId: `AIDA${n}`,
+      Arn: `arn:aws:iam::${ACCOUNT}:user/user${String(n).padStart(3, '0')}`,
+      CreateDate: '2026-11-01T00:00:00.000Z',
+    });
+    const groupRef = (name: string) => ({ GroupId: `AGPA${name}`, GroupName: name, Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:group/${name}` });
+    const policiesOfUser = (id: string) => ({
+      AttachedPolicies: [
+        { PolicyName: 'Zeta', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/Zeta` },
+        { PolicyName: 'Alpha', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/Alpha` },
+      ],
+      InlinePolicies: [
+        { PolicyName: `a-${id}`, PolicyDocument: '{"Statement":[]}' },
+        { PolicyName: `b-${id}`, PolicyDocument: '{"Version":"2012-10-17"}' },
+      ],
+    });
+
+    /** An account of `count` users, each in groups `a` and `b` with two attached and two inline policies. */
+    function account(count: number, options: { goneAfterListing?: string } = {}) {
+      const users = Array.from({ length: count }, (_, n) => userNamed(n));
+      return {
+        'identity.user.list': () => ({ Users: users, IsTruncated: false }),
+        'directory.groups.list': () => ({ Groups: groups, IsTruncated: false }),
+        'identity.users.resolve': (r: Record<string, unknown>) => ({
+          Users: users
+            .filter((u) => (r['UserIds'] as string[]).includes(u.UserId) && u.UserId !== options.goneAfterListing)
+            .map((u) => ({ ...u, State: 'active', Tags: u.UserId === 'AIDA1' ? [{ Key: 'team', Value: 'x' }] : [] })),
+        }),
+        'directory.users.groups': (r: Record<string, unknown>) => ({
+          Groups: Object.fromEntries((r['UserIds'] as string[]).map((id) => [id, [groupRef('a'), groupRef('b')]])),
+        }),
+        'directory.groups.members': handlers['directory.groups.members'],
+        'authorization.principals.policies': (r: Record<string, unknown>) => ({
+          Users: Object.fromEntries((r['UserIds'] as string[]).map((id) => [id, policiesOfUser(id)])),
+          Groups: Object.fromEntries((r['GroupIds'] as string[]).map((id) => [id, policiesOfUser(id)])),
+        }),
+      };
+    }
+
+    type Details = { UserDetailList: Array<Record<string, unknown>>; GroupDetailList: Array<Record<string, unknown>> };
+
+    it('reads a page of 50 users and their groups with one request per service, as few as for 2 users', async () => {
+      const many = contextWith(account(50));
+      const reply = (await GetAccountAuthorizationDetails.call({ Filter: ['User', 'Group'], MaxItems: 53 }, many)) as Details;
+      expect(reply.UserDetailList).toHaveLength(50);
+      expect(reply.GroupDetailList.map((g) => g['GroupName'])).toEqual(['a', 'b', 'c']);
+      expect([...many.sent].sort()).toEqual(
+        [
+          'identity.user.list',
+          'directory.groups.list',
+          'identity.users.resolve',
+          'directory.users.groups',
+          'directory.groups.members',
+          'authorization.principals.policies',
+        ].sort(),
+      );
+      const few = contextWith(account(2));
+      await GetAccountAuthorizationDetails.call({ Filter: ['User', 'Group'] }, few);
+      expect(few.sent).toHaveLength(many.sent.length);
+
+      expect(reply.UserDetailList[1]).toEqual({
+        Path: '/',
+        UserName: 'user001',
+        UserId: 'AIDA1',
+        Arn: `arn:aws:iam::${ACCOUNT}:user/user001`,
+        CreateDate: '2026-11-01T00:00:00.000Z',
+        UserPolicyList: policiesOfUser('AIDA1').InlinePolicies,
+        GroupList: ['a', 'b'],
+        AttachedManagedPolicies: policiesOfUser('AIDA1').AttachedPolicies,
+        Tags: [{ Key: 'team', Value: 'x' }],
+      });
+      expect(Object.keys(reply.UserDetailList[0])).toEqual(['Path', 'UserName', 'UserId', 'Arn', 'CreateDate', 'UserPolicyList', 'GroupList', 'AttachedManagedPolicies', 'Tags']);
+      expect(reply.UserDetailList[0]['Tags']).toEqual([]);
+      expect(reply.GroupDetailList[2]).toEqual({
+        Path: '/',
+        GroupName: 'c',
+        GroupId: 'AGPAc',
+        Arn: `arn:aws:iam::${ACCOUNT}:group/c`,
+        CreateDate: 'd',
+        GroupPolicyList: policiesOfUser('AGPAc').InlinePolicies,
+        AttachedManagedPolicies: policiesOfUser('AGPAc').AttachedPolicies,
+      });
+    });
+
+    it('is unavailable as a whole, never partial, when a listed user is deleted before its details are read', async () => {
+      await expect(GetAccountAuthorizationDetails.call({ Filter: ['User'] }, contextWith(account(5, { goneAfterListing: 'AIDA3' })))).rejects.toMatchObject({
+        code: 'ServiceUnavailable',
+        message: expect.stringContaining('NoSuchEntity: The user with name user003 cannot be found.'),
+      });
+    });
+
+    it('is unavailable as a whole when a listed group is deleted before its details are read', async () => {
+      const gone = { ...account(1), 'directory.groups.members': () => ({ Members: { AGPAa: [], AGPAc: [] } }) };
+      await expect(GetAccountAuthorizationDetails.call({ Filter: ['Group'] }, contextWith(gone))).rejects.toMatchObject({
+        code: 'ServiceUnavailable',
+        message: expect.stringContaining('NoSuchEntity: The group with name b cannot be found.'),
+      });
+    });
   });
 });
