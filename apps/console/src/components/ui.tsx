@@ -264,3 +264,40 @@ export function ActionLink({ to, check, children, variant = 'primary' }: { to: s
     </Link>
   );
 }
+
+/** A table's head: its columns, then one for the row's buttons (named for screen readers only). */
+export function ActionsTableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+        <th scope="col">
+          <span className="visually-hidden">Actions</span>
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
+/** The summary card of a user or group: its ARN, path and creation time, then `children` (more `dt`/`dd` pairs). */
+export function EntitySummary({ arn, path, created, children }: { arn: string; path: string; created: ReactNode; children?: ReactNode }) {
+  return (
+    <section className="card summary" aria-label="Summary">
+      <dl className="pairs">
+        <dt>ARN</dt>
+        <dd>
+          <code>{arn}</code>
+        </dd>
+        <dt>Path</dt>
+        <dd>{path}</dd>
+        <dt>Created</dt>
+        <dd>{created}</dd>
+        {children}
+      </dl>
+    </section>
+  );
+}

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { AttachPolicyDialog, InlinePoliciesSection, type PolicyHolder } from '../components/principal-policies';
-import { Action, Dialog, ErrorMessage, Field, Loading, NotReadable, PageHeader, useLoad } from '../components/ui';
+import { Action, Dialog, EntitySummary, ErrorMessage, Field, Loading, NotReadable, PageHeader, useLoad } from '../components/ui';
 import { ApiError, seg } from '../lib/api';
 import { arn } from '../lib/arn';
 import { formatDate } from '../lib/format';
@@ -175,18 +175,7 @@ export function GroupPage() {
           Delete group
         </Action>
       </PageHeader>
-      <section className="card summary" aria-label="Summary">
-        <dl className="pairs">
-          <dt>ARN</dt>
-          <dd>
-            <code>{group.Arn}</code>
-          </dd>
-          <dt>Path</dt>
-          <dd>{group.Path}</dd>
-          <dt>Created</dt>
-          <dd>{formatDate(group.CreateDate)}</dd>
-        </dl>
-      </section>
+      <EntitySummary arn={group.Arn} path={group.Path} created={formatDate(group.CreateDate)} />
       <ErrorMessage error={error} />
       <h2>Members</h2>
       {v.Users === undefined ? (

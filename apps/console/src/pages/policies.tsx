@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { EXAMPLE_POLICY, PolicyEditor } from '../components/policy-editor';
-import { Action, ActionLink, ErrorMessage, Field, Loading, NotReadable, PageHeader, useLoad } from '../components/ui';
+import { Action, ActionLink, ActionsTableHead, ErrorMessage, Field, Loading, NotReadable, PageHeader, useLoad } from '../components/ui';
 import { ApiError, seg } from '../lib/api';
 import { arn, isAwsManaged } from '../lib/arn';
 import { formatDate, pageOf } from '../lib/format';
@@ -271,15 +271,7 @@ export function PolicyPage() {
         <ErrorMessage error={versions.error} />
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ActionsTableHead columns={['Version', 'Created']} />
           <tbody>
             {(versions.data ?? []).map((v) => (
               <tr key={v.VersionId}>

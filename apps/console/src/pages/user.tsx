@@ -4,7 +4,7 @@ import { PasswordRules, usePasswordPolicy } from '../components/password-form';
 import { AttachPolicyDialog, InlinePoliciesSection, type PolicyHolder } from '../components/principal-policies';
 import { NewAccessKey, NewPassword } from '../components/secrets';
 import { TagsEditor } from '../components/tags-editor';
-import { Action, Dialog, ErrorMessage, Field, Loading, NotReadable, Notice, PageHeader, TabPanel, Tabs, useLoad } from '../components/ui';
+import { Action, ActionsTableHead, Dialog, EntitySummary, ErrorMessage, Field, Loading, NotReadable, Notice, PageHeader, TabPanel, Tabs, useLoad } from '../components/ui';
 import { Api, ApiError, seg } from '../lib/api';
 import { generatePassword } from '../lib/generate-password';
 import { formatDate, age } from '../lib/format';
@@ -92,22 +92,12 @@ export function UserPage() {
           Delete user
         </Action>
       </PageHeader>
-      <section className="card summary" aria-label="Summary">
-        <dl className="pairs">
-          <dt>ARN</dt>
-          <dd>
-            <code>{user.Arn}</code>
-          </dd>
-          <dt>Path</dt>
-          <dd>{user.Path}</dd>
-          <dt>Created</dt>
-          <dd>{formatDate(user.CreateDate)}</dd>
-          <dt>Console access</dt>
-          <dd>{v.LoginProfile ? (v.LoginProfile.Enabled ? `Enabled${v.LoginProfile.PasswordResetRequired ? ' (must change password)' : ''}` : 'Disabled') : '—'}</dd>
-          <dt>Access keys</dt>
-          <dd>{v.AccessKeys ? v.AccessKeys.map((k) => `${k.AccessKeyId} (${k.Status})`).join(', ') || 'None' : '—'}</dd>
-        </dl>
-      </section>
+      <EntitySummary arn={user.Arn} path={user.Path} created={formatDate(user.CreateDate)}>
+        <dt>Console access</dt>
+        <dd>{v.LoginProfile ? (v.LoginProfile.Enabled ? `Enabled${v.LoginProfile.PasswordResetRequired ? ' (must change password)' : ''}` : 'Disabled') : '—'}</dd>
+        <dt>Access keys</dt>
+        <dd>{v.AccessKeys ? v.AccessKeys.map((k) => `${k.AccessKeyId} (${k.Status})`).join(', ') || 'None' : '—'}</dd>
+      </EntitySummary>
       <Tabs label="User" tabs={TABS} selected={tab} onSelect={(id) => setParams({ tab: id }, { replace: true })} />
       <TabPanel id={tab}>
         {tab === 'permissions' && <PermissionsTab view={v} reload={view.reload} />}
@@ -146,15 +136,7 @@ function PermissionsTab({ view, reload }: { view: UserView; reload: () => void }
         <NotReadable what="this user's attached policies" action="iam:ListAttachedUserPolicies" />
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Policy</th>
-              <th scope="col">Type</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ActionsTableHead columns={['Policy', 'Type']} />
           <tbody>
             {view.AttachedPolicies.map((p) => (
               <tr key={p.PolicyArn}>
@@ -228,14 +210,7 @@ function GroupsTab({ view, reload }: { view: UserView; reload: () => void }) {
       {notice && <Notice kind="success">{notice}</Notice>}
       <table>
         <caption className="visually-hidden">Groups of {user.UserName}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Group</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ActionsTableHead columns={['Group']} />
         <tbody>
           {current.map((g) => (
             <tr key={g.GroupId}>
@@ -433,17 +408,7 @@ function CredentialsTab({ view, reload }: { view: UserView; reload: () => void }
       ) : (
         <div className="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Access key ID</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <ActionsTableHead columns={['Access key ID', 'Status', 'Created', 'Last used']} />
             <tbody>
               {view.AccessKeys.map((k) => (
                 <tr key={k.AccessKeyId}>
