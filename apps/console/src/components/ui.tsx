@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../lib/api';
 import { buttonState, type Check } from '../lib/permissions';
 import { useCan } from '../session';
@@ -300,4 +300,20 @@ export function EntitySummary({ arn, path, created, children }: { arn: string; p
       </dl>
     </section>
   );
+}
+
+/**
+ * A list page's state in the URL's query: the parameters, and `set(key, value)`, which removes the
+ * key for an empty value and goes back to the first page on any change but the page's own.
+ */
+export function useListParams(): [URLSearchParams, (key: string, value: string) => void] {
+  const [params, setParams] = useSearchParams();
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    if (key !== 'page') next.delete('page');
+    setParams(next, { replace: true });
+  };
+  return [params, set];
 }

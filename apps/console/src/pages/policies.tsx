@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { EXAMPLE_POLICY, PolicyEditor } from '../components/policy-editor';
-import { Action, ActionLink, ActionsTableHead, ErrorMessage, Field, Loading, NotReadable, PageHeader, useLoad } from '../components/ui';
+import { Action, ActionLink, ActionsTableHead, ErrorMessage, Field, Loading, NotReadable, PageHeader, useListParams, useLoad } from '../components/ui';
 import { ApiError, seg } from '../lib/api';
 import { arn, isAwsManaged } from '../lib/arn';
 import { formatDate, pageOf } from '../lib/format';
@@ -24,20 +24,13 @@ function pretty(document: string | undefined): string {
 export function PoliciesPage() {
   const api = useApi();
   const account = useAccount();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useListParams();
   const scope = params.get('scope') ?? 'All';
   const search = params.get('q') ?? '';
   const page = Number(params.get('page') ?? '1') || 1;
   const policies = useLoad(() => api.all<ManagedPolicy, 'Policies'>('/v1/policies', 'Policies', { scope }), [api, scope]);
   const filtered = useMemo(() => (policies.data ?? []).filter((p) => p.PolicyName.toLowerCase().includes(search.trim().toLowerCase())), [policies.data, search]);
   const shown = pageOf(filtered, page, 50);
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next, { replace: true });
-  };
   return (
     <>
       <PageHeader title="Policies">

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { ActionLink, ErrorMessage, Loading, PageHeader } from '../components/ui';
+import { Link } from 'react-router';
+import { ActionLink, ErrorMessage, Loading, PageHeader, useListParams } from '../components/ui';
 import { arn } from '../lib/arn';
 import { filterUsers, formatDate, pageOf } from '../lib/format';
 import type { User } from '../lib/types';
@@ -20,7 +20,7 @@ const LATER_PAGES = 1000;
 export function UsersPage() {
   const api = useApi();
   const account = useAccount();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useListParams();
   const name = params.get('name') ?? '';
   const pathPrefix = params.get('path') ?? '';
   const page = Number(params.get('page') ?? '1') || 1;
@@ -59,13 +59,6 @@ export function UsersPage() {
 
   const filtered = useMemo(() => filterUsers(users, name, pathPrefix), [users, name, pathPrefix]);
   const shown = pageOf(filtered, page, PAGE_SIZE);
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   return (
     <>
